@@ -1,0 +1,363 @@
+//! SPEC §1, the `.env` format: `NAME=VALUE` lines, `#` comments, blank lines, an optional
+//! `export ` prefix; single-quoted values are literal, double-quoted ones take `\n \t \" \\`
+//! and may span lines; unquoted values end at ` #`; CRLF and a UTF-8 BOM are accepted.
+//!
+//! Problems are reported by line number and never quote the line, because the line may hold
+//! a key.
+
+use crate::secret::Secret;
+
+/// At most this many problems are listed per file; the rest are counted.
+const MAX_PROBLEMS: usize = 20;
+
+/// One `NAME=VALUE` entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub name: String,
+    pub value: Secret,
+    /// The line the entry starts on, from 1.
+    pub line: u32,
+}
+
+/// A line that could not be parsed, and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub line: u32,
+    pub what: String,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Parsed {
+    /// Every entry in file order, duplicates included.
+    pub entries: Vec<Entry>,
+    pub problems: Vec<Problem>,
+    /// Problems found beyond `MAX_PROBLEMS`.
+    pub more_problems: usize,
+}
+
+impl Parsed {
+    /// `FILE:LINE: what` for every problem, then a count of the rest.
+    pub fn describe_problems(&self, file: &str) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .problems
+            .iter()
+            .map(|p| format!("{file}:{}: {}", p.line, p.what))
+            .collect();
+        if self.more_problems > 0 {
+            out.push(format!(
+                "{file}: {} more lines could not be parsed",
+                self.more_problems
+            ));
+        }
+        out
+    }
+
+    fn problem(&mut self, line: u32, what: impl Into<String>) {
+        if self.problems.len() < MAX_PROBLEMS {
+            self.problems.push(Problem {
+                line,
+                what: what.into(),
+            });
+        } else {
+            self.more_problems += 1;
+        }
+    }
+}
+
+/// Parse the bytes of a `.env` file.
+pub fn parse(bytes: &[u8]) -> Parsed {
+    let mut parsed = Parsed::default();
+    let text = decode(bytes, &mut parsed);
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut i = 0;
+    while i < lines.len() {
+        let number = line_number(i);
+        match parse_entry(&lines, i) {
+            Ok((entry, next)) => {
+                if let Some((name, value)) = entry {
+                    parsed.entries.push(Entry {
+                        name,
+                        value: Secret::new(value),
+                        line: number,
+                    });
+                }
+                i = next;
+            }
+            Err(what) => {
+                parsed.problem(number, what);
+                i += 1;
+            }
+        }
+    }
+    parsed
+}
+
+fn line_number(index: usize) -> u32 {
+    u32::try_from(index + 1).unwrap_or(u32::MAX)
+}
+
+/// The text with BOM and carriage returns dropped. A line that is not valid UTF-8 is reported
+/// and read as blank, so that the rest of the file still counts.
+fn decode(bytes: &[u8], parsed: &mut Parsed) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut text = String::with_capacity(bytes.len());
+    for (i, raw) in bytes.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        match std::str::from_utf8(raw) {
+            Ok(line) => text.push_str(line),
+            Err(_) => parsed.problem(line_number(i), "not valid UTF-8 text; line ignored"),
+        }
+    }
+    text
+}
+
+type Step = Result<(Option<(String, String)>, usize), String>;
+
+/// Parse the entry that starts on `lines[i]`; on success, also the index of the next line.
+fn parse_entry(lines: &[&str], i: usize) -> Step {
+    let line = lines[i].trim_start();
+    if line.is_empty() || line.starts_with('#') {
+        return Ok((None, i + 1));
+    }
+    let line = match line.strip_prefix("export") {
+        Some(rest) if rest.starts_with([' ', '\t']) => rest.trim_start(),
+        _ => line,
+    };
+    let name_len = line
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+        .unwrap_or(line.len());
+    let name = &line[..name_len];
+    if name.is_empty() {
+        return Err("expected NAME=VALUE, but the line does not start with a name".into());
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        return Err("a name cannot start with a digit".into());
+    }
+    let Some(after_eq) = line[name_len..].trim_start().strip_prefix('=') else {
+        return Err(if line[name_len..].trim().is_empty() {
+            "a name without `=` and a value".into()
+        } else {
+            "expected `=` after the name".into()
+        });
+    };
+    let value_start = after_eq.trim_start_matches([' ', '\t']);
+    let name = name.to_string();
+    match value_start.chars().next() {
+        Some(quote @ ('\'' | '"')) => {
+            let (value, next) = quoted(lines, i, &value_start[1..], quote)?;
+            Ok((Some((name, value)), next))
+        }
+        // `NAME= # comment`: the `#` follows whitespace, so the value is empty.
+        Some('#') if value_start.len() < after_eq.len() => Ok((Some((name, String::new())), i + 1)),
+        _ => Ok((Some((name, unquoted(value_start))), i + 1)),
+    }
+}
+
+/// An unquoted value ends at whitespace followed by `#`; surrounding whitespace is dropped.
+fn unquoted(value: &str) -> String {
+    let mut end = value.len();
+    let bytes = value.as_bytes();
+    for (at, _) in value.match_indices('#') {
+        if at > 0 && matches!(bytes[at - 1], b' ' | b'\t') {
+            end = at;
+            break;
+        }
+    }
+    value[..end].trim().to_string()
+}
+
+/// A quoted value, which may continue over the following lines until its closing quote.
+/// Returns the value and the index of the line after the one that closes it.
+fn quoted(
+    lines: &[&str],
+    first: usize,
+    start: &str,
+    quote: char,
+) -> Result<(String, usize), String> {
+    let mut value = String::new();
+    let mut current = start;
+    let mut i = first;
+    loop {
+        let mut chars = current.char_indices();
+        while let Some((at, c)) = chars.next() {
+            if c == quote {
+                let rest = current[at + 1..].trim_start();
+                if !(rest.is_empty() || rest.starts_with('#')) {
+                    return Err("unexpected text after the closing quote".into());
+                }
+                return Ok((value, i + 1));
+            }
+            if quote == '"' && c == '\\' {
+                match chars.next() {
+                    Some((_, 'n')) => value.push('\n'),
+                    Some((_, 't')) => value.push('\t'),
+                    Some((_, '"')) => value.push('"'),
+                    Some((_, '\\')) => value.push('\\'),
+                    Some((_, other)) => {
+                        value.push('\\');
+                        value.push(other);
+                    }
+                    None => value.push('\\'),
+                }
+            } else {
+                value.push(c);
+            }
+        }
+        i += 1;
+        if i >= lines.len() {
+            let kind = if quote == '"' { "double" } else { "single" };
+            return Err(format!("unterminated {kind} quote"));
+        }
+        value.push('\n');
+        current = lines[i];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    impl Parsed {
+        /// The entry that counts for `name`: the last one.
+        fn get(&self, name: &str) -> Option<&Entry> {
+            self.entries.iter().rev().find(|e| e.name == name)
+        }
+    }
+
+    fn values(text: &[u8]) -> Vec<(String, String, u32)> {
+        let parsed = parse(text);
+        assert!(
+            parsed.problems.is_empty(),
+            "unexpected problems: {:?}",
+            parsed.problems
+        );
+        parsed
+            .entries
+            .into_iter()
+            .map(|e| (e.name, e.value.expose().to_string(), e.line))
+            .collect()
+    }
+
+    fn one(text: &str) -> String {
+        let mut v = values(text.as_bytes());
+        assert_eq!(v.len(), 1, "{text:?}");
+        v.remove(0).1
+    }
+
+    #[test]
+    fn plain_lines_comments_and_blanks() {
+        let v = values(b"# comment\n\nA=1\n  # indented comment\nB = two \n");
+        assert_eq!(
+            v,
+            vec![("A".into(), "1".into(), 3), ("B".into(), "two".into(), 5)]
+        );
+    }
+
+    #[test]
+    fn export_prefix() {
+        assert_eq!(one("export A=1"), "1");
+        assert_eq!(one("export\tA=1"), "1");
+        // A variable that happens to be named `export...` is still a name.
+        assert_eq!(values(b"exported=1")[0].0, "exported");
+    }
+
+    #[test]
+    fn unquoted_values_end_at_space_hash() {
+        assert_eq!(one("A=abc # comment"), "abc");
+        assert_eq!(one("A=abc\t# comment"), "abc");
+        assert_eq!(one("A=abc#not-a-comment"), "abc#not-a-comment");
+        assert_eq!(one("A="), "");
+        assert_eq!(one("A=   "), "");
+        assert_eq!(one("A= #only a comment"), "");
+    }
+
+    #[test]
+    fn single_quotes_are_literal() {
+        assert_eq!(one(r"A='a\nb # c'"), r"a\nb # c");
+        assert_eq!(one("A='x' # trailing comment"), "x");
+    }
+
+    #[test]
+    fn double_quotes_take_escapes() {
+        assert_eq!(one(r#"A="a\nb\tc\"d\\e""#), "a\nb\tc\"d\\e");
+        assert_eq!(one(r#"A="keep \x as is""#), r"keep \x as is");
+        assert_eq!(one(r#"A="has # hash""#), "has # hash");
+    }
+
+    #[test]
+    fn quoted_values_may_span_lines() {
+        let v = values(b"A=\"line one\nline two\"\nB=2\n");
+        assert_eq!(v[0], ("A".into(), "line one\nline two".into(), 1));
+        assert_eq!(v[1], ("B".into(), "2".into(), 3));
+        let v = values(b"A='x\ny'\nB=3");
+        assert_eq!(v[0].1, "x\ny");
+        assert_eq!(v[1].2, 3);
+    }
+
+    #[test]
+    fn crlf_and_bom() {
+        let v = values(b"\xEF\xBB\xBFA=1\r\nB=\"two\"\r\n");
+        assert_eq!(
+            v,
+            vec![("A".into(), "1".into(), 1), ("B".into(), "two".into(), 2)]
+        );
+        let v = values(b"A=\"x\r\ny\"\r\n");
+        assert_eq!(v[0].1, "x\ny");
+    }
+
+    #[test]
+    fn duplicates_keep_every_entry_and_the_last_counts() {
+        let parsed = parse(b"A=1\nA=2\n");
+        assert_eq!(parsed.entries.len(), 2);
+        let last = parsed.get("A").unwrap();
+        assert_eq!((last.value.expose(), last.line), ("2", 2));
+    }
+
+    #[test]
+    fn problems_name_the_line_and_never_the_text() {
+        let secret = "sk-SENTINELparse000000000000000000";
+        let text =
+            format!("{secret}\nA=\"{secret}\" {secret}\n=x\n1A=2\nB {secret}\nC=\"{secret}\nOK=1");
+        let parsed = parse(text.as_bytes());
+        let lines: Vec<u32> = parsed.problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, vec![1, 2, 3, 4, 5, 6]);
+        let described = parsed.describe_problems(".env").join("\n");
+        assert!(described.starts_with(".env:1: "), "{described}");
+        assert!(!described.contains("SENTINEL"), "a problem quoted the line");
+        assert!(described.contains("unterminated double quote"));
+        // After an unterminated quote the following lines still count.
+        assert_eq!(parsed.get("OK").unwrap().value.expose(), "1");
+    }
+
+    #[test]
+    fn invalid_utf8_lines_are_reported_and_skipped() {
+        let parsed = parse(b"A=1\nB=\xff\xfe\nC=3\n");
+        assert_eq!(parsed.problems.len(), 1);
+        assert_eq!(parsed.problems[0].line, 2);
+        assert!(parsed.problems[0].what.contains("UTF-8"));
+        assert!(parsed.get("B").is_none());
+        assert_eq!(parsed.get("C").unwrap().line, 3);
+    }
+
+    #[test]
+    fn binary_garbage_gives_a_bounded_list_of_problems() {
+        let mut bytes = Vec::new();
+        for i in 0..500u32 {
+            bytes.extend_from_slice(&[0xff, (i % 256) as u8, b'\n']);
+        }
+        let parsed = parse(&bytes);
+        assert_eq!(parsed.problems.len(), MAX_PROBLEMS);
+        assert!(parsed.more_problems > 0);
+        let described = parsed.describe_problems("x/.env");
+        assert!(described.last().unwrap().contains("more lines"));
+    }
+
+    #[test]
+    fn empty_input() {
+        assert_eq!(parse(b""), Parsed::default());
+        assert_eq!(parse(b"\xEF\xBB\xBF"), Parsed::default());
+    }
+}

@@ -1,0 +1,38 @@
+//! The qianwen-auth policy: every rule of the credential chain, key kinds, masking and
+//! reporting, compiled to a WebAssembly component that can touch only what its WIT world
+//! imports. Pure modules hold the rules; `gather` is the only one that calls the imports, and
+//! `component` the only one that exports. Those two exist only in the wasm build, so that the
+//! rules' unit tests run natively.
+
+// Natively the crate exists only for those tests: nothing is exported, so everything looks
+// unused. The wasm build, which uses it all, keeps the dead-code lint.
+#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code, unused_imports))]
+
+mod chain;
+#[cfg(target_arch = "wasm32")]
+mod component;
+mod dotenv;
+mod endpoint;
+#[cfg(target_arch = "wasm32")]
+mod gather;
+mod gitignore;
+mod keys;
+mod links;
+mod oss;
+mod secret;
+mod status;
+
+mod bindings {
+    wit_bindgen::generate!({
+        world: "component",
+        path: "../wit",
+        generate_all,
+    });
+}
+
+/// The WIT interfaces under short names.
+mod wit {
+    pub use crate::bindings::exports::qianwen::auth::policy;
+    pub use crate::bindings::exports::qianwen::auth::types;
+    pub use crate::bindings::qianwen::auth::project;
+}

@@ -1,0 +1,220 @@
+//! SPEC §6, custom OSS upload storage, as status only: which variables are set, which
+//! AccessKey pair is in use, and what is missing. Values are never reported; the AccessKey id
+//! only masked.
+
+use crate::chain::{self, Level};
+use crate::keys;
+use crate::wit::types::{OssReport, VariableState, Warning};
+
+pub const BUCKET: &str = "QWEN_TMP_OSS_BUCKET";
+pub const REGION: &str = "QWEN_TMP_OSS_REGION";
+
+/// The AccessKey pairs in the order they are tried: (label, id variable, secret variable).
+pub const PAIRS: [(&str, &str, &str); 2] = [
+    (
+        "QWEN_TMP_OSS_AK",
+        "QWEN_TMP_OSS_AK_ID",
+        "QWEN_TMP_OSS_AK_SECRET",
+    ),
+    (
+        "OSS_ACCESS_KEY",
+        "OSS_ACCESS_KEY_ID",
+        "OSS_ACCESS_KEY_SECRET",
+    ),
+];
+
+pub const OPTIONAL: [&str; 3] = [
+    "QWEN_TMP_OSS_PREFIX",
+    "QWEN_TMP_OSS_ENDPOINT",
+    "QWEN_TMP_OSS_URL_EXPIRES",
+];
+
+const URL_EXPIRES: &str = "QWEN_TMP_OSS_URL_EXPIRES";
+
+/// Every OSS variable, in the order they are reported.
+pub fn variables() -> impl Iterator<Item = &'static str> {
+    [BUCKET, REGION]
+        .into_iter()
+        .chain(PAIRS.iter().flat_map(|(_, id, secret)| [*id, *secret]))
+        .chain(OPTIONAL)
+}
+
+pub fn report(levels: &[Level]) -> OssReport {
+    let set = |name: &str| chain::setting(levels, name);
+    let variables = variables()
+        .map(|name| {
+            let found = set(name);
+            VariableState {
+                name: name.to_string(),
+                set: found.is_some(),
+                source: found.map(|(level, _)| level.source),
+            }
+        })
+        .collect();
+
+    let mut problems = Vec::new();
+    let complete = PAIRS
+        .iter()
+        .find(|(_, id, secret)| set(id).is_some() && set(secret).is_some());
+    for (_, id, secret) in PAIRS {
+        match (set(id).is_some(), set(secret).is_some()) {
+            (true, false) => problems.push(half_pair(id, secret)),
+            (false, true) => problems.push(half_pair(secret, id)),
+            _ => {}
+        }
+    }
+    let enabled = set(BUCKET).is_some();
+    if enabled {
+        if set(REGION).is_none() {
+            problems.push(warning(
+                "oss-region-missing",
+                format!("{BUCKET} is set, so {REGION} is required, but it is not set"),
+            ));
+        }
+        if complete.is_none() {
+            problems.push(warning(
+                "oss-credentials-missing",
+                format!(
+                    "{BUCKET} is set, but neither {} + {} nor {} + {} are both set",
+                    PAIRS[0].1, PAIRS[0].2, PAIRS[1].1, PAIRS[1].2
+                ),
+            ));
+        }
+    } else if complete.is_some() || set(REGION).is_some() {
+        problems.push(warning(
+            "oss-bucket-missing",
+            format!("OSS variables are set but {BUCKET} is not, so they are not used"),
+        ));
+    }
+    if let Some((_, value)) = set(URL_EXPIRES)
+        && !value.parse::<u64>().is_ok_and(|s| s > 0)
+    {
+        problems.push(warning(
+            "oss-url-expires-invalid",
+            format!("{URL_EXPIRES} is not a positive whole number of seconds"),
+        ));
+    }
+
+    let summary = if enabled {
+        "uploads go to your own OSS bucket".to_string()
+    } else {
+        "no custom bucket: uploads use DashScope's temporary storage (files expire after 48 \
+         hours; upload policy limited to 100 QPS), which is not for production"
+            .to_string()
+    };
+    OssReport {
+        enabled,
+        credentials: complete.map(|(label, _, _)| label.to_string()),
+        access_key_id: complete
+            .and_then(|(_, id, _)| set(id))
+            .and_then(|(_, value)| keys::mask(keys::normalize(value))),
+        variables,
+        problems,
+        summary,
+    }
+}
+
+fn half_pair(present: &str, missing: &str) -> Warning {
+    warning(
+        "oss-incomplete-pair",
+        format!("{present} is set but {missing} is not, so this pair is not used"),
+    )
+}
+
+fn warning(code: &str, message: String) -> Warning {
+    Warning {
+        code: code.to_string(),
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const AK_ID: &str = "LTAI5tSENTINELossid0000";
+    const AK_SECRET: &str = "SENTINELossSecret000000000000";
+
+    fn report_for(pairs: &[(&str, &str)]) -> OssReport {
+        report(&[Level::env(
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())),
+        )])
+    }
+
+    fn codes(r: &OssReport) -> Vec<&str> {
+        r.problems.iter().map(|p| p.code.as_str()).collect()
+    }
+
+    #[test]
+    fn nothing_set_means_temporary_storage() {
+        let r = report_for(&[]);
+        assert!(!r.enabled);
+        assert_eq!(r.credentials, None);
+        assert!(r.summary.contains("48 hours"));
+        assert!(r.problems.is_empty());
+        assert_eq!(r.variables.len(), 9);
+        assert!(r.variables.iter().all(|v| !v.set));
+    }
+
+    #[test]
+    fn bucket_with_region_and_the_qwen_pair() {
+        let r = report_for(&[
+            (BUCKET, "my-bucket"),
+            (REGION, "oss-cn-beijing"),
+            ("QWEN_TMP_OSS_AK_ID", AK_ID),
+            ("QWEN_TMP_OSS_AK_SECRET", AK_SECRET),
+            ("OSS_ACCESS_KEY_ID", "LTAIother00000000000000"),
+            ("OSS_ACCESS_KEY_SECRET", "other"),
+        ]);
+        assert!(r.enabled);
+        assert_eq!(r.credentials.as_deref(), Some("QWEN_TMP_OSS_AK"));
+        assert_eq!(r.access_key_id.as_deref(), Some("LTAI****************0000"));
+        assert!(r.problems.is_empty(), "{:?}", codes(&r));
+    }
+
+    #[test]
+    fn falls_back_to_the_oss_pair() {
+        let r = report_for(&[
+            (BUCKET, "b"),
+            (REGION, "r"),
+            ("QWEN_TMP_OSS_AK_ID", AK_ID),
+            ("OSS_ACCESS_KEY_ID", AK_ID),
+            ("OSS_ACCESS_KEY_SECRET", AK_SECRET),
+        ]);
+        assert_eq!(r.credentials.as_deref(), Some("OSS_ACCESS_KEY"));
+        assert_eq!(codes(&r), vec!["oss-incomplete-pair"]);
+    }
+
+    #[test]
+    fn bucket_without_region_or_credentials() {
+        let r = report_for(&[(BUCKET, "b")]);
+        assert_eq!(
+            codes(&r),
+            vec!["oss-region-missing", "oss-credentials-missing"]
+        );
+    }
+
+    #[test]
+    fn credentials_without_bucket_and_bad_expiry() {
+        let r = report_for(&[
+            ("OSS_ACCESS_KEY_ID", AK_ID),
+            ("OSS_ACCESS_KEY_SECRET", AK_SECRET),
+            (URL_EXPIRES, "soon"),
+        ]);
+        assert_eq!(
+            codes(&r),
+            vec!["oss-bucket-missing", "oss-url-expires-invalid"]
+        );
+    }
+
+    #[test]
+    fn nothing_reported_holds_a_secret() {
+        let r = report_for(&[
+            (BUCKET, "b"),
+            ("OSS_ACCESS_KEY_ID", AK_ID),
+            ("OSS_ACCESS_KEY_SECRET", AK_SECRET),
+        ]);
+        let text = format!("{r:?}");
+        assert!(!text.contains("SENTINEL"), "{text}");
+    }
+}

@@ -1,0 +1,69 @@
+//! What the host grants the component, and nothing else: chosen environment variables and
+//! read access to two file names in the current directory and its ancestors.
+
+mod project;
+
+pub use project::ProjectFiles;
+
+/// The environment variables the component may see (SPEC §1, §6). Everything else in the
+/// process environment stays in the host.
+pub const VARIABLES: [&str; 13] = [
+    "QIANWEN_API_KEY",
+    "DASHSCOPE_API_KEY",
+    "QWEN_BASE_URL",
+    "QWEN_REGION",
+    "QWEN_TMP_OSS_BUCKET",
+    "QWEN_TMP_OSS_REGION",
+    "QWEN_TMP_OSS_AK_ID",
+    "QWEN_TMP_OSS_AK_SECRET",
+    "QWEN_TMP_OSS_PREFIX",
+    "QWEN_TMP_OSS_ENDPOINT",
+    "QWEN_TMP_OSS_URL_EXPIRES",
+    "OSS_ACCESS_KEY_ID",
+    "OSS_ACCESS_KEY_SECRET",
+];
+
+/// Everything one run grants.
+pub struct Grants {
+    pub environment: Vec<(String, String)>,
+    pub project: ProjectFiles,
+}
+
+impl Grants {
+    /// The grants for a run in `cwd` with this process's environment.
+    pub fn for_cwd(cwd: &std::path::Path) -> Self {
+        Self {
+            environment: environment(|name| std::env::var_os(name)),
+            project: ProjectFiles::new(cwd),
+        }
+    }
+}
+
+/// The granted variables that are set. A value that is not valid Unicode is passed with
+/// replacement characters, which the policy reports as a malformed key.
+fn environment(lookup: impl Fn(&str) -> Option<std::ffi::OsString>) -> Vec<(String, String)> {
+    VARIABLES
+        .iter()
+        .filter_map(|name| {
+            lookup(name).map(|v| (name.to_string(), v.to_string_lossy().into_owned()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_granted_variables_pass() {
+        let env = environment(|name| match name {
+            "DASHSCOPE_API_KEY" => Some("x".into()),
+            "HOME" => Some("/root".into()),
+            _ => None,
+        });
+        assert_eq!(
+            env,
+            vec![("DASHSCOPE_API_KEY".to_string(), "x".to_string())]
+        );
+    }
+}

@@ -1,0 +1,216 @@
+//! The `project` import: `.env` and `.gitignore` in the current directory and its ancestors,
+//! read-only, at most 1 MiB, never through a symbolic link that leaves the file's directory.
+
+use std::fs::{self, File};
+use std::io::{ErrorKind, Read};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use crate::sandbox::bindings::qianwen::auth::project::{
+    Directory, FileContents, ProjectFile, ReadError,
+};
+
+/// The most the host hands over of one file.
+pub const MAX_FILE: u64 = 1024 * 1024;
+
+/// Opening never blocks, even if the name is a FIFO swapped in after the type check.
+const O_NONBLOCK: i32 = 0o4000;
+
+#[derive(Debug, Clone)]
+pub struct ProjectFiles {
+    /// The current directory first, then each parent.
+    dirs: Vec<PathBuf>,
+}
+
+impl ProjectFiles {
+    pub fn new(cwd: &Path) -> Self {
+        Self {
+            dirs: cwd.ancestors().map(Path::to_path_buf).collect(),
+        }
+    }
+
+    pub fn ancestors(&self) -> Vec<Directory> {
+        self.dirs
+            .iter()
+            .map(|dir| Directory {
+                path: dir.to_string_lossy().into_owned(),
+                has_git: fs::symlink_metadata(dir.join(".git")).is_ok(),
+                has_skills: dir.join("skills").is_dir(),
+            })
+            .collect()
+    }
+
+    /// The paths this grant can ever read, for the audit: `(depth, path)`.
+    pub fn path(&self, depth: u32, file: ProjectFile) -> Option<PathBuf> {
+        let name = match file {
+            ProjectFile::Dotenv => ".env",
+            ProjectFile::Gitignore => ".gitignore",
+        };
+        self.dirs
+            .get(usize::try_from(depth).ok()?)
+            .map(|d| d.join(name))
+    }
+
+    pub fn read(&self, depth: u32, file: ProjectFile) -> Result<Option<FileContents>, ReadError> {
+        let path = self.path(depth, file).ok_or(ReadError::NoSuchDirectory)?;
+        let meta = match fs::symlink_metadata(&path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(io(&e)),
+        };
+        if meta.file_type().is_symlink() {
+            let target = fs::canonicalize(&path).map_err(|e| io(&e))?;
+            let dir = path
+                .parent()
+                .map(fs::canonicalize)
+                .transpose()
+                .map_err(|e| io(&e))?;
+            if target.parent() != dir.as_deref() {
+                return Err(ReadError::SymlinkOutside);
+            }
+        }
+        if !fs::metadata(&path).map_err(|e| io(&e))?.is_file() {
+            return Err(ReadError::NotAFile);
+        }
+        let mut handle = fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(O_NONBLOCK)
+            .open(&path)
+            .map_err(|e| io(&e))?;
+        let meta = handle.metadata().map_err(|e| io(&e))?;
+        if !meta.is_file() {
+            return Err(ReadError::NotAFile);
+        }
+        if meta.len() > MAX_FILE {
+            return Err(ReadError::TooLarge(meta.len()));
+        }
+        let bytes = read_capped(&mut handle)?;
+        Ok(Some(FileContents {
+            bytes,
+            mode: Some(meta.permissions().mode() & 0o777),
+        }))
+    }
+}
+
+/// Read at most `MAX_FILE` bytes, refusing a file that grew past it since its size was checked.
+fn read_capped(file: &mut File) -> Result<Vec<u8>, ReadError> {
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io(&e))?;
+    if bytes.len() as u64 > MAX_FILE {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// The system's words for an error, without the path (the component knows which file it asked for).
+fn io(error: &std::io::Error) -> ReadError {
+    ReadError::Io(error.kind().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    fn files(dir: &Path) -> ProjectFiles {
+        ProjectFiles::new(dir)
+    }
+
+    #[test]
+    fn ancestors_start_at_the_current_directory() {
+        let tmp = tempfile::tempdir().unwrap();
+        let sub = tmp.path().join("a/b");
+        fs::create_dir_all(&sub).unwrap();
+        fs::create_dir(tmp.path().join(".git")).unwrap();
+        fs::create_dir(tmp.path().join("a/skills")).unwrap();
+        let dirs = files(&sub).ancestors();
+        assert_eq!(dirs[0].path, sub.to_string_lossy());
+        assert!(!dirs[0].has_git && !dirs[0].has_skills);
+        assert!(dirs[1].has_skills && !dirs[1].has_git);
+        assert!(dirs[2].has_git);
+        assert_eq!(dirs.last().unwrap().path, "/");
+    }
+
+    #[test]
+    fn reads_only_the_two_names() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::write(tmp.path().join(".env"), "A=1\n").unwrap();
+        fs::write(tmp.path().join(".gitignore"), ".env\n").unwrap();
+        let f = files(tmp.path());
+        assert_eq!(
+            f.read(0, ProjectFile::Dotenv).unwrap().unwrap().bytes,
+            b"A=1\n"
+        );
+        assert_eq!(
+            f.read(0, ProjectFile::Gitignore).unwrap().unwrap().bytes,
+            b".env\n"
+        );
+        assert!(f.read(1, ProjectFile::Dotenv).is_ok());
+        assert!(matches!(
+            f.read(9999, ProjectFile::Dotenv),
+            Err(ReadError::NoSuchDirectory)
+        ));
+    }
+
+    #[test]
+    fn absent_directory_large_and_unreadable_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let f = files(tmp.path());
+        assert!(matches!(f.read(0, ProjectFile::Dotenv), Ok(None)));
+        fs::create_dir(tmp.path().join(".env")).unwrap();
+        assert!(matches!(
+            f.read(0, ProjectFile::Dotenv),
+            Err(ReadError::NotAFile)
+        ));
+        fs::write(
+            tmp.path().join(".gitignore"),
+            vec![b'#'; MAX_FILE as usize + 1],
+        )
+        .unwrap();
+        assert!(matches!(
+            f.read(0, ProjectFile::Gitignore),
+            Err(ReadError::TooLarge(n)) if n == MAX_FILE + 1
+        ));
+    }
+
+    #[test]
+    fn symlinks_stay_in_their_directory() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("project");
+        fs::create_dir(&dir).unwrap();
+        fs::write(tmp.path().join("secret"), "outside").unwrap();
+        fs::write(dir.join(".env.shared"), "A=1").unwrap();
+        symlink(tmp.path().join("secret"), dir.join(".env")).unwrap();
+        let f = files(&dir);
+        assert!(matches!(
+            f.read(0, ProjectFile::Dotenv),
+            Err(ReadError::SymlinkOutside)
+        ));
+        fs::remove_file(dir.join(".env")).unwrap();
+        symlink(".env.shared", dir.join(".env")).unwrap();
+        assert_eq!(
+            f.read(0, ProjectFile::Dotenv).unwrap().unwrap().bytes,
+            b"A=1"
+        );
+        symlink("/etc/passwd", dir.join(".gitignore")).unwrap();
+        assert!(matches!(
+            f.read(0, ProjectFile::Gitignore),
+            Err(ReadError::SymlinkOutside)
+        ));
+    }
+
+    #[test]
+    fn mode_bits_are_reported() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join(".env");
+        fs::write(&path, "A=1").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+        let got = files(tmp.path())
+            .read(0, ProjectFile::Dotenv)
+            .unwrap()
+            .unwrap();
+        assert_eq!(got.mode, Some(0o640));
+    }
+}

@@ -1,0 +1,120 @@
+//! `status` for people, in the manner of `gh auth status`.
+
+use std::fmt::Write;
+
+use super::json;
+use super::style::Style;
+use crate::sandbox::bindings::exports::qianwen::auth::types::{
+    KeyKind, KeyReport, StatusReport, Verdict,
+};
+
+pub fn status(r: &StatusReport, style: Style) -> String {
+    let mut out = String::new();
+    let e = &r.endpoint;
+    let _ = writeln!(
+        out,
+        "{}",
+        style.heading(&format!("DashScope ({})", e.region))
+    );
+    match &r.key {
+        None => {
+            let _ = writeln!(
+                out,
+                "  {} No API key found (QIANWEN_API_KEY or DASHSCOPE_API_KEY, in the environment or a .env file)",
+                style.bad()
+            );
+        }
+        Some(k) => key_lines(&mut out, k, r.verdict, style),
+    }
+    let _ = writeln!(out, "  - Endpoint: {} ({})", e.base, e.chosen_by);
+    let _ = writeln!(out, "  - Verification request: POST {}", e.probe_url);
+    for d in &r.dotenv_files {
+        let what = match d.state.as_str() {
+            "read" => format!("{} entries", d.entries),
+            other => other.to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "  - {} ({}): {what}",
+            d.path,
+            describe_source(d.source)
+        );
+    }
+
+    let _ = writeln!(out, "\n{}", style.heading("OSS upload storage"));
+    let oss = &r.oss;
+    let _ = writeln!(out, "  - {}", capitalize(&oss.summary));
+    if let Some(pair) = &oss.credentials {
+        let id = oss.access_key_id.as_deref().unwrap_or("set");
+        let _ = writeln!(out, "  - AccessKey pair in use: {pair}_* (id {id})");
+    }
+    let set: Vec<&str> = oss
+        .variables
+        .iter()
+        .filter(|v| v.set)
+        .map(|v| v.name.as_str())
+        .collect();
+    if !set.is_empty() {
+        let _ = writeln!(out, "  - Set: {}", set.join(", "));
+    }
+    for p in &oss.problems {
+        let _ = writeln!(out, "  {} {}", style.warn(), p.message);
+    }
+
+    if !r.warnings.is_empty() {
+        let _ = writeln!(out, "\n{}", style.heading("Warnings"));
+        for w in &r.warnings {
+            let _ = writeln!(out, "  {} {}", style.warn(), w.message);
+        }
+    }
+    if !r.next_steps.is_empty() {
+        let _ = writeln!(out, "\n{}", style.heading("Next steps"));
+        for step in &r.next_steps {
+            let _ = writeln!(out, "  - {step}");
+        }
+        for link in &r.links {
+            let _ = writeln!(out, "  - {}: {}", link.title, link.url);
+        }
+    }
+    out
+}
+
+fn key_lines(out: &mut String, k: &KeyReport, verdict: Verdict, style: Style) {
+    let mark = match verdict {
+        Verdict::Usable => style.ok(),
+        _ => style.bad(),
+    };
+    let from = match &k.path {
+        Some(path) => path.clone(),
+        None => "the environment".into(),
+    };
+    let _ = writeln!(out, "  {mark} API key: {} from {from}", k.name);
+    let kind = match k.kind {
+        KeyKind::Standard => "standard (pay-as-you-go)",
+        KeyKind::Plan => "Token Plan (refused: never sent)",
+        KeyKind::Placeholder => "placeholder (not a key)",
+        KeyKind::Foreign => "not a DashScope key",
+        KeyKind::Malformed => "malformed",
+    };
+    let _ = writeln!(out, "  - Kind: {kind}: {}", k.detail);
+    let masked = k.masked.as_deref().unwrap_or("(not shown)");
+    let _ = writeln!(out, "  - Key: {masked}");
+}
+
+fn describe_source(
+    source: crate::sandbox::bindings::exports::qianwen::auth::types::Source,
+) -> &'static str {
+    match json::source(source) {
+        "cwd-dotenv" => "current directory",
+        "repo-dotenv" => "repository root",
+        _ => "environment",
+    }
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

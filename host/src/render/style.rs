@@ -1,0 +1,53 @@
+//! Colour and marks: colour only on a terminal, never with `NO_COLOR` set or `--color never`.
+
+use std::io::IsTerminal;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    color: bool,
+}
+
+impl Style {
+    pub fn new(choice: ColorChoice) -> Self {
+        let color = match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
+        };
+        Self { color }
+    }
+
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    pub fn ok(&self) -> String {
+        self.paint("32", "✓")
+    }
+
+    pub fn bad(&self) -> String {
+        self.paint("31", "✗")
+    }
+
+    pub fn warn(&self) -> String {
+        self.paint("33", "!")
+    }
+
+    pub fn heading(&self, text: &str) -> String {
+        self.paint("1", text)
+    }
+}

@@ -1,0 +1,198 @@
+//! The sandbox: one engine, one linker that defines exactly the imports the WIT world
+//! documents, and a store per run holding the host's grants. Nothing here decides policy.
+
+use anyhow::{Context, Result, anyhow};
+use wasmtime::component::{Component, HasData, HasSelf, Linker, ResourceTable};
+use wasmtime::{Config, Engine, Store};
+use wasmtime_wasi::cli::{WasiCli, WasiCliView};
+use wasmtime_wasi::p2::pipe::{ClosedInputStream, MemoryOutputPipe, SinkOutputStream};
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+
+use crate::grants::{self, ProjectFiles};
+
+pub mod bindings {
+    wasmtime::component::bindgen!({
+        path: "../wit",
+        world: "qianwen:auth/component",
+        with: {
+            "wasi:cli": wasmtime_wasi::p2::bindings::cli,
+        },
+    });
+}
+
+use bindings::exports::qianwen::auth::types::{StatusOptions, StatusReport};
+
+/// The policy component, built from `guest/` by build.rs.
+pub const COMPONENT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/qianwen_auth.wasm"));
+
+/// How much of the guest's stderr is kept, to find a panic's location in it.
+const STDERR_CAPACITY: usize = 64 * 1024;
+
+/// The per-run state: the grants, and WASI's bookkeeping.
+pub struct State {
+    wasi: WasiCtx,
+    table: ResourceTable,
+    project: ProjectFiles,
+}
+
+impl WasiView for State {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl bindings::qianwen::auth::project::Host for State {
+    fn ancestors(&mut self) -> Vec<bindings::qianwen::auth::project::Directory> {
+        self.project.ancestors()
+    }
+
+    fn read(
+        &mut self,
+        depth: u32,
+        file: bindings::qianwen::auth::project::ProjectFile,
+    ) -> Result<
+        Option<bindings::qianwen::auth::project::FileContents>,
+        bindings::qianwen::auth::project::ReadError,
+    > {
+        self.project.read(depth, file)
+    }
+}
+
+/// The compiled component and a linker holding every grant, ready to instantiate.
+pub struct Sandbox {
+    engine: Engine,
+    component: Component,
+    linker: Linker<State>,
+}
+
+impl Sandbox {
+    pub fn new() -> Result<Self> {
+        let mut config = Config::new();
+        config.wasm_component_model(true);
+        let engine = Engine::new(&config)?;
+        let component = Component::new(&engine, COMPONENT)
+            .map_err(anyhow::Error::from)
+            .context("compiling the policy component")?;
+        let linker = linker(&engine)?;
+        Ok(Self {
+            engine,
+            component,
+            linker,
+        })
+    }
+
+    /// A fresh instance with the grants for this run.
+    pub fn instantiate(&self, grants: &grants::Grants) -> Result<Instance> {
+        let stderr = MemoryOutputPipe::new(STDERR_CAPACITY);
+        let mut wasi = WasiCtx::builder();
+        wasi.stdin(ClosedInputStream)
+            .stdout(SinkOutputStream)
+            .stderr(stderr.clone())
+            .envs(&grants.environment);
+        let state = State {
+            wasi: wasi.build(),
+            table: ResourceTable::new(),
+            project: grants.project.clone(),
+        };
+        let mut store = Store::new(&self.engine, state);
+        let component = bindings::Component::instantiate(&mut store, &self.component, &self.linker)
+            .map_err(anyhow::Error::from)
+            .context("instantiating the policy component")?;
+        Ok(Instance {
+            store,
+            component,
+            stderr,
+        })
+    }
+}
+
+/// One running instance of the policy.
+pub struct Instance {
+    store: Store<State>,
+    component: bindings::Component,
+    stderr: MemoryOutputPipe,
+}
+
+impl Instance {
+    pub fn status(&mut self, options: &StatusOptions) -> Result<StatusReport> {
+        let result = self
+            .component
+            .qianwen_auth_auth()
+            .call_status(&mut self.store, options);
+        result.map_err(|trap| self.failure(trap.into()))
+    }
+
+    /// A guest failure, described without anything the guest printed but a panic's location.
+    fn failure(&self, error: anyhow::Error) -> anyhow::Error {
+        let stderr = self.stderr.contents();
+        match panic_location(&String::from_utf8_lossy(&stderr)) {
+            Some(location) => anyhow!("the policy component panicked at {location}"),
+            None => error.context("the policy component failed"),
+        }
+    }
+}
+
+/// The source location of a Rust panic in the guest's stderr, and nothing else from it: only
+/// text of the form `path/file.rs:LINE:COLUMN` is believed.
+fn panic_location(stderr: &str) -> Option<String> {
+    let after = stderr.split("panicked at ").nth(1)?;
+    let candidate: String = after
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '/' | '.' | '-' | ':'))
+        .take(200)
+        .collect();
+    let candidate = candidate.trim_end_matches(':');
+    let mut parts = candidate.rsplitn(3, ':');
+    let (column, line, file) = (parts.next()?, parts.next()?, parts.next()?);
+    let numeric = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    (numeric(column) && numeric(line) && file.ends_with(".rs")).then(|| candidate.to_string())
+}
+
+struct HasTable;
+
+impl HasData for HasTable {
+    type Data<'a> = &'a mut ResourceTable;
+}
+
+/// Exactly the imports that `wit/qianwen-auth.wit` documents, and no others: a component that
+/// imports anything more (a file system, sockets) fails to instantiate.
+fn linker(engine: &Engine) -> Result<Linker<State>> {
+    use wasmtime_wasi::p2::bindings::{cli, sync::io};
+    let mut l = Linker::new(engine);
+    bindings::qianwen::auth::project::add_to_linker::<State, HasSelf<State>>(&mut l, |s| s)?;
+    cli::environment::add_to_linker::<State, WasiCli>(&mut l, State::cli)?;
+    // Required by Rust's standard library; stdin is closed, stdout a sink, stderr captured.
+    cli::exit::add_to_linker::<State, WasiCli>(&mut l, State::cli)?;
+    cli::stdin::add_to_linker::<State, WasiCli>(&mut l, State::cli)?;
+    cli::stdout::add_to_linker::<State, WasiCli>(&mut l, State::cli)?;
+    cli::stderr::add_to_linker::<State, WasiCli>(&mut l, State::cli)?;
+    cli::terminal_input::add_to_linker::<State, WasiCli>(&mut l, State::cli)?;
+    cli::terminal_output::add_to_linker::<State, WasiCli>(&mut l, State::cli)?;
+    cli::terminal_stdin::add_to_linker::<State, WasiCli>(&mut l, State::cli)?;
+    cli::terminal_stdout::add_to_linker::<State, WasiCli>(&mut l, State::cli)?;
+    cli::terminal_stderr::add_to_linker::<State, WasiCli>(&mut l, State::cli)?;
+    io::error::add_to_linker::<State, HasTable>(&mut l, |s| &mut s.table)?;
+    io::poll::add_to_linker::<State, HasTable>(&mut l, |s| &mut s.table)?;
+    io::streams::add_to_linker::<State, HasTable>(&mut l, |s| &mut s.table)?;
+    Ok(l)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::panic_location;
+
+    #[test]
+    fn only_a_location_is_taken_from_stderr() {
+        let stderr = "thread '<unnamed>' panicked at src/status.rs:12:5:\nsk-SECRET leaked\n";
+        assert_eq!(
+            panic_location(stderr).as_deref(),
+            Some("src/status.rs:12:5")
+        );
+        assert_eq!(panic_location("panicked at sk-SECRET0000000000:1"), None);
+        assert_eq!(panic_location("sk-SECRET"), None);
+        assert_eq!(panic_location("panicked at x.rs:1:z"), None);
+    }
+}
