@@ -138,9 +138,9 @@ mod tests {
     use super::*;
     use crate::dotenv;
 
-    const A: &str = "sk-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
-    const B: &str = "sk-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
-    const C: &str = "sk-cccccccccccccccccccccccccccccccc";
+    const A: &str = "sk-fake_aaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    const B: &str = "sk-fake_bbbbbbbbbbbbbbbbbbbbbbbbbbb";
+    const C: &str = "sk-fake_ccccccccccccccccccccccccccc";
 
     fn env(pairs: &[(&str, &str)]) -> Level {
         Level::env(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())))

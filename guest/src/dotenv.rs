@@ -318,7 +318,7 @@ mod tests {
 
     #[test]
     fn problems_name_the_line_and_never_the_text() {
-        let secret = "sk-SENTINELparse000000000000000000";
+        let secret = "sk-FAKE_Zq8vX3mKw9Tj_parse";
         let text =
             format!("{secret}\nA=\"{secret}\" {secret}\n=x\n1A=2\nB {secret}\nC=\"{secret}\nOK=1");
         let parsed = parse(text.as_bytes());
@@ -326,7 +326,7 @@ mod tests {
         assert_eq!(lines, vec![1, 2, 3, 4, 5, 6]);
         let described = parsed.describe_problems(".env").join("\n");
         assert!(described.starts_with(".env:1: "), "{described}");
-        assert!(!described.contains("SENTINEL"), "a problem quoted the line");
+        assert!(!described.contains("Zq8vX3mK"), "a problem quoted the line");
         assert!(described.contains("unterminated double quote"));
         // After an unterminated quote the following lines still count.
         assert_eq!(parsed.get("OK").unwrap().value.expose(), "1");

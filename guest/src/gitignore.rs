@@ -74,9 +74,8 @@ fn pattern(line: &str) -> Option<Pattern> {
         return None;
     }
     let negate = line.starts_with('!');
-    if negate {
-        line = &line[1..];
-    } else if line.starts_with("\\!") || line.starts_with("\\#") {
+    // `!` negates; `\!` and `\#` escape a leading `!` or `#`. Either way one character goes.
+    if negate || line.starts_with("\\!") || line.starts_with("\\#") {
         line = &line[1..];
     }
     let dir_only = line.ends_with('/') && !line.ends_with("\\/");

@@ -221,8 +221,8 @@ fn bad_body(rest: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    const STANDARD: &str = "sk-0123456789abcdef0123456789abcdef";
-    const PLAN: &str = "sk-sp-0123456789abcdef0123456789abcdef";
+    const STANDARD: &str = "sk-fake_0123456789abcdef0123456789";
+    const PLAN: &str = "sk-sp-fake_0123456789abcdef0123456789";
 
     fn kind(v: &str) -> KeyKind {
         classify(v).kind
@@ -234,18 +234,18 @@ mod tests {
         assert_eq!(kind(PLAN), KeyKind::Plan);
         assert_eq!(
             classify(STANDARD).masked.as_deref(),
-            Some("sk-****************cdef")
+            Some("sk-****************6789")
         );
         assert_eq!(
             classify(PLAN).masked.as_deref(),
-            Some("sk-sp-****************cdef")
+            Some("sk-sp-****************6789")
         );
     }
 
     #[test]
     fn mask_hides_the_length() {
         let short = mask("sk-0123456789abcdef").unwrap();
-        let long = mask("sk-0123456789abcdef0123456789abcdef0123456789abcdef").unwrap();
+        let long = mask("sk-fake_0123456789abcdef_0123456789abcdef_0123456789").unwrap();
         assert_eq!(short.len(), long.len());
     }
 

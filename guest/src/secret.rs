@@ -28,7 +28,7 @@ mod tests {
 
     #[test]
     fn debug_never_shows_the_value() {
-        let s = Secret::new("sk-SENTINELdebug0000000000000000000");
+        let s = Secret::new("sk-FAKE_SENTINEL_debug_Zq8vX3mKw9");
         let shown = format!("{s:?} {:?}", vec![s.clone()]);
         assert!(!shown.contains("SENTINEL"), "debug output leaked the value");
         assert!(shown.contains("withheld"));

@@ -435,8 +435,8 @@ fn warning(code: &str, message: String) -> Warning {
 mod tests {
     use super::*;
 
-    const KEY: &str = "sk-SENTINELstatus0000000000000000a1b2";
-    const OTHER: &str = "sk-SENTINELother00000000000000009f3c";
+    const KEY: &str = "sk-FAKE_SENTINEL_Zq8vX3mKw9Tj_a1b2";
+    const OTHER: &str = "sk-FAKE_SENTINEL_Jd6Yu1Qe5Wn8_9f3c";
 
     /// A project: directories from the current one up, with their markers and files.
     struct Project {
@@ -622,9 +622,9 @@ mod tests {
     fn verdicts_for_each_kind() {
         for (value, verdict) in [
             ("sk-your-key-here", Verdict::NoUsableKey),
-            ("sk-sp-SENTINELplan000000000000000000", Verdict::PlanKey),
-            ("sk-SENTINEL bad000000000000000000000", Verdict::NoUsableKey),
-            ("LTAI5tSENTINEL000000000", Verdict::NoUsableKey),
+            ("sk-sp-FAKE_SENTINEL_Hb2Ng7Rc4Xv9", Verdict::PlanKey),
+            ("sk-FAKE_SENTINEL bad_Vm3Kx9Pg4Tz", Verdict::NoUsableKey),
+            ("LTAI5tFAKE_SENTINEL_0000", Verdict::NoUsableKey),
         ] {
             let r = Project::new(FLAT).env("DASHSCOPE_API_KEY", value).status();
             assert_eq!(r.verdict, verdict, "{value:?}");
@@ -632,7 +632,7 @@ mod tests {
             assert_no_sentinel(&r);
         }
         let r = Project::new(FLAT)
-            .env("DASHSCOPE_API_KEY", "sk-sp-SENTINELplan000000000000000000")
+            .env("DASHSCOPE_API_KEY", "sk-sp-FAKE_SENTINEL_Hb2Ng7Rc4Xv9")
             .status();
         assert!(r.links.iter().any(|l| l.topic == "token-plan"));
     }

@@ -182,7 +182,62 @@ fn linker(engine: &Engine) -> Result<Linker<State>> {
 
 #[cfg(test)]
 mod tests {
-    use super::panic_location;
+    use super::*;
+
+    /// The world's documentation in `wit/`, which a reviewer reads instead of this code.
+    const WIT: &str = include_str!("../../wit/qianwen-auth.wit");
+
+    fn imports() -> Vec<String> {
+        let engine = Engine::default();
+        let component = Component::new(&engine, COMPONENT).unwrap();
+        component
+            .component_type()
+            .imports(&engine)
+            .map(|(name, _)| name.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn the_component_cannot_reach_files_or_sockets() {
+        let imports = imports();
+        assert!(
+            imports
+                .iter()
+                .any(|i| i.starts_with("qianwen:auth/project@"))
+        );
+        for import in &imports {
+            assert!(
+                !import.starts_with("wasi:filesystem") && !import.starts_with("wasi:sockets"),
+                "the component imports {import}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_import_is_documented_in_the_wit_world() {
+        let world = &WIT[WIT.find("/// The component. Its imports").unwrap()..];
+        for import in imports() {
+            let unversioned = import.split('@').next().unwrap();
+            let (package, interface) = unversioned.rsplit_once('/').unwrap();
+            let documented = world.contains(&format!("`{unversioned}`"))
+                || world.contains(&format!("`{package}/*`"))
+                || (package == "qianwen:auth" && world.contains(&format!("`{interface}`")));
+            assert!(
+                documented,
+                "{import} is imported but not documented in wit/"
+            );
+        }
+    }
+
+    #[test]
+    fn the_linker_satisfies_the_component() {
+        let sandbox = Sandbox::new().unwrap();
+        let grants = grants::Grants {
+            environment: Vec::new(),
+            project: ProjectFiles::new(std::path::Path::new("/nonexistent")),
+        };
+        assert!(sandbox.instantiate(&grants).is_ok());
+    }
 
     #[test]
     fn only_a_location_is_taken_from_stderr() {

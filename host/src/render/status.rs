@@ -4,9 +4,7 @@ use std::fmt::Write;
 
 use super::json;
 use super::style::Style;
-use crate::sandbox::bindings::exports::qianwen::auth::types::{
-    KeyKind, KeyReport, StatusReport, Verdict,
-};
+use crate::sandbox::bindings::exports::qianwen::auth::types::{KeyReport, StatusReport, Verdict};
 
 pub fn status(r: &StatusReport, style: Style) -> String {
     let mut out = String::new();
@@ -30,6 +28,7 @@ pub fn status(r: &StatusReport, style: Style) -> String {
     let _ = writeln!(out, "  - Verification request: POST {}", e.probe_url);
     for d in &r.dotenv_files {
         let what = match d.state.as_str() {
+            "read" if d.entries == 1 => "1 entry".to_string(),
             "read" => format!("{} entries", d.entries),
             other => other.to_string(),
         };
@@ -89,14 +88,7 @@ fn key_lines(out: &mut String, k: &KeyReport, verdict: Verdict, style: Style) {
         None => "the environment".into(),
     };
     let _ = writeln!(out, "  {mark} API key: {} from {from}", k.name);
-    let kind = match k.kind {
-        KeyKind::Standard => "standard (pay-as-you-go)",
-        KeyKind::Plan => "Token Plan (refused: never sent)",
-        KeyKind::Placeholder => "placeholder (not a key)",
-        KeyKind::Foreign => "not a DashScope key",
-        KeyKind::Malformed => "malformed",
-    };
-    let _ = writeln!(out, "  - Kind: {kind}: {}", k.detail);
+    let _ = writeln!(out, "  - Kind: {}", k.detail);
     let masked = k.masked.as_deref().unwrap_or("(not shown)");
     let _ = writeln!(out, "  - Key: {masked}");
 }
