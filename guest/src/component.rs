@@ -2,8 +2,8 @@
 
 use crate::bindings::exports::qianwen::auth::auth;
 use crate::wit::policy::{self, DotenvEntry, DotenvParse, KeyClass};
-use crate::wit::types::{Link, StatusOptions, StatusReport};
-use crate::{dotenv, gather, keys, links, status};
+use crate::wit::types::{Link, StatusOptions, StatusReport, VerifyOptions, VerifyReport};
+use crate::{dotenv, imports, keys, links, status, verify};
 
 struct Component;
 
@@ -44,7 +44,24 @@ impl policy::Guest for Component {
 
 impl auth::Guest for Component {
     fn status(options: StatusOptions) -> StatusReport {
-        status::build(&gather::inputs(), &options)
+        status::build(&imports::inputs(), &options)
+    }
+
+    fn verify(options: VerifyOptions) -> VerifyReport {
+        let started = imports::now();
+        let resolved = status::resolve(
+            &imports::inputs(),
+            &StatusOptions {
+                region: options.region,
+                granted_hosts: options.granted_hosts,
+            },
+        );
+        let mut report = verify::run(&resolved, &mut imports::WasiTransport);
+        match imports::write_evidence(&report, started) {
+            Ok(path) => report.evidence = Some(path),
+            Err(why) => report.evidence_error = Some(why),
+        }
+        report
     }
 }
 

@@ -93,6 +93,23 @@ pub fn choose(choice: &Choice) -> (Endpoint, Vec<Problem>) {
     )
 }
 
+/// The other region's id, for the hint after a 401.
+pub fn other_region(region: &str) -> Option<&'static str> {
+    region_base(region)?;
+    REGIONS
+        .iter()
+        .find(|(id, _, _)| *id != region)
+        .map(|(id, _, _)| *id)
+}
+
+/// The region's site, in words.
+pub fn region_words(region: &str) -> &'static str {
+    REGIONS
+        .iter()
+        .find(|(id, _, _)| *id == region)
+        .map_or("a custom endpoint", |(_, _, words)| words)
+}
+
 fn region_base(region: &str) -> Option<&'static str> {
     let region = region.trim().to_ascii_lowercase();
     REGIONS
@@ -479,5 +496,16 @@ mod tests {
             assert_eq!(p[0].code, "invalid-base-url", "{url}");
             assert!(!p[0].message.contains("pw") && !p[0].message.contains("key=x"));
         }
+    }
+
+    #[test]
+    fn other_region_hint() {
+        assert_eq!(other_region("cn-beijing"), Some("ap-southeast-1"));
+        assert_eq!(other_region("ap-southeast-1"), Some("cn-beijing"));
+        assert_eq!(other_region("custom"), None);
+        assert_eq!(
+            region_words("ap-southeast-1"),
+            "the international (Singapore) site"
+        );
     }
 }

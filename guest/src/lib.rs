@@ -1,6 +1,6 @@
 //! The qianwen-auth policy: every rule of the credential chain, key kinds, masking and
 //! reporting, compiled to a WebAssembly component that can touch only what its WIT world
-//! imports. Pure modules hold the rules; `gather` is the only one that calls the imports, and
+//! imports. Pure modules hold the rules; `imports` is the only one that calls the imports, and
 //! `component` the only one that exports. Those two exist only in the wasm build, so that the
 //! rules' unit tests run natively.
 
@@ -9,18 +9,23 @@
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code, unused_imports))]
 
 mod chain;
+mod classify;
 #[cfg(target_arch = "wasm32")]
 mod component;
 mod dotenv;
 mod endpoint;
-#[cfg(target_arch = "wasm32")]
-mod gather;
+mod evidence;
 mod gitignore;
+#[cfg(target_arch = "wasm32")]
+mod imports;
 mod keys;
 mod links;
 mod oss;
+mod scrub;
 mod secret;
 mod status;
+mod time;
+mod verify;
 
 mod bindings {
     wit_bindgen::generate!({
@@ -34,5 +39,5 @@ mod bindings {
 mod wit {
     pub use crate::bindings::exports::qianwen::auth::policy;
     pub use crate::bindings::exports::qianwen::auth::types;
-    pub use crate::bindings::qianwen::auth::project;
+    pub use crate::bindings::qianwen::auth::{evidence, project};
 }

@@ -54,14 +54,20 @@ const TABLE: [(&str, &str, &str); 9] = [
 /// The topic ids a caller may ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Topic {
+    Console,
     ApiKeys,
+    Billing,
+    Usage,
     TokenPlan,
 }
 
 impl Topic {
     fn id(self) -> &'static str {
         match self {
+            Topic::Console => "console",
             Topic::ApiKeys => "api-keys",
+            Topic::Billing => "billing",
+            Topic::Usage => "usage",
             Topic::TokenPlan => "token-plan",
         }
     }
@@ -96,7 +102,13 @@ mod tests {
 
     #[test]
     fn every_topic_has_its_own_row() {
-        for topic in [Topic::ApiKeys, Topic::TokenPlan] {
+        for topic in [
+            Topic::Console,
+            Topic::ApiKeys,
+            Topic::Billing,
+            Topic::Usage,
+            Topic::TokenPlan,
+        ] {
             assert_eq!(get(topic).topic, topic.id());
         }
     }

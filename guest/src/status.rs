@@ -8,6 +8,7 @@ use crate::gitignore::{self, Rules};
 use crate::keys;
 use crate::links::{self, Topic};
 use crate::oss;
+use crate::secret::Secret;
 use crate::wit::project::{Directory, FileContents, ReadError};
 use crate::wit::types::{
     DotenvReport, EndpointReport, KeyKind, KeyReport, Link, Source, StatusOptions, StatusReport,
@@ -85,7 +86,20 @@ struct Dotenv {
     state: &'static str,
 }
 
+/// The chain's outcome with what only the component may hold: the key itself.
+#[derive(Debug)]
+pub struct Resolved {
+    pub report: StatusReport,
+    /// The key in use, as it would be sent.
+    pub key: Option<Secret>,
+    pub endpoint: Endpoint,
+}
+
 pub fn build(inputs: &Inputs, options: &StatusOptions) -> StatusReport {
+    resolve(inputs, options).report
+}
+
+pub fn resolve(inputs: &Inputs, options: &StatusOptions) -> Resolved {
     let mut warnings = Vec::new();
     let dotenvs: Vec<Dotenv> = inputs
         .dotenvs
@@ -145,14 +159,14 @@ pub fn build(inputs: &Inputs, options: &StatusOptions) -> StatusReport {
     };
     let (next_steps, links) = next_steps(key.as_ref());
 
-    StatusReport {
+    let report = StatusReport {
         key,
         shadowed,
         endpoint: EndpointReport {
-            base: endpoint.base,
-            probe_url: endpoint.probe_url,
-            region: endpoint.region,
-            chosen_by: endpoint.chosen_by,
+            base: endpoint.base.clone(),
+            probe_url: endpoint.probe_url.clone(),
+            region: endpoint.region.clone(),
+            chosen_by: endpoint.chosen_by.clone(),
         },
         warnings,
         oss: oss::report(&levels),
@@ -171,6 +185,11 @@ pub fn build(inputs: &Inputs, options: &StatusOptions) -> StatusReport {
                     .map_or(0, |p| u32::try_from(p.entries.len()).unwrap_or(u32::MAX)),
             })
             .collect(),
+    };
+    Resolved {
+        report,
+        key: resolution.key.map(|k| k.value),
+        endpoint,
     }
 }
 
@@ -367,6 +386,26 @@ fn shadowed_warning(winner: &Found, key: &KeyReport, lost: &Found, report: &KeyR
             shown(key),
         ),
     )
+}
+
+/// The WIT case name of a source, as records and JSON spell it.
+pub fn source_name(source: Source) -> &'static str {
+    match source {
+        Source::Env => "env",
+        Source::CwdDotenv => "cwd-dotenv",
+        Source::RepoDotenv => "repo-dotenv",
+    }
+}
+
+/// The WIT case name of a key kind.
+pub fn kind_name(kind: KeyKind) -> &'static str {
+    match kind {
+        KeyKind::Standard => "standard",
+        KeyKind::Plan => "plan",
+        KeyKind::Placeholder => "placeholder",
+        KeyKind::Foreign => "foreign",
+        KeyKind::Malformed => "malformed",
+    }
 }
 
 /// `the environment` or the `.env` path.

@@ -1,8 +1,11 @@
 //! The command line. No option ever takes a key: keys come from the environment or `.env`.
 
+use std::path::PathBuf;
+
 use clap::{Args, Parser, Subcommand};
 
 use crate::exit::Exit;
+use crate::grants::Grant;
 use crate::render::style::ColorChoice;
 
 #[derive(Parser, Debug)]
@@ -33,6 +36,17 @@ pub enum Command {
     /// reports the key only masked, and sends nothing.
     #[command(after_help = "Example:\n  qianwen-auth status\n  qianwen-auth status --json")]
     Status(StatusArgs),
+
+    /// Check the key against the real endpoint, and write evidence of the result.
+    ///
+    /// Resolves the key as `status` does; refuses a Token Plan key before any request; sends
+    /// POST {base}/compatible-mode/v1/chat/completions (model qwen-turbo) to DashScope only;
+    /// retries 429 and 5xx at most twice; names the cause of any failure; writes a record under
+    /// output/qianwen-ops-auth/.
+    #[command(
+        after_help = "Example:\n  qianwen-auth verify\n  qianwen-auth verify --region ap-southeast-1 --json"
+    )]
+    Verify(VerifyArgs),
 }
 
 #[derive(Args, Debug)]
@@ -42,7 +56,30 @@ pub struct StatusArgs {
     pub region: Option<String>,
 
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub format: OutputArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    /// The region whose endpoint to verify against (beats QWEN_REGION and QWEN_BASE_URL).
+    #[arg(long, value_name = "REGION", value_parser = ["cn-beijing", "ap-southeast-1"])]
+    pub region: Option<String>,
+
+    /// Also allow requests to HOST (port 443) or HOST:PORT, e.g. for a QWEN_BASE_URL of your
+    /// own. Plain http is allowed only to a loopback host granted this way. Repeatable.
+    #[arg(long = "allow-host", value_name = "HOST[:PORT]")]
+    pub allow_host: Vec<Grant>,
+
+    /// The time limit for each request, from connecting to the end of the answer.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
+
+    /// The base directory for evidence, instead of ./output (records go to DIR/qianwen-ops-auth/).
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub output: PathBuf,
+
+    #[command(flatten)]
+    pub format: OutputArgs,
 }
 
 #[derive(Args, Debug)]

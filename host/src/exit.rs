@@ -2,13 +2,47 @@
 
 use std::process::ExitCode;
 
+use crate::sandbox::bindings::exports::qianwen::auth::types::{Outcome, Verdict};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     Ok = 0,
     Internal = 1,
     Usage = 2,
     NoUsableKey = 3,
+    Rejected = 4,
     PlanKey = 5,
+    Network = 6,
+    Billing = 7,
+    Server = 8,
+}
+
+impl Exit {
+    pub fn for_verdict(verdict: Verdict) -> Self {
+        match verdict {
+            Verdict::Usable => Exit::Ok,
+            Verdict::NoUsableKey => Exit::NoUsableKey,
+            Verdict::PlanKey => Exit::PlanKey,
+        }
+    }
+
+    pub fn for_outcome(outcome: Outcome) -> Self {
+        match outcome {
+            Outcome::Pass => Exit::Ok,
+            Outcome::NoKey => Exit::NoUsableKey,
+            Outcome::AuthRejected | Outcome::AuthMissing => Exit::Rejected,
+            Outcome::PlanKeyRefused => Exit::PlanKey,
+            Outcome::Network | Outcome::Timeout | Outcome::HostDenied => Exit::Network,
+            Outcome::Billing
+            | Outcome::AccessDenied
+            | Outcome::QuotaExhausted
+            | Outcome::RateLimited => Exit::Billing,
+            Outcome::ModelNotFound
+            | Outcome::BadRequest
+            | Outcome::ServerError
+            | Outcome::BadResponse => Exit::Server,
+        }
+    }
 }
 
 impl From<Exit> for ExitCode {

@@ -3,6 +3,7 @@
 //! it may touch, and prints its reports.
 
 mod cli;
+mod commands;
 mod exit;
 mod grants;
 mod render;
@@ -16,7 +17,6 @@ use clap::Parser;
 use cli::{Cli, Command};
 use exit::Exit;
 use render::style::Style;
-use sandbox::bindings::exports::qianwen::auth::types::{StatusOptions, Verdict};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -34,27 +34,9 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> Result<Exit> {
     let style = Style::new(cli.color);
+    let cwd = std::env::current_dir().context("reading the current directory")?;
     match &cli.command {
-        Command::Status(args) => {
-            let cwd = std::env::current_dir().context("reading the current directory")?;
-            let grants = grants::Grants::for_cwd(&cwd);
-            let sandbox = sandbox::Sandbox::new()?;
-            let mut instance = sandbox.instantiate(&grants)?;
-            let report = instance.status(&StatusOptions {
-                region: args.region.clone(),
-                granted_hosts: Vec::new(),
-            })?;
-            let exit = match report.verdict {
-                Verdict::Usable => Exit::Ok,
-                Verdict::NoUsableKey => Exit::NoUsableKey,
-                Verdict::PlanKey => Exit::PlanKey,
-            };
-            if args.output.json {
-                render::json::print(&render::json::Status::new(&report, exit as u8));
-            } else {
-                print!("{}", render::status(&report, style));
-            }
-            Ok(exit)
-        }
+        Command::Status(args) => commands::status(&cwd, args, style),
+        Command::Verify(args) => commands::verify(&cwd, args, style),
     }
 }

@@ -8,19 +8,27 @@ use wasmtime_wasi::cli::{WasiCli, WasiCliView};
 use wasmtime_wasi::p2::pipe::{ClosedInputStream, MemoryOutputPipe, SinkOutputStream};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
-use crate::grants::{self, ProjectFiles};
+use crate::grants::{self, EvidenceDir, Network, ProjectFiles};
+use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
 pub mod bindings {
     wasmtime::component::bindgen!({
         path: "../wit",
         world: "qianwen:auth/component",
+        require_store_data_send: true,
         with: {
             "wasi:cli": wasmtime_wasi::p2::bindings::cli,
+            "wasi:clocks": wasmtime_wasi::p2::bindings::clocks,
+            "wasi:io": wasmtime_wasi::p2::bindings::io,
+            "wasi:http": wasmtime_wasi_http::p2::bindings::http,
         },
     });
 }
 
-use bindings::exports::qianwen::auth::types::{StatusOptions, StatusReport};
+use bindings::exports::qianwen::auth::types::{
+    StatusOptions, StatusReport, VerifyOptions, VerifyReport,
+};
+use bindings::qianwen::auth::evidence::WriteError;
 
 /// The policy component, built from `guest/` by build.rs.
 pub const COMPONENT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/qianwen_auth.wasm"));
@@ -31,8 +39,37 @@ const STDERR_CAPACITY: usize = 64 * 1024;
 /// The per-run state: the grants, and WASI's bookkeeping.
 pub struct State {
     wasi: WasiCtx,
+    http: WasiHttpCtx,
     table: ResourceTable,
     project: ProjectFiles,
+    evidence: Option<EvidenceDir>,
+    network: Network,
+}
+
+impl WasiHttpView for State {
+    fn http(&mut self) -> WasiHttpCtxView<'_> {
+        WasiHttpCtxView {
+            ctx: &mut self.http,
+            table: &mut self.table,
+            hooks: &mut self.network,
+        }
+    }
+}
+
+impl bindings::qianwen::auth::evidence::Host for State {
+    fn write(
+        &mut self,
+        name: String,
+        contents: Vec<u8>,
+        replace: bool,
+    ) -> Result<String, WriteError> {
+        match &self.evidence {
+            Some(dir) => dir.write(&name, &contents, replace),
+            None => Err(WriteError::Refused(
+                "this command writes no evidence".into(),
+            )),
+        }
+    }
 }
 
 impl WasiView for State {
@@ -85,7 +122,7 @@ impl Sandbox {
     }
 
     /// A fresh instance with the grants for this run.
-    pub fn instantiate(&self, grants: &grants::Grants) -> Result<Instance> {
+    pub fn instantiate(&self, grants: grants::Grants) -> Result<Instance> {
         let stderr = MemoryOutputPipe::new(STDERR_CAPACITY);
         let mut wasi = WasiCtx::builder();
         wasi.stdin(ClosedInputStream)
@@ -94,8 +131,11 @@ impl Sandbox {
             .envs(&grants.environment);
         let state = State {
             wasi: wasi.build(),
+            http: WasiHttpCtx::new(),
             table: ResourceTable::new(),
-            project: grants.project.clone(),
+            project: grants.project,
+            evidence: grants.evidence,
+            network: grants.network,
         };
         let mut store = Store::new(&self.engine, state);
         let component = bindings::Component::instantiate(&mut store, &self.component, &self.linker)
@@ -123,6 +163,19 @@ impl Instance {
             .qianwen_auth_auth()
             .call_status(&mut self.store, options);
         result.map_err(|trap| self.failure(trap.into()))
+    }
+
+    pub fn verify(&mut self, options: &VerifyOptions) -> Result<VerifyReport> {
+        let result = self
+            .component
+            .qianwen_auth_auth()
+            .call_verify(&mut self.store, options);
+        result.map_err(|trap| self.failure(trap.into()))
+    }
+
+    /// What the network grant refused during this run.
+    pub fn refusals(&self) -> Vec<String> {
+        self.store.data().network.refusals()
     }
 
     /// A guest failure, described without anything the guest printed but a panic's location.
@@ -160,10 +213,16 @@ impl HasData for HasTable {
 /// Exactly the imports that `wit/qianwen-auth.wit` documents, and no others: a component that
 /// imports anything more (a file system, sockets) fails to instantiate.
 fn linker(engine: &Engine) -> Result<Linker<State>> {
-    use wasmtime_wasi::p2::bindings::{cli, sync::io};
+    use wasmtime_wasi::clocks::{WasiClocks, WasiClocksView};
+    use wasmtime_wasi::p2::bindings::{cli, clocks, sync::io};
     let mut l = Linker::new(engine);
     bindings::qianwen::auth::project::add_to_linker::<State, HasSelf<State>>(&mut l, |s| s)?;
+    bindings::qianwen::auth::evidence::add_to_linker::<State, HasSelf<State>>(&mut l, |s| s)?;
     cli::environment::add_to_linker::<State, WasiCli>(&mut l, State::cli)?;
+    // Outgoing HTTP, judged by the network grant's hook; and the clocks.
+    wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut l)?;
+    clocks::wall_clock::add_to_linker::<State, WasiClocks>(&mut l, State::clocks)?;
+    clocks::monotonic_clock::add_to_linker::<State, WasiClocks>(&mut l, State::clocks)?;
     // Required by Rust's standard library; stdin is closed, stdout a sink, stderr captured.
     cli::exit::add_to_linker::<State, WasiCli>(&mut l, State::cli)?;
     cli::stdin::add_to_linker::<State, WasiCli>(&mut l, State::cli)?;
@@ -232,11 +291,8 @@ mod tests {
     #[test]
     fn the_linker_satisfies_the_component() {
         let sandbox = Sandbox::new().unwrap();
-        let grants = grants::Grants {
-            environment: Vec::new(),
-            project: ProjectFiles::new(std::path::Path::new("/nonexistent")),
-        };
-        assert!(sandbox.instantiate(&grants).is_ok());
+        let grants = grants::Grants::for_cwd(std::path::Path::new("/nonexistent"));
+        assert!(sandbox.instantiate(grants).is_ok());
     }
 
     #[test]

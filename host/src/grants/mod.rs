@@ -1,8 +1,13 @@
-//! What the host grants the component, and nothing else: chosen environment variables and
-//! read access to two file names in the current directory and its ancestors.
+//! What the host grants the component, and nothing else: chosen environment variables, read
+//! access to two file names in the current directory and its ancestors, one evidence
+//! directory, and outbound HTTPS to DashScope's hosts.
 
+mod evidence;
+mod network;
 mod project;
 
+pub use evidence::EvidenceDir;
+pub use network::{Grant, Limits, Network};
 pub use project::ProjectFiles;
 
 /// The environment variables the component may see (SPEC §1, §6). Everything else in the
@@ -27,14 +32,20 @@ pub const VARIABLES: [&str; 13] = [
 pub struct Grants {
     pub environment: Vec<(String, String)>,
     pub project: ProjectFiles,
+    /// None for commands that write nothing.
+    pub evidence: Option<EvidenceDir>,
+    pub network: Network,
 }
 
 impl Grants {
-    /// The grants for a run in `cwd` with this process's environment.
+    /// The grants for a run in `cwd` with this process's environment: no evidence directory,
+    /// and a network grant that lets nothing out.
     pub fn for_cwd(cwd: &std::path::Path) -> Self {
         Self {
             environment: environment(|name| std::env::var_os(name)),
             project: ProjectFiles::new(cwd),
+            evidence: None,
+            network: Network::closed(),
         }
     }
 }

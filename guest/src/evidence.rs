@@ -1,0 +1,141 @@
+//! SPEC §4, evidence: each verification leaves a record (time, endpoint host, masked key, HTTP
+//! status, outcome, latency, scrubbed excerpt) as a timestamped file and as `latest.json`.
+
+use serde_json::{Value, json};
+
+use crate::wit::types::{Outcome, VerifyReport};
+
+pub const LATEST: &str = "latest.json";
+
+/// The record's file name, from the compact time of the verification.
+pub fn file_name(compact_time: &str, attempt: u32) -> String {
+    match attempt {
+        0 => format!("verify-{compact_time}.json"),
+        n => format!("verify-{compact_time}-{n}.json"),
+    }
+}
+
+/// The record, as pretty JSON. It holds only what the report holds: masked keys, scrubbed text.
+pub fn record(report: &VerifyReport, time: &str) -> Vec<u8> {
+    let endpoint_host = report
+        .endpoint
+        .probe_url
+        .split_once("://")
+        .map(|(_, rest)| rest.split('/').next().unwrap_or(rest))
+        .unwrap_or_default();
+    let value: Value = json!({
+        "schema": 1,
+        "time": time,
+        "endpoint_host": endpoint_host,
+        "probe_url": report.endpoint.probe_url,
+        "region": report.endpoint.region,
+        "key": report.key.as_ref().map(|k| json!({
+            "name": k.name,
+            "source": crate::status::source_name(k.source),
+            "kind": crate::status::kind_name(k.kind),
+            "masked": k.masked,
+        })),
+        "http_status": report.http_status,
+        "outcome": outcome_name(report.outcome),
+        "cause": report.cause,
+        "latency_ms": report.attempts.last().map(|a| a.latency_ms),
+        "attempts": report.attempts.iter().map(|a| json!({
+            "http_status": a.http_status,
+            "latency_ms": a.latency_ms,
+            "outcome": outcome_name(a.outcome),
+        })).collect::<Vec<_>>(),
+        "server_code": report.server_code,
+        "request_id": report.request_id,
+        "excerpt": report.excerpt,
+    });
+    let mut bytes = serde_json::to_vec_pretty(&value).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+/// The stable name of an outcome, as the README lists them.
+pub fn outcome_name(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Pass => "pass",
+        Outcome::AuthRejected => "auth-rejected",
+        Outcome::AuthMissing => "auth-missing",
+        Outcome::PlanKeyRefused => "plan-key-refused",
+        Outcome::NoKey => "no-key",
+        Outcome::Billing => "billing",
+        Outcome::AccessDenied => "access-denied",
+        Outcome::QuotaExhausted => "quota-exhausted",
+        Outcome::RateLimited => "rate-limited",
+        Outcome::ModelNotFound => "model-not-found",
+        Outcome::BadRequest => "bad-request",
+        Outcome::ServerError => "server-error",
+        Outcome::BadResponse => "bad-response",
+        Outcome::Network => "network",
+        Outcome::Timeout => "timeout",
+        Outcome::HostDenied => "host-denied",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wit::types::{Attempt, EndpointReport, KeyKind, KeyReport, Source};
+
+    #[test]
+    fn record_holds_the_documented_fields_and_no_key() {
+        let report = VerifyReport {
+            outcome: Outcome::AuthRejected,
+            http_status: Some(401),
+            cause: "The key was rejected".into(),
+            next_step: String::new(),
+            links: Vec::new(),
+            hints: Vec::new(),
+            key: Some(KeyReport {
+                name: "DASHSCOPE_API_KEY".into(),
+                source: Source::Env,
+                path: None,
+                kind: KeyKind::Standard,
+                masked: Some("sk-****************a1b2".into()),
+                detail: String::new(),
+            }),
+            endpoint: EndpointReport {
+                base: "https://dashscope.aliyuncs.com".into(),
+                probe_url: "https://dashscope.aliyuncs.com/compatible-mode/v1/chat/completions"
+                    .into(),
+                region: "cn-beijing".into(),
+                chosen_by: "the default".into(),
+            },
+            attempts: vec![Attempt {
+                http_status: Some(401),
+                latency_ms: 42,
+                outcome: Outcome::AuthRejected,
+            }],
+            server_code: Some("InvalidApiKey".into()),
+            request_id: Some("r-1".into()),
+            excerpt: Some("{\"code\":\"InvalidApiKey\"}".into()),
+            evidence: None,
+            evidence_error: None,
+            warnings: Vec::new(),
+        };
+        let v: Value =
+            serde_json::from_slice(&record(&report, "2026-11-26T19:48:00.123Z")).unwrap();
+        assert_eq!(v["time"], "2026-11-26T19:48:00.123Z");
+        assert_eq!(v["endpoint_host"], "dashscope.aliyuncs.com");
+        assert_eq!(v["key"]["masked"], "sk-****************a1b2");
+        assert_eq!(v["http_status"], 401);
+        assert_eq!(v["outcome"], "auth-rejected");
+        assert_eq!(v["latency_ms"], 42);
+        assert_eq!(v["excerpt"], "{\"code\":\"InvalidApiKey\"}");
+    }
+
+    #[test]
+    fn file_names_are_plain_and_distinct() {
+        assert_eq!(
+            file_name("20261126T194800.123Z", 0),
+            "verify-20261126T194800.123Z.json"
+        );
+        assert_eq!(
+            file_name("20261126T194800.123Z", 2),
+            "verify-20261126T194800.123Z-2.json"
+        );
+    }
+}

@@ -1,0 +1,223 @@
+//! The only module that calls the component's imports: the granted environment and project
+//! files, the evidence directory, the clocks, and `wasi:http`.
+
+use crate::bindings::wasi::clocks::{monotonic_clock, wall_clock};
+use crate::bindings::wasi::http::outgoing_handler;
+use crate::bindings::wasi::http::types::{
+    ErrorCode, Fields, IncomingBody, Method, OutgoingBody, OutgoingRequest, Scheme,
+};
+use crate::bindings::wasi::io::streams::StreamError;
+use crate::classify::TransportError;
+use crate::evidence;
+use crate::status::{self, FileInput, Inputs};
+use crate::time;
+use crate::verify::{BODY_CAP, Request, Response, Transport};
+use crate::wit::evidence::WriteError;
+use crate::wit::project::{self, ProjectFile};
+use crate::wit::types::{Source, VerifyReport};
+
+pub fn inputs() -> Inputs {
+    let env = status::variable_names()
+        .into_iter()
+        .filter_map(|name| {
+            std::env::var_os(name).map(|v| (name.to_string(), v.to_string_lossy().into_owned()))
+        })
+        .collect();
+    let dirs = project::ancestors();
+    let dotenvs: Vec<FileInput> = status::dotenv_locations(&dirs)
+        .into_iter()
+        .map(|(source, depth)| read(source, depth, ProjectFile::Dotenv))
+        .collect();
+    // `.gitignore` files only matter when a `.env` file exists inside a git repository.
+    let any_dotenv = dotenvs.iter().any(|d| matches!(d.read, Ok(Some(_))));
+    let gitignores = match status::git_top(&dirs) {
+        Some(top) if any_dotenv => (0..=top)
+            .map(|depth| read(Source::CwdDotenv, depth, ProjectFile::Gitignore))
+            .collect(),
+        _ => Vec::new(),
+    };
+    Inputs {
+        env,
+        dirs,
+        dotenvs,
+        gitignores,
+    }
+}
+
+fn read(source: Source, depth: usize, file: ProjectFile) -> FileInput {
+    FileInput {
+        source,
+        depth,
+        read: project::read(u32::try_from(depth).unwrap_or(u32::MAX), file),
+    }
+}
+
+/// Write the evidence record for `report`, made at `started`, as a new timestamped file and
+/// as `latest.json`. Returns the timestamped file's path.
+pub fn write_evidence(
+    report: &VerifyReport,
+    started: wall_clock::Datetime,
+) -> Result<String, String> {
+    let record = evidence::record(report, &time::rfc3339(started.seconds, started.nanoseconds));
+    let stamp = time::compact(started.seconds, started.nanoseconds);
+    let mut written = None;
+    for attempt in 0..10 {
+        let name = evidence::file_name(&stamp, attempt);
+        match crate::wit::evidence::write(&name, &record, false) {
+            Ok(path) => {
+                written = Some(path);
+                break;
+            }
+            Err(WriteError::Exists) => continue,
+            Err(error) => return Err(write_error(&error)),
+        }
+    }
+    let path = written.ok_or("ten evidence files with the same time already exist")?;
+    crate::wit::evidence::write(evidence::LATEST, &record, true).map_err(|e| write_error(&e))?;
+    Ok(path)
+}
+
+fn write_error(error: &WriteError) -> String {
+    match error {
+        WriteError::InvalidName => "the host refused the file name".into(),
+        WriteError::Exists => "the file already exists".into(),
+        WriteError::Refused(why) => why.clone(),
+        WriteError::Io(why) => why.clone(),
+    }
+}
+
+pub fn now() -> wall_clock::Datetime {
+    wall_clock::now()
+}
+
+/// Requests through `wasi:http`; the host decides whether and how they go out.
+pub struct WasiTransport;
+
+impl Transport for WasiTransport {
+    fn send(&mut self, request: &Request) -> Result<Response, TransportError> {
+        let entries: Vec<(String, Vec<u8>)> = request
+            .headers
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.as_bytes().to_vec()))
+            .collect();
+        let headers = Fields::from_list(&entries)
+            .map_err(|_| TransportError::Other("the request headers were refused".into()))?;
+        let outgoing = OutgoingRequest::new(headers);
+        let refused = |_| TransportError::Other("the request was malformed".into());
+        outgoing.set_method(&Method::Post).map_err(refused)?;
+        let scheme = if request.https {
+            Scheme::Https
+        } else {
+            Scheme::Http
+        };
+        outgoing.set_scheme(Some(&scheme)).map_err(refused)?;
+        outgoing
+            .set_authority(Some(&request.authority))
+            .map_err(refused)?;
+        outgoing
+            .set_path_with_query(Some(&request.path))
+            .map_err(refused)?;
+        let body = outgoing.body().map_err(refused)?;
+        let pending = outgoing_handler::handle(outgoing, None).map_err(|e| transport_error(&e))?;
+        {
+            let stream = body.write().map_err(refused)?;
+            stream
+                .blocking_write_and_flush(request.body)
+                .map_err(|e| stream_error(&e))?;
+        }
+        OutgoingBody::finish(body, None).map_err(|e| transport_error(&e))?;
+
+        pending.subscribe().block();
+        let incoming = match pending.get() {
+            Some(Ok(Ok(response))) => response,
+            Some(Ok(Err(error))) => return Err(transport_error(&error)),
+            Some(Err(())) | None => return Err(TransportError::Other("no response".into())),
+        };
+        let header = |name: &str| {
+            incoming
+                .headers()
+                .get(name)
+                .first()
+                .map(|v| String::from_utf8_lossy(v).into_owned())
+        };
+        let mut response = Response {
+            status: incoming.status(),
+            retry_after: header("retry-after"),
+            location: header("location"),
+            ..Response::default()
+        };
+        let body = incoming
+            .consume()
+            .map_err(|_| TransportError::Other("the response body was unavailable".into()))?;
+        {
+            let stream = body
+                .stream()
+                .map_err(|_| TransportError::Other("the response body was unavailable".into()))?;
+            loop {
+                match stream.blocking_read(64 * 1024) {
+                    Ok(chunk) => {
+                        if response.body.len() + chunk.len() > BODY_CAP {
+                            let room = BODY_CAP - response.body.len();
+                            response.body.extend_from_slice(&chunk[..room]);
+                            response.truncated = true;
+                            break;
+                        }
+                        response.body.extend_from_slice(&chunk);
+                    }
+                    Err(StreamError::Closed) => break,
+                    Err(error) => {
+                        response.body_error = Some(stream_error(&error));
+                        break;
+                    }
+                }
+            }
+        }
+        drop(IncomingBody::finish(body));
+        Ok(response)
+    }
+
+    fn now_ms(&mut self) -> u64 {
+        monotonic_clock::now() / 1_000_000
+    }
+
+    fn sleep_ms(&mut self, ms: u64) {
+        monotonic_clock::subscribe_duration(ms.saturating_mul(1_000_000)).block();
+    }
+}
+
+fn stream_error(error: &StreamError) -> TransportError {
+    match error {
+        StreamError::Closed => TransportError::Broken,
+        StreamError::LastOperationFailed(e) => {
+            match crate::bindings::wasi::http::types::http_error_code(e) {
+                Some(code) => transport_error(&code),
+                None => TransportError::Broken,
+            }
+        }
+    }
+}
+
+fn transport_error(code: &ErrorCode) -> TransportError {
+    match code {
+        ErrorCode::HttpRequestDenied => TransportError::Denied,
+        ErrorCode::DnsTimeout | ErrorCode::DnsError(_) | ErrorCode::DestinationNotFound => {
+            TransportError::Dns
+        }
+        ErrorCode::ConnectionRefused
+        | ErrorCode::DestinationUnavailable
+        | ErrorCode::DestinationIpProhibited
+        | ErrorCode::DestinationIpUnroutable => TransportError::Refused,
+        ErrorCode::ConnectionTimeout
+        | ErrorCode::ConnectionReadTimeout
+        | ErrorCode::ConnectionWriteTimeout
+        | ErrorCode::HttpResponseTimeout => TransportError::Timeout,
+        ErrorCode::TlsProtocolError
+        | ErrorCode::TlsCertificateError
+        | ErrorCode::TlsAlertReceived(_) => TransportError::Tls,
+        ErrorCode::ConnectionTerminated
+        | ErrorCode::HttpResponseIncomplete
+        | ErrorCode::HttpProtocolError => TransportError::Broken,
+        ErrorCode::InternalError(Some(what)) => TransportError::Other(what.clone()),
+        other => TransportError::Other(format!("{other:?}")),
+    }
+}

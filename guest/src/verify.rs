@@ -1,0 +1,478 @@
+//! SPEC §4, verification: refuse what must not be sent, send the request, retry 429 and 5xx at
+//! most twice (1.5 s × 2^attempt, or the server's `Retry-After`), judge the last answer.
+//! The transport is a trait so that every path here is tested natively; the component's
+//! implementation sends through `wasi:http`.
+
+use crate::classify::{self, Judgement, TransportError};
+use crate::endpoint;
+use crate::links;
+use crate::scrub;
+use crate::status::Resolved;
+use crate::wit::types::{Attempt, Outcome, Verdict, VerifyReport};
+
+/// Response bodies are read up to this many bytes.
+pub const BODY_CAP: usize = 1024 * 1024;
+
+/// The verification request's body (SPEC §4).
+pub const BODY: &[u8] = br#"{"model":"qwen-turbo","messages":[{"role":"user","content":"hi"}]}"#;
+
+pub const MAX_RETRIES: u32 = 2;
+const BACKOFF_MS: u64 = 1500;
+/// A `Retry-After` longer than this is reported, not waited for.
+const MAX_RETRY_AFTER_S: u64 = 60;
+const EXCERPT_CHARS: usize = 400;
+
+/// One verification request, ready to send.
+pub struct Request {
+    pub https: bool,
+    pub authority: String,
+    pub path: String,
+    /// Lower-case names. The `authorization` value holds the key.
+    pub headers: Vec<(&'static str, String)>,
+    pub body: &'static [u8],
+}
+
+/// What came back.
+#[derive(Debug, Default)]
+pub struct Response {
+    pub status: u16,
+    pub retry_after: Option<String>,
+    pub location: Option<String>,
+    /// At most `BODY_CAP` bytes.
+    pub body: Vec<u8>,
+    /// The body went on past `BODY_CAP`.
+    pub truncated: bool,
+    /// The body broke off with this error.
+    pub body_error: Option<TransportError>,
+}
+
+pub trait Transport {
+    fn send(&mut self, request: &Request) -> Result<Response, TransportError>;
+    /// Milliseconds on a monotonic clock.
+    fn now_ms(&mut self) -> u64;
+    fn sleep_ms(&mut self, ms: u64);
+}
+
+pub fn run(resolved: &Resolved, transport: &mut impl Transport) -> VerifyReport {
+    let status = &resolved.report;
+    let mut report = VerifyReport {
+        outcome: Outcome::NoKey,
+        http_status: None,
+        cause: String::new(),
+        next_step: String::new(),
+        links: Vec::new(),
+        hints: Vec::new(),
+        key: status.key.clone(),
+        endpoint: status.endpoint.clone(),
+        attempts: Vec::new(),
+        server_code: None,
+        request_id: None,
+        excerpt: None,
+        evidence: None,
+        evidence_error: None,
+        warnings: status.warnings.clone(),
+    };
+
+    let key = match (status.verdict, &resolved.key) {
+        (Verdict::Usable, Some(key)) => key,
+        (verdict, _) => {
+            report.outcome = if verdict == Verdict::PlanKey {
+                Outcome::PlanKeyRefused
+            } else {
+                Outcome::NoKey
+            };
+            report.cause = match &status.key {
+                None => "No API key is configured; nothing was sent".into(),
+                Some(k) => format!("{} holds {}; nothing was sent", k.name, k.detail),
+            };
+            report.next_step = status.next_steps.join(" ");
+            report.links = status.links.clone();
+            return report;
+        }
+    };
+    if let Some(why) = &resolved.endpoint.refused {
+        report.outcome = Outcome::HostDenied;
+        report.cause = format!("{why}; nothing was sent");
+        report.next_step = "Use a DashScope endpoint (QWEN_REGION or --region), or grant the \
+                            host with --allow-host if you trust it."
+            .into();
+        return report;
+    }
+
+    let request = request(&resolved.endpoint.probe_url, key.expose());
+    let host = request.authority.clone();
+    let mut attempt = 0;
+    let (judgement, last) = loop {
+        let started = transport.now_ms();
+        let sent = transport.send(&request);
+        let latency_ms = transport.now_ms().saturating_sub(started);
+        let (judgement, response) = match sent {
+            Ok(response) => {
+                let judgement = match &response.body_error {
+                    Some(error) => classify::transport(error, &host),
+                    None => classify::response(
+                        response.status,
+                        &response.body,
+                        response.truncated,
+                        response.location.as_deref(),
+                    ),
+                };
+                (judgement, Some(response))
+            }
+            Err(error) => (classify::transport(&error, &host), None),
+        };
+        report.attempts.push(Attempt {
+            http_status: response.as_ref().map(|r| r.status),
+            latency_ms,
+            outcome: judgement.outcome,
+        });
+        if judgement.retryable && attempt < MAX_RETRIES {
+            match delay_ms(response.as_ref(), attempt) {
+                Some(ms) => {
+                    transport.sleep_ms(ms);
+                    attempt += 1;
+                    continue;
+                }
+                None => {
+                    report.hints.push(format!(
+                        "The server asked to wait longer than {MAX_RETRY_AFTER_S} s before \
+                         trying again; no retry was made"
+                    ));
+                }
+            }
+        }
+        break (judgement, response);
+    };
+
+    finish(&mut report, judgement, last.as_ref(), key.expose());
+    if report.outcome == Outcome::AuthRejected
+        && let Some(other) = endpoint::other_region(&report.endpoint.region)
+    {
+        report.hints.push(format!(
+            "Keys of one region are not valid in the other. If this key was created for {}, \
+             verify with --region {other}.",
+            endpoint::region_words(other)
+        ));
+    }
+    report
+}
+
+fn finish(report: &mut VerifyReport, j: Judgement, last: Option<&Response>, key: &str) {
+    report.outcome = j.outcome;
+    report.http_status = last.map(|r| r.status);
+    report.cause = j.cause;
+    report.next_step = j.next_step;
+    report.links = j.links.into_iter().map(links::get).collect();
+    report.server_code = j.server_code;
+    report.request_id = j.request_id;
+    report.excerpt = last.and_then(|r| scrub::excerpt(&r.body, &[key], EXCERPT_CHARS));
+    if report.attempts.len() > 1 {
+        report.hints.push(format!(
+            "{} requests were made (429 and 5xx are retried)",
+            report.attempts.len()
+        ));
+    }
+}
+
+/// How long to wait before retry number `attempt + 1`: the server's `Retry-After` in seconds
+/// when it gives one, else 1.5 s × 2^attempt. None when the server asks for too long.
+fn delay_ms(response: Option<&Response>, attempt: u32) -> Option<u64> {
+    let asked = response
+        .and_then(|r| r.retry_after.as_deref())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    match asked {
+        Some(s) if s > MAX_RETRY_AFTER_S => None,
+        Some(s) => Some(s * 1000),
+        None => Some(BACKOFF_MS << attempt),
+    }
+}
+
+/// The verification request to `probe_url` (`scheme://authority/path`, as the endpoint module
+/// builds it), carrying `key`.
+fn request(probe_url: &str, key: &str) -> Request {
+    let (scheme, rest) = probe_url.split_once("://").unwrap_or(("https", probe_url));
+    let (authority, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, "/"),
+    };
+    Request {
+        https: scheme != "http",
+        authority: authority.to_string(),
+        path: path.to_string(),
+        headers: vec![
+            ("authorization", format!("Bearer {key}")),
+            ("content-type", "application/json".into()),
+            ("accept", "application/json".into()),
+            (
+                "user-agent",
+                concat!("qianwen-auth/", env!("CARGO_PKG_VERSION")).into(),
+            ),
+        ],
+        body: BODY,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::status::{Inputs, resolve};
+    use crate::wit::project::Directory;
+    use crate::wit::types::StatusOptions;
+
+    const KEY: &str = "sk-FAKE_Zq8vX3mKw9Tj_Rp4Hs7Lc2Nb_a1b2";
+
+    /// What a request was sent as: authority, path, headers.
+    type Sent = (String, String, Vec<(&'static str, String)>);
+
+    /// Answers from a script, and a clock that only moves when slept on.
+    struct Scripted {
+        answers: Vec<Result<Response, TransportError>>,
+        sent: Vec<Sent>,
+        clock: u64,
+        slept: Vec<u64>,
+    }
+
+    impl Scripted {
+        fn new(answers: Vec<Result<Response, TransportError>>) -> Self {
+            Self {
+                answers,
+                sent: Vec::new(),
+                clock: 0,
+                slept: Vec::new(),
+            }
+        }
+    }
+
+    impl Transport for Scripted {
+        fn send(&mut self, request: &Request) -> Result<Response, TransportError> {
+            self.sent.push((
+                request.authority.clone(),
+                request.path.clone(),
+                request.headers.clone(),
+            ));
+            self.clock += 7;
+            if self.answers.is_empty() {
+                panic!("more requests than scripted answers");
+            }
+            self.answers.remove(0)
+        }
+
+        fn now_ms(&mut self) -> u64 {
+            self.clock
+        }
+
+        fn sleep_ms(&mut self, ms: u64) {
+            self.slept.push(ms);
+            self.clock += ms;
+        }
+    }
+
+    fn answer(status: u16, body: &str) -> Result<Response, TransportError> {
+        Ok(Response {
+            status,
+            body: body.as_bytes().to_vec(),
+            ..Response::default()
+        })
+    }
+
+    fn resolved(env: &[(&str, &str)]) -> Resolved {
+        let inputs = Inputs {
+            env: env
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            dirs: vec![Directory {
+                path: "/p".into(),
+                has_git: false,
+                has_skills: false,
+            }],
+            ..Inputs::default()
+        };
+        resolve(
+            &inputs,
+            &StatusOptions {
+                region: None,
+                granted_hosts: vec!["127.0.0.1:8080".into()],
+            },
+        )
+    }
+
+    const OK: &str = r#"{"choices":[{"message":{"content":"hi"}}]}"#;
+
+    #[test]
+    fn pass_sends_exactly_the_documented_request() {
+        let mut t = Scripted::new(vec![answer(200, OK)]);
+        let r = run(&resolved(&[("DASHSCOPE_API_KEY", KEY)]), &mut t);
+        assert_eq!(r.outcome, Outcome::Pass);
+        assert_eq!(r.http_status, Some(200));
+        assert_eq!(r.attempts.len(), 1);
+        let (authority, path, headers) = &t.sent[0];
+        assert_eq!(authority, "dashscope.aliyuncs.com");
+        assert_eq!(path, "/compatible-mode/v1/chat/completions");
+        assert!(headers.contains(&("authorization", format!("Bearer {KEY}"))));
+        assert!(headers.contains(&("content-type", "application/json".into())));
+        assert!(!headers.iter().any(|(n, _)| *n == "x-api-key"));
+    }
+
+    #[test]
+    fn nothing_is_sent_without_a_standard_key() {
+        for (env, outcome) in [
+            (vec![], Outcome::NoKey),
+            (
+                vec![("DASHSCOPE_API_KEY", "sk-your-key-here")],
+                Outcome::NoKey,
+            ),
+            (
+                vec![(
+                    "DASHSCOPE_API_KEY",
+                    "sk-sp-FAKE_Hb2Ng7Rc4Xv9_Lq6Mw1Dy8Js_c3d4",
+                )],
+                Outcome::PlanKeyRefused,
+            ),
+            (
+                vec![
+                    ("DASHSCOPE_API_KEY", KEY),
+                    ("QWEN_BASE_URL", "https://evil.example"),
+                ],
+                Outcome::HostDenied,
+            ),
+            (
+                vec![
+                    (
+                        "DASHSCOPE_API_KEY",
+                        "sk-sp-FAKE_Hb2Ng7Rc4Xv9_Lq6Mw1Dy8Js_c3d4",
+                    ),
+                    (
+                        "QWEN_BASE_URL",
+                        "https://token-plan.cn-beijing.maas.aliyuncs.com",
+                    ),
+                ],
+                Outcome::PlanKeyRefused,
+            ),
+        ] {
+            let mut t = Scripted::new(vec![]);
+            let r = run(&resolved(&env), &mut t);
+            assert_eq!(r.outcome, outcome);
+            assert!(t.sent.is_empty());
+            assert!(r.attempts.is_empty());
+            assert!(r.cause.contains("nothing was sent"), "{}", r.cause);
+        }
+    }
+
+    #[test]
+    fn custom_loopback_endpoint() {
+        let mut t = Scripted::new(vec![answer(200, OK)]);
+        let r = run(
+            &resolved(&[
+                ("DASHSCOPE_API_KEY", KEY),
+                ("QWEN_BASE_URL", "http://127.0.0.1:8080"),
+            ]),
+            &mut t,
+        );
+        assert_eq!(r.outcome, Outcome::Pass);
+        assert_eq!(t.sent[0].0, "127.0.0.1:8080");
+        assert_eq!(t.sent[0].1, "/compatible-mode/v1/chat/completions");
+    }
+
+    #[test]
+    fn retries_5xx_and_429_with_backoff() {
+        let mut t = Scripted::new(vec![answer(500, "{}"), answer(200, OK)]);
+        let r = run(&resolved(&[("DASHSCOPE_API_KEY", KEY)]), &mut t);
+        assert_eq!(r.outcome, Outcome::Pass);
+        assert_eq!(r.attempts.len(), 2);
+        assert_eq!(r.attempts[0].http_status, Some(500));
+        assert_eq!(t.slept, vec![1500]);
+
+        let mut t = Scripted::new(vec![
+            answer(429, "{}"),
+            answer(503, "{}"),
+            answer(502, "{}"),
+        ]);
+        let r = run(&resolved(&[("DASHSCOPE_API_KEY", KEY)]), &mut t);
+        assert_eq!(r.outcome, Outcome::ServerError);
+        assert_eq!(r.attempts.len(), 3, "at most two retries");
+        assert_eq!(t.slept, vec![1500, 3000]);
+    }
+
+    #[test]
+    fn retry_after_is_honoured_and_capped() {
+        let mut t = Scripted::new(vec![
+            Ok(Response {
+                status: 429,
+                retry_after: Some("4".into()),
+                ..Response::default()
+            }),
+            answer(200, OK),
+        ]);
+        run(&resolved(&[("DASHSCOPE_API_KEY", KEY)]), &mut t);
+        assert_eq!(t.slept, vec![4000]);
+
+        let mut t = Scripted::new(vec![Ok(Response {
+            status: 429,
+            retry_after: Some("3600".into()),
+            ..Response::default()
+        })]);
+        let r = run(&resolved(&[("DASHSCOPE_API_KEY", KEY)]), &mut t);
+        assert_eq!(r.outcome, Outcome::RateLimited);
+        assert!(t.slept.is_empty());
+        assert!(r.hints[0].contains("no retry"));
+    }
+
+    #[test]
+    fn other_failures_are_not_retried() {
+        for answer in [
+            answer(
+                401,
+                r#"{"code":"InvalidApiKey","message":"Invalid API-key provided."}"#,
+            ),
+            Err(TransportError::Timeout),
+            Err(TransportError::Refused),
+        ] {
+            let mut t = Scripted::new(vec![answer]);
+            let r = run(&resolved(&[("DASHSCOPE_API_KEY", KEY)]), &mut t);
+            assert_eq!(r.attempts.len(), 1);
+            assert!(t.slept.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_401_hints_at_the_other_region_and_scrubs_the_echo() {
+        let body = format!(
+            r#"{{"error":{{"message":"Incorrect API key provided: {KEY}","code":"invalid_api_key"}}}}"#
+        );
+        let mut t = Scripted::new(vec![answer(401, &body)]);
+        let r = run(&resolved(&[("DASHSCOPE_API_KEY", KEY)]), &mut t);
+        assert_eq!(r.outcome, Outcome::AuthRejected);
+        assert!(
+            r.hints
+                .iter()
+                .any(|h| h.contains("--region ap-southeast-1"))
+        );
+        let excerpt = r.excerpt.unwrap();
+        assert!(excerpt.contains("[redacted]") && !excerpt.contains("Zq8vX3mK"));
+        assert_eq!(
+            t.sent.len(),
+            1,
+            "the other region is only suggested, never tried"
+        );
+    }
+
+    #[test]
+    fn a_body_that_breaks_off_is_a_network_failure_with_its_status() {
+        let mut t = Scripted::new(vec![Ok(Response {
+            status: 200,
+            body_error: Some(TransportError::Broken),
+            ..Response::default()
+        })]);
+        let r = run(&resolved(&[("DASHSCOPE_API_KEY", KEY)]), &mut t);
+        assert_eq!(r.outcome, Outcome::Network);
+        assert_eq!(r.http_status, Some(200));
+    }
+
+    #[test]
+    fn latency_is_measured() {
+        let mut t = Scripted::new(vec![answer(200, OK)]);
+        let r = run(&resolved(&[("DASHSCOPE_API_KEY", KEY)]), &mut t);
+        assert_eq!(r.attempts[0].latency_ms, 7);
+    }
+}

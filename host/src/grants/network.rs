@@ -1,0 +1,420 @@
+//! The outbound HTTP grant: `wasi:http` requests leave only for DashScope's two hosts on 443,
+//! or for a host the user granted with `--allow-host`; plain http only to a granted loopback
+//! host. Judged on the request the component actually made, before any connection, in the
+//! `send_request` hook. Redirects are never followed; every request has a connect and a total
+//! time limit; proxies and `SSL_CERT_FILE` are honoured as curl honours them.
+
+use std::future::Future;
+use std::net::IpAddr;
+use std::str::FromStr;
+use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
+
+use http_body_util::BodyExt;
+use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks};
+
+/// The hosts the component may reach without a grant, on port 443 over https only.
+pub const DASHSCOPE_HOSTS: [&str; 2] = ["dashscope.aliyuncs.com", "dashscope-intl.aliyuncs.com"];
+
+/// A host the user granted: `HOST` (port 443) or `HOST:PORT`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    host: String,
+    port: u16,
+}
+
+impl FromStr for Grant {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let text = text.trim().to_ascii_lowercase();
+        let (host, port) = if let Some(rest) = text.strip_prefix('[') {
+            let (inside, after) = rest.split_once(']').ok_or("an unclosed `[`")?;
+            (inside.to_string(), after.strip_prefix(':'))
+        } else {
+            match text.rsplit_once(':') {
+                Some((h, p)) => (h.to_string(), Some(p)),
+                None => (text.clone(), None),
+            }
+        };
+        let valid = !host.is_empty()
+            && (host.parse::<IpAddr>().is_ok()
+                || host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-'));
+        if !valid {
+            return Err("expected HOST or HOST:PORT".into());
+        }
+        let port = match port {
+            None => 443,
+            Some(p) => p
+                .parse::<u16>()
+                .ok()
+                .filter(|p| *p > 0)
+                .ok_or("the port must be a number from 1 to 65535")?,
+        };
+        Ok(Self { host, port })
+    }
+}
+
+impl std::fmt::Display for Grant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.host.contains(':') {
+            write!(f, "[{}]:{}", self.host, self.port)
+        } else {
+            write!(f, "{}:{}", self.host, self.port)
+        }
+    }
+}
+
+/// Time limits for every request.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub connect: Duration,
+    /// From the start of the request to the end of the response body.
+    pub total: Duration,
+}
+
+/// The grant, its record of refusals, and the client that carries allowed requests.
+pub struct Network {
+    /// False for commands that must send nothing.
+    open: bool,
+    granted: Vec<Grant>,
+    limits: Limits,
+    refused: Mutex<Vec<String>>,
+    client: OnceLock<Result<reqwest::Client, String>>,
+}
+
+impl Network {
+    pub fn new(granted: Vec<Grant>, limits: Limits) -> Self {
+        Self {
+            open: true,
+            granted,
+            limits,
+            refused: Mutex::default(),
+            client: OnceLock::new(),
+        }
+    }
+
+    /// A grant for commands that send nothing: not even DashScope is reachable.
+    pub fn closed() -> Self {
+        let mut network = Self::new(
+            Vec::new(),
+            Limits {
+                connect: Duration::ZERO,
+                total: Duration::ZERO,
+            },
+        );
+        network.open = false;
+        network
+    }
+
+    /// What was refused so far, in words, for the report.
+    pub fn refusals(&self) -> Vec<String> {
+        self.refused.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+
+    /// Whether a request to `uri` may leave, judged on the host it would connect to.
+    pub fn judge(&self, uri: &http::Uri) -> Result<(), String> {
+        if !self.open {
+            return Err("this command sends nothing; the request was refused".into());
+        }
+        let authority = uri.authority().map(|a| a.as_str()).unwrap_or_default();
+        if authority.contains('@') {
+            return Err(format!(
+                "a request with credentials in its address ({}) was refused",
+                uri.host().unwrap_or("?")
+            ));
+        }
+        let host = uri
+            .host()
+            .ok_or("a request without a host was refused")?
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_ascii_lowercase();
+        let https = uri.scheme() == Some(&http::uri::Scheme::HTTPS);
+        let http = uri.scheme() == Some(&http::uri::Scheme::HTTP);
+        let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
+        let granted = self
+            .granted
+            .iter()
+            .any(|g| g.host == host && g.port == port);
+        let target = Grant {
+            host: host.clone(),
+            port,
+        };
+        if https && (granted || (port == 443 && DASHSCOPE_HOSTS.contains(&host.as_str()))) {
+            return Ok(());
+        }
+        if http && granted && is_loopback(&host) {
+            return Ok(());
+        }
+        Err(if http {
+            format!(
+                "a plain-http request to {target} was refused: only https is allowed, except \
+                 to a loopback host granted with --allow-host"
+            )
+        } else if !https {
+            format!("a request to {target} with an unsupported scheme was refused")
+        } else {
+            format!("a request to {target} was refused: it is not on the allowlist")
+        })
+    }
+
+    fn client(&self) -> Result<reqwest::Client, String> {
+        self.client
+            .get_or_init(|| {
+                // One crypto provider for the process; a second install attempt is harmless.
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .connect_timeout(self.limits.connect)
+                    .timeout(self.limits.total)
+                    .build()
+                    .map_err(|e| format!("the HTTP client could not start: {e}"))
+            })
+            .clone()
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    host == "localhost" || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+type SendResult = Result<
+    (
+        http::Response<WasiBody>,
+        Box<dyn Future<Output = Result<(), Error>> + Send>,
+    ),
+    Error,
+>;
+
+impl WasiHttpHooks for Network {
+    /// The client derives `Host` from the URL it connects to, so the component's is dropped.
+    fn set_host_header(&mut self) -> bool {
+        false
+    }
+
+    fn send_request(
+        &mut self,
+        request: http::Request<WasiBody>,
+        _options: Option<RequestOptions>,
+        _fut: Box<dyn Future<Output = Result<(), Error>> + Send>,
+    ) -> Box<dyn Future<Output = SendResult> + Send> {
+        if let Err(why) = self.judge(request.uri()) {
+            if let Ok(mut refused) = self.refused.lock() {
+                refused.push(why);
+            }
+            return Box::new(async { Err(Error::HttpRequestDenied) });
+        }
+        let client = self.client();
+        Box::new(async move {
+            let client = client.map_err(|why| Error::InternalError(Some(why)))?;
+            send(client, request).await
+        })
+    }
+}
+
+async fn send(client: reqwest::Client, request: http::Request<WasiBody>) -> SendResult {
+    let (parts, body) = request.into_parts();
+    let body = body.collect().await?.to_bytes();
+    let mut headers = parts.headers;
+    headers.remove(http::header::HOST);
+    let response = client
+        .request(parts.method, parts.uri.to_string())
+        .headers(headers)
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| transport_error(&e))?;
+    let response: http::Response<reqwest::Body> = response.into();
+    let response = response.map(|body| body.map_err(|e| transport_error(&e)).boxed_unsync());
+    Ok((response, Box::new(async { Ok(()) })))
+}
+
+/// Name what went wrong as precisely as the error allows: DNS, refused, TLS, timeout, reset.
+fn transport_error(error: &reqwest::Error) -> Error {
+    if error.is_timeout() {
+        return if error.is_connect() {
+            Error::ConnectionTimeout
+        } else {
+            Error::ConnectionReadTimeout
+        };
+    }
+    if error.is_dns() {
+        return Error::DnsError {
+            rcode: None,
+            info_code: None,
+        };
+    }
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = source {
+        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+            return match tls {
+                rustls::Error::InvalidCertificate(_) => Error::TlsCertificateError,
+                _ => Error::TlsProtocolError,
+            };
+        }
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind::*;
+            match io.kind() {
+                ConnectionRefused => return Error::ConnectionRefused,
+                TimedOut => return Error::ConnectionTimeout,
+                // Closed while connecting to an https URL, after TCP connected: the TLS
+                // handshake is what broke.
+                ConnectionReset | UnexpectedEof if error.is_connect() && https(error) => {
+                    return Error::TlsProtocolError;
+                }
+                ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof => {
+                    return Error::ConnectionTerminated;
+                }
+                _ => {}
+            }
+            // An I/O error that wraps another (TLS errors arrive so) hides it from `source`.
+            if let Some(inner) = io.get_ref() {
+                source = Some(inner);
+                continue;
+            }
+        }
+        source = e.source();
+    }
+    if error.is_connect() {
+        Error::DestinationUnavailable
+    } else if error.is_body() || error.is_decode() || error.is_request() {
+        Error::ConnectionTerminated
+    } else {
+        Error::InternalError(Some(error.to_string()))
+    }
+}
+
+fn https(error: &reqwest::Error) -> bool {
+    error.url().is_some_and(|u| u.scheme() == "https")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn network(grants: &[&str]) -> Network {
+        Network::new(
+            grants.iter().map(|g| g.parse().unwrap()).collect(),
+            Limits {
+                connect: Duration::from_secs(1),
+                total: Duration::from_secs(2),
+            },
+        )
+    }
+
+    fn allowed(n: &Network, uri: &str) -> bool {
+        n.judge(&uri.parse().unwrap()).is_ok()
+    }
+
+    #[test]
+    fn dashscope_hosts_on_443_over_https_only() {
+        let n = network(&[]);
+        assert!(allowed(
+            &n,
+            "https://dashscope.aliyuncs.com/compatible-mode/v1/chat/completions"
+        ));
+        assert!(allowed(&n, "https://dashscope-intl.aliyuncs.com:443/x"));
+        assert!(allowed(&n, "https://DASHSCOPE.aliyuncs.com/x"));
+        for uri in [
+            "http://dashscope.aliyuncs.com/x",
+            "https://dashscope.aliyuncs.com:8443/x",
+            "https://dashscope.aliyuncs.com.evil.example/x",
+            "https://evil.example/x",
+            "https://token-plan.cn-beijing.maas.aliyuncs.com/x",
+            "https://47.88.1.1/x",
+            "https://[::1]/x",
+            "https://dashscope.aliyuncs.com@evil.example/x",
+            "https://user:pw@dashscope.aliyuncs.com/x",
+            "ftp://dashscope.aliyuncs.com/x",
+        ] {
+            assert!(!allowed(&n, uri), "{uri}");
+        }
+    }
+
+    #[test]
+    fn grants_open_one_host_and_port() {
+        let n = network(&["llm.corp.example", "127.0.0.1:8080", "[::1]:9000"]);
+        assert!(allowed(&n, "https://llm.corp.example/v1"));
+        assert!(!allowed(&n, "https://llm.corp.example:444/v1"));
+        assert!(
+            !allowed(&n, "http://llm.corp.example/v1"),
+            "plain http only to loopback"
+        );
+        assert!(allowed(&n, "http://127.0.0.1:8080/x"));
+        assert!(!allowed(&n, "http://127.0.0.1:8081/x"));
+        assert!(allowed(&n, "http://[::1]:9000/x"));
+        assert!(!allowed(&n, "https://evil.example/x"));
+    }
+
+    #[test]
+    fn refusals_name_the_host() {
+        let n = network(&[]);
+        let why = n
+            .judge(&"https://evil.example:8443/x".parse().unwrap())
+            .unwrap_err();
+        assert!(
+            why.contains("evil.example:8443") && why.contains("allowlist"),
+            "{why}"
+        );
+        let why = n
+            .judge(&"http://127.0.0.1:1/x".parse().unwrap())
+            .unwrap_err();
+        assert!(why.contains("plain-http"), "{why}");
+    }
+
+    /// The hook refuses before connecting: the listener never sees a connection.
+    #[test]
+    fn a_refused_request_never_connects() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let uri = format!("http://{}/x", listener.local_addr().unwrap());
+        let mut n = network(&[]);
+        let body = http_body_util::Empty::new()
+            .map_err(|never: std::convert::Infallible| match never {})
+            .boxed_unsync();
+        let request = http::Request::post(uri).body(body).unwrap();
+        let sent = n.send_request(request, None, Box::new(async { Ok(()) }));
+        let result = wasmtime_wasi::runtime::in_tokio(std::pin::Pin::from(sent));
+        assert!(matches!(result, Err(Error::HttpRequestDenied)));
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(listener.accept().is_err(), "a connection was made");
+        assert_eq!(n.refusals().len(), 1);
+    }
+
+    #[test]
+    fn a_closed_grant_refuses_everything() {
+        let n = Network::closed();
+        assert!(!allowed(&n, "https://dashscope.aliyuncs.com/x"));
+    }
+
+    #[test]
+    fn grant_syntax() {
+        assert_eq!(
+            "Example.com".parse::<Grant>().unwrap().to_string(),
+            "example.com:443"
+        );
+        assert_eq!(
+            "127.0.0.1:80".parse::<Grant>().unwrap().to_string(),
+            "127.0.0.1:80"
+        );
+        assert_eq!(
+            "[::1]:8080".parse::<Grant>().unwrap().to_string(),
+            "[::1]:8080"
+        );
+        for bad in [
+            "",
+            "a b",
+            "host:0",
+            "host:99999",
+            "host:x",
+            "[::1",
+            "a/b",
+            "user@host",
+        ] {
+            assert!(bad.parse::<Grant>().is_err(), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! `verify` for people: the verdict first, then what was sent where, and what to do.
+
+use std::fmt::Write;
+
+use super::style::Style;
+use crate::sandbox::bindings::exports::qianwen::auth::types::{Outcome, VerifyReport};
+
+pub fn verify(r: &VerifyReport, granted: &[String], refused: &[String], style: Style) -> String {
+    let mut out = String::new();
+    let host = r
+        .endpoint
+        .probe_url
+        .split_once("://")
+        .map_or("", |(_, rest)| rest.split('/').next().unwrap_or(rest));
+    let mark = if r.outcome == Outcome::Pass {
+        style.ok()
+    } else {
+        style.bad()
+    };
+    let _ = writeln!(out, "{mark} {}", r.cause);
+    if let Some(k) = &r.key {
+        let from = k.path.as_deref().unwrap_or("the environment");
+        let masked = k.masked.as_deref().unwrap_or("(not shown)");
+        let _ = writeln!(out, "  - Key: {} from {from} ({masked})", k.name);
+    }
+    let _ = writeln!(
+        out,
+        "  - Endpoint: {} ({}, {})",
+        r.endpoint.base, r.endpoint.region, r.endpoint.chosen_by
+    );
+    if !granted.is_empty() {
+        let _ = writeln!(out, "  - Granted by --allow-host: {}", granted.join(", "));
+    }
+    if !r.attempts.is_empty() {
+        let attempts: Vec<String> = r
+            .attempts
+            .iter()
+            .map(|a| match a.http_status {
+                Some(status) => format!("HTTP {status} in {} ms", a.latency_ms),
+                None => format!("no answer after {} ms", a.latency_ms),
+            })
+            .collect();
+        let _ = writeln!(out, "  - Sent to {host}: {}", attempts.join(", then "));
+    }
+    if let Some(code) = &r.server_code {
+        let _ = writeln!(out, "  - Server code: {code}");
+    }
+    if let Some(id) = &r.request_id {
+        let _ = writeln!(out, "  - Request id: {id}");
+    }
+    if r.outcome != Outcome::Pass
+        && let Some(excerpt) = &r.excerpt
+    {
+        let _ = writeln!(out, "  - Server said: {}", one_line(excerpt));
+    }
+    for why in refused {
+        let _ = writeln!(out, "  {} Refused by the host: {why}", style.warn());
+    }
+    if r.outcome != Outcome::Pass {
+        let _ = writeln!(out, "  - Next: {}", r.next_step);
+    }
+    for link in &r.links {
+        let _ = writeln!(out, "  - {}: {}", link.title, link.url);
+    }
+    for hint in &r.hints {
+        let _ = writeln!(out, "  {} {hint}", style.warn());
+    }
+    for w in &r.warnings {
+        let _ = writeln!(out, "  {} {}", style.warn(), w.message);
+    }
+    match (&r.evidence, &r.evidence_error) {
+        (Some(path), _) => {
+            let _ = writeln!(out, "  - Evidence: {path}");
+        }
+        (None, Some(why)) => {
+            let _ = writeln!(out, "  {} Evidence not written: {why}", style.warn());
+        }
+        (None, None) => {}
+    }
+    out
+}
+
+/// Control characters in server text would move the cursor or worse: show them escaped.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
