@@ -66,6 +66,12 @@ pub fn status(r: &StatusReport, style: Style) -> String {
             let _ = writeln!(out, "  {} {}", style.warn(), w.message);
         }
     }
+    if r.verdict == Verdict::Usable {
+        let _ = writeln!(
+            out,
+            "\nRun `qianwen-auth verify` to check the key against the server."
+        );
+    }
     if !r.next_steps.is_empty() {
         let _ = writeln!(out, "\n{}", style.heading("Next steps"));
         for step in &r.next_steps {
