@@ -2,8 +2,11 @@
 
 use crate::bindings::exports::qianwen::auth::auth;
 use crate::wit::policy::{self, DotenvEntry, DotenvParse, KeyClass};
-use crate::wit::types::{Link, StatusOptions, StatusReport, VerifyOptions, VerifyReport};
-use crate::{dotenv, imports, keys, links, status, verify};
+use crate::wit::types::{
+    Flow, FlowAnswer, InitReport, Link, StatusOptions, StatusReport, TokenPlan, VerifyOptions,
+    VerifyReport,
+};
+use crate::{dotenv, flow, imports, keys, links, setup, snippet, status, tokenplan, verify};
 
 struct Component;
 
@@ -40,6 +43,22 @@ impl policy::Guest for Component {
     fn links() -> Vec<Link> {
         links::all()
     }
+
+    fn flow_step(answer: Option<FlowAnswer>, rejected_again: Option<bool>) -> Flow {
+        flow::step(answer, rejected_again)
+    }
+
+    fn token_plan_facts() -> TokenPlan {
+        tokenplan::facts()
+    }
+
+    fn agent_snippet() -> String {
+        snippet::block()
+    }
+
+    fn agent_snippet_apply(existing: Option<String>) -> Result<String, String> {
+        snippet::apply(existing.as_deref())
+    }
 }
 
 impl auth::Guest for Component {
@@ -48,21 +67,59 @@ impl auth::Guest for Component {
     }
 
     fn verify(options: VerifyOptions) -> VerifyReport {
-        let started = imports::now();
-        let resolved = status::resolve(
-            &imports::inputs(),
-            &StatusOptions {
-                region: options.region,
-                granted_hosts: options.granted_hosts,
-            },
-        );
-        let mut report = verify::run(&resolved, &mut imports::WasiTransport);
-        match imports::write_evidence(&report, started) {
-            Ok(path) => report.evidence = Some(path),
-            Err(why) => report.evidence_error = Some(why),
-        }
+        verify_and_record(options)
+    }
+
+    fn continue_flow(options: VerifyOptions, answer: FlowAnswer) -> VerifyReport {
+        let mut report = verify_and_record(options);
+        let rejected = report.outcome == crate::wit::types::Outcome::AuthRejected;
+        report.flow = Some(flow::step(Some(answer), Some(rejected)));
         report
     }
+
+    fn init(key: Option<String>) -> InitReport {
+        let options = StatusOptions {
+            region: None,
+            granted_hosts: Vec::new(),
+        };
+        let inputs = imports::inputs();
+        let plan = setup::plan(&inputs, &status::resolve(&inputs, &options), key.as_deref());
+        let (changes, failure) = imports::apply(&plan.changes);
+        // Describe what is configured now, after the changes.
+        let after = status::resolve(&imports::inputs(), &options).report;
+        InitReport {
+            outcome: if failure.is_some() {
+                crate::wit::types::InitOutcome::Failed
+            } else {
+                plan.outcome
+            },
+            changes,
+            summary: failure.unwrap_or(plan.summary),
+            key: after.key,
+            verdict: after.verdict,
+            next_steps: plan.next_steps,
+            links: plan.links,
+            warnings: after.warnings,
+        }
+    }
+}
+
+/// Verify, then write the evidence record of what happened.
+fn verify_and_record(options: VerifyOptions) -> VerifyReport {
+    let started = imports::now();
+    let resolved = status::resolve(
+        &imports::inputs(),
+        &StatusOptions {
+            region: options.region,
+            granted_hosts: options.granted_hosts,
+        },
+    );
+    let mut report = verify::run(&resolved, &mut imports::WasiTransport);
+    match imports::write_evidence(&report, started) {
+        Ok(path) => report.evidence = Some(path),
+        Err(why) => report.evidence_error = Some(why),
+    }
+    report
 }
 
 crate::bindings::export!(Component with_types_in crate::bindings);

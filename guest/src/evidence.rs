@@ -115,6 +115,7 @@ mod tests {
             evidence: None,
             evidence_error: None,
             warnings: Vec::new(),
+            flow: None,
         };
         let v: Value =
             serde_json::from_slice(&record(&report, "2026-11-26T19:48:00.123Z")).unwrap();

@@ -9,11 +9,13 @@ use crate::bindings::wasi::http::types::{
 use crate::bindings::wasi::io::streams::StreamError;
 use crate::classify::TransportError;
 use crate::evidence;
+use crate::setup::Change;
 use crate::status::{self, FileInput, Inputs};
 use crate::time;
 use crate::verify::{BODY_CAP, Request, Response, Transport};
 use crate::wit::evidence::WriteError;
 use crate::wit::project::{self, ProjectFile};
+use crate::wit::setup::{self as setup_files, SetupError};
 use crate::wit::types::{Source, VerifyReport};
 
 pub fn inputs() -> Inputs {
@@ -28,14 +30,11 @@ pub fn inputs() -> Inputs {
         .into_iter()
         .map(|(source, depth)| read(source, depth, ProjectFile::Dotenv))
         .collect();
-    // `.gitignore` files only matter when a `.env` file exists inside a git repository.
-    let any_dotenv = dotenvs.iter().any(|d| matches!(d.read, Ok(Some(_))));
-    let gitignores = match status::git_top(&dirs) {
-        Some(top) if any_dotenv => (0..=top)
-            .map(|depth| read(Source::CwdDotenv, depth, ProjectFile::Gitignore))
-            .collect(),
-        _ => Vec::new(),
-    };
+    // Every `.gitignore` from the repository's top (or here, outside one) down to here.
+    let top = status::git_top(&dirs).unwrap_or(0);
+    let gitignores = (0..=top)
+        .map(|depth| read(Source::CwdDotenv, depth, ProjectFile::Gitignore))
+        .collect();
     Inputs {
         env,
         dirs,
@@ -84,6 +83,31 @@ fn write_error(error: &WriteError) -> String {
         WriteError::Refused(why) => why.clone(),
         WriteError::Io(why) => why.clone(),
     }
+}
+
+/// Make the changes in order, stopping at the first failure. Returns the descriptions of the
+/// changes made, and the failure.
+pub fn apply(changes: &[(Change, String)]) -> (Vec<String>, Option<String>) {
+    let mut done = Vec::new();
+    for (change, description) in changes {
+        let result = match change {
+            Change::Append(file, line) => setup_files::append_line(*file, line),
+            Change::Replace(file, at, new) => setup_files::replace_line(*file, at, new),
+            Change::WriteKey(name, at) => setup_files::write_key(name, at.as_ref()),
+        };
+        if let Err(error) = result {
+            let why = match error {
+                SetupError::Refused(why) | SetupError::Io(why) => why,
+                SetupError::Changed => "the file changed while init was working".into(),
+            };
+            return (
+                done,
+                Some(format!("could not finish: {description} failed: {why}")),
+            );
+        }
+        done.push(description.clone());
+    }
+    (done, None)
 }
 
 pub fn now() -> wall_clock::Datetime {

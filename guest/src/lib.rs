@@ -15,6 +15,7 @@ mod component;
 mod dotenv;
 mod endpoint;
 mod evidence;
+mod flow;
 mod gitignore;
 #[cfg(target_arch = "wasm32")]
 mod imports;
@@ -23,8 +24,11 @@ mod links;
 mod oss;
 mod scrub;
 mod secret;
+mod setup;
+mod snippet;
 mod status;
 mod time;
+mod tokenplan;
 mod verify;
 
 mod bindings {
@@ -32,6 +36,9 @@ mod bindings {
         world: "component",
         path: "../wit",
         generate_all,
+        additional_derives: [PartialEq, Eq],
+        // Holds a resource, which has no equality.
+        additional_derives_ignore: ["stream-error"],
     });
 }
 
@@ -39,5 +46,5 @@ mod bindings {
 mod wit {
     pub use crate::bindings::exports::qianwen::auth::policy;
     pub use crate::bindings::exports::qianwen::auth::types;
-    pub use crate::bindings::qianwen::auth::{evidence, project};
+    pub use crate::bindings::qianwen::auth::{evidence, project, setup};
 }

@@ -59,6 +59,8 @@ pub enum Topic {
     Billing,
     Usage,
     TokenPlan,
+    TokenPlanPricing,
+    TokenPlanSubscription,
 }
 
 impl Topic {
@@ -69,6 +71,8 @@ impl Topic {
             Topic::Billing => "billing",
             Topic::Usage => "usage",
             Topic::TokenPlan => "token-plan",
+            Topic::TokenPlanPricing => "token-plan-pricing",
+            Topic::TokenPlanSubscription => "token-plan-subscription",
         }
     }
 }
@@ -108,6 +112,8 @@ mod tests {
             Topic::Billing,
             Topic::Usage,
             Topic::TokenPlan,
+            Topic::TokenPlanPricing,
+            Topic::TokenPlanSubscription,
         ] {
             assert_eq!(get(topic).topic, topic.id());
         }

@@ -1,11 +1,15 @@
 //! SPEC §3: servers echo keys back, fully or in part, so every response is scrubbed before it
 //! is shown or saved: the key and every piece of it of eight characters or more, and any other
-//! token shaped like a DashScope key.
+//! token shaped like a DashScope key. And SPEC §7: server messages carry trailing URLs, which
+//! are not on the link table, so they go too.
+
+use crate::links;
 
 /// Pieces shorter than this are too common to be the key's.
 const PIECE: usize = 8;
 
 const REDACTED: &str = "[redacted]";
+const LINK_REMOVED: &str = "[link removed]";
 
 /// `text` without any piece of `secrets` of `PIECE` characters or more, and without any
 /// `sk-...` token.
@@ -71,12 +75,38 @@ pub fn excerpt(body: &[u8], secrets: &[&str], max: usize) -> Option<String> {
     // window is cut again, far shorter, by `max`.
     let window = &body[..body.len().min(max * 4 + 64)];
     let text = String::from_utf8_lossy(window);
-    let scrubbed = scrub(&text, secrets);
+    let scrubbed = strip_links(&scrub(&text, secrets));
     let mut cut: String = scrubbed.chars().take(max).collect();
     if cut.len() < scrubbed.len() || window.len() < body.len() {
         cut.push('…');
     }
     Some(cut)
+}
+
+/// `text` with every URL that is not on the link table replaced.
+pub fn strip_links(text: &str) -> String {
+    let allowed: Vec<String> = links::all().into_iter().map(|l| l.url).collect();
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = ["https://", "http://"]
+        .iter()
+        .filter_map(|scheme| rest.find(scheme))
+        .min()
+    {
+        out.push_str(&rest[..at]);
+        let end = rest[at..]
+            .find(|c: char| c.is_whitespace() || "\"'()<>,`\\".contains(c))
+            .map_or(rest.len(), |n| at + n);
+        let url = rest[at..end].trim_end_matches(['.', ';', ':']);
+        if allowed.iter().any(|a| a == url) {
+            out.push_str(url);
+        } else {
+            out.push_str(LINK_REMOVED);
+        }
+        rest = &rest[at + url.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -129,6 +159,18 @@ mod tests {
         let body = format!("无效的 API-key：{KEY}。请检查");
         let out = scrub(&body, &[KEY]);
         assert_eq!(out, "无效的 API-key：[redacted]。请检查");
+    }
+
+    #[test]
+    fn links_not_on_the_table_are_removed() {
+        let text = "Invalid API-key provided. See https://help.aliyun.com/x?y=1. Or \
+                    https://platform.qianwenai.com/home/api-keys, or (http://evil.example)";
+        assert_eq!(
+            strip_links(text),
+            "Invalid API-key provided. See [link removed]. Or \
+             https://platform.qianwenai.com/home/api-keys, or ([link removed])"
+        );
+        assert_eq!(strip_links("no links"), "no links");
     }
 
     #[test]

@@ -319,7 +319,7 @@ fn gitignore_rules(inputs: &Inputs, top: Option<usize>) -> Vec<Rules> {
 }
 
 /// The directory at `depth`, relative to the one at `top` (a greater depth).
-fn relative_dir(dirs: &[Directory], top: usize, depth: usize) -> String {
+pub fn relative_dir(dirs: &[Directory], top: usize, depth: usize) -> String {
     let names: Vec<&str> = (depth..top)
         .rev()
         .filter_map(|d| dirs.get(d))

@@ -5,6 +5,7 @@
 
 use crate::classify::{self, Judgement, TransportError};
 use crate::endpoint;
+use crate::flow;
 use crate::links;
 use crate::scrub;
 use crate::status::Resolved;
@@ -71,6 +72,7 @@ pub fn run(resolved: &Resolved, transport: &mut impl Transport) -> VerifyReport 
         evidence: None,
         evidence_error: None,
         warnings: status.warnings.clone(),
+        flow: None,
     };
 
     let key = match (status.verdict, &resolved.key) {
@@ -145,14 +147,15 @@ pub fn run(resolved: &Resolved, transport: &mut impl Transport) -> VerifyReport 
     };
 
     finish(&mut report, judgement, last.as_ref(), key.expose());
-    if report.outcome == Outcome::AuthRejected
-        && let Some(other) = endpoint::other_region(&report.endpoint.region)
-    {
-        report.hints.push(format!(
-            "Keys of one region are not valid in the other. If this key was created for {}, \
-             verify with --region {other}.",
-            endpoint::region_words(other)
-        ));
+    if report.outcome == Outcome::AuthRejected {
+        report.flow = Some(flow::step(None, None));
+        if let Some(other) = endpoint::other_region(&report.endpoint.region) {
+            report.hints.push(format!(
+                "Keys of one region are not valid in the other. If this key was created for {}, \
+                 verify with --region {other}.",
+                endpoint::region_words(other)
+            ));
+        }
     }
     report
 }

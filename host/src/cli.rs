@@ -44,9 +44,95 @@ pub enum Command {
     /// retries 429 and 5xx at most twice; names the cause of any failure; writes a record under
     /// output/qianwen-ops-auth/.
     #[command(
-        after_help = "Example:\n  qianwen-auth verify\n  qianwen-auth verify --region ap-southeast-1 --json"
+        after_help = "Example:\n  qianwen-auth verify\n  qianwen-auth verify --region ap-southeast-1 --json\n  qianwen-auth verify --answer 1   # after a 401: the key came from the console, verify again"
     )]
     Verify(VerifyArgs),
+
+    /// Set up: add the placeholder line to ./.env and keep .env files out of git.
+    ///
+    /// When no key is configured, appends DASHSCOPE_API_KEY=sk-your-key-here to ./.env
+    /// (created with mode 0600) for you to fill in, and adds .env, .env.local and *.env to
+    /// ./.gitignore where not already covered. Never rewrites or reorders other lines; a second
+    /// run changes nothing. When a key is configured, says where and changes nothing.
+    #[command(
+        after_help = "Example:\n  qianwen-auth init\n  qianwen-auth init --key-stdin < key.txt   # write a key you saved, never shown"
+    )]
+    Init(InitArgs),
+
+    /// The two key kinds, why Token Plan keys are refused here, and the plan's models.
+    #[command(after_help = "Example:\n  qianwen-auth tokenplan\n  qianwen-auth tokenplan --json")]
+    Tokenplan(FormatArgs),
+
+    /// The console, billing and documentation links: the only URLs this tool prints.
+    #[command(after_help = "Example:\n  qianwen-auth links\n  qianwen-auth links api-keys")]
+    Links(LinksArgs),
+
+    /// The block to add to AGENTS.md or CLAUDE.md so that coding agents use this tool.
+    ///
+    /// Prints the block; with --write FILE, puts it between the markers in FILE (or appends it
+    /// after one blank line). No file is touched without --write.
+    #[command(
+        name = "agent-snippet",
+        after_help = "Example:\n  qianwen-auth agent-snippet\n  qianwen-auth agent-snippet --write AGENTS.md"
+    )]
+    AgentSnippet(SnippetArgs),
+
+    /// Shell completions, for bash, zsh or fish.
+    #[command(
+        after_help = "Example:\n  qianwen-auth completions bash > ~/.local/share/bash-completion/completions/qianwen-auth\n  qianwen-auth completions fish > ~/.config/fish/completions/qianwen-auth.fish"
+    )]
+    Completions(CompletionsArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// Write a key into ./.env: one line read from standard input, never echoed or shown,
+    /// replacing the placeholder line in place (or appended). Only a standard sk- key is written.
+    #[arg(long)]
+    pub key_stdin: bool,
+
+    #[command(flatten)]
+    pub format: FormatArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct LinksArgs {
+    /// Only this topic's URL, e.g. api-keys, billing, usage, token-plan.
+    pub topic: Option<String>,
+
+    #[command(flatten)]
+    pub format: FormatArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct SnippetArgs {
+    /// Put the block into FILE (replacing the block between the markers, or appending it).
+    #[arg(long, value_name = "FILE")]
+    pub write: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: CompletionShell,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+/// The two answers to the 401 question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Answer {
+    /// 1: the key was created in the QianWen console; verify it again.
+    #[value(alias = "1")]
+    Console,
+    /// 2: the key may be invalid; create a new one, then verify again.
+    #[value(alias = "2")]
+    Invalid,
 }
 
 #[derive(Args, Debug)]
@@ -56,7 +142,7 @@ pub struct StatusArgs {
     pub region: Option<String>,
 
     #[command(flatten)]
-    pub format: OutputArgs,
+    pub format: FormatArgs,
 }
 
 #[derive(Args, Debug)]
@@ -78,12 +164,16 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "DIR", default_value = "output")]
     pub output: PathBuf,
 
+    /// After a 401, answer the question without being asked: 1 (or console) or 2 (or invalid).
+    #[arg(long, value_enum, value_name = "1|2")]
+    pub answer: Option<Answer>,
+
     #[command(flatten)]
-    pub format: OutputArgs,
+    pub format: FormatArgs,
 }
 
 #[derive(Args, Debug)]
-pub struct OutputArgs {
+pub struct FormatArgs {
     /// Print one JSON object (schema 1) instead of text.
     #[arg(long)]
     pub json: bool,

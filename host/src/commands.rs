@@ -1,23 +1,37 @@
 //! Each command: build the grants, run the component, render its report, pick the exit code.
 
+use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
-use crate::cli::{StatusArgs, VerifyArgs};
+use crate::cli::{
+    Answer, CompletionShell, FormatArgs, InitArgs, LinksArgs, SnippetArgs, StatusArgs, VerifyArgs,
+};
 use crate::exit::Exit;
-use crate::grants::{EvidenceDir, Grants, Limits, Network};
+use crate::grants::{EvidenceDir, Grants, Limits, Network, SetupFiles};
 use crate::render::{self, json, style::Style};
-use crate::sandbox::Sandbox;
-use crate::sandbox::bindings::exports::qianwen::auth::types::{StatusOptions, VerifyOptions};
+use crate::sandbox::bindings::exports::qianwen::auth::types::{
+    FlowAnswer, InitOutcome, StatusOptions, VerifyOptions, VerifyReport,
+};
+use crate::sandbox::{Instance, Sandbox};
+use crate::{atomic, terminal};
 
 /// How long connecting may take, at most; the total limit is `--timeout`.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// A file `agent-snippet --write` will edit is at most this large.
+const MAX_SNIPPET_TARGET: u64 = 1024 * 1024;
+
+/// The component with no grants beyond the environment and the project files: enough for the
+/// pure policy and for `status`.
+fn plain(cwd: &Path) -> Result<Instance> {
+    Sandbox::new()?.instantiate(Grants::for_cwd(cwd))
+}
+
 pub fn status(cwd: &Path, args: &StatusArgs, style: Style) -> Result<Exit> {
-    let mut instance = Sandbox::new()?.instantiate(Grants::for_cwd(cwd))?;
-    let report = instance.status(&StatusOptions {
+    let report = plain(cwd)?.status(&StatusOptions {
         region: args.region.clone(),
         granted_hosts: Vec::new(),
     })?;
@@ -49,29 +63,231 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, style: Style) -> Result<Exit> {
         },
     );
     let granted: Vec<String> = args.allow_host.iter().map(ToString::to_string).collect();
-    let mut instance = Sandbox::new()?.instantiate(grants)?;
-    let spinner = (!args.format.json).then(|| render::Spinner::start("Verifying the API key"));
-    let report = instance.verify(&VerifyOptions {
+    let options = VerifyOptions {
         region: args.region.clone(),
         granted_hosts: granted.clone(),
-    });
-    drop(spinner);
-    let report = report?;
+    };
+    let json = args.format.json;
+    // Ask only a person at a terminal; agents and scripts get the question printed.
+    let interactive = !json && args.answer.is_none() && std::io::stdin().is_terminal();
+    let mut instance = Sandbox::new()?.instantiate(grants)?;
+
+    let mut report = spin(json, || instance.verify(&options))?;
+    let mut previous = None;
+    if report.flow.as_ref().is_some_and(|f| f.step == 1) {
+        let answer = match args.answer {
+            Some(answer) => Some(flow_answer(answer)),
+            None if interactive => {
+                print!(
+                    "{}",
+                    render::verify(&report, &granted, &instance.refusals(), style)
+                );
+                ask(&report)?
+            }
+            None => None,
+        };
+        if let Some(answer) = answer {
+            let applying = instance.flow_step(Some(answer), None)?;
+            if !json {
+                println!("\n{}", applying.guidance);
+            }
+            if interactive && answer == FlowAnswer::Invalid {
+                eprintln!("Press Enter when the new key is in place, to verify again.");
+                terminal::read_line().context("reading standard input")?;
+            }
+            let again = spin(json, || instance.continue_flow(&options, answer))?;
+            previous = Some(std::mem::replace(&mut report, again));
+        }
+    }
+
     let refusals = instance.refusals();
     let exit = Exit::for_outcome(report.outcome);
-    if args.format.json {
-        json::print(&json::Verify::new(
-            &report,
-            &granted,
-            &refusals,
-            args.timeout,
-            exit as u8,
-        ));
+    if json {
+        let mut out = json::Verify::new(&report, &granted, &refusals, args.timeout, exit as u8);
+        out.previous = previous.as_ref().map(json::Previous::from);
+        json::print(&out);
     } else {
+        if previous.is_some() {
+            println!();
+        }
         print!("{}", render::verify(&report, &granted, &refusals, style));
+        if let Some(flow) = report.flow.as_ref().filter(|f| f.step == 1) {
+            print!("{}", render::flow_question(flow, false));
+        }
     }
     if let Some(why) = &report.evidence_error {
         eprintln!("warning: the evidence record was not written: {why}");
     }
     Ok(exit)
+}
+
+/// Run `f` with a spinner on a terminal's stderr, unless the output is JSON.
+fn spin<T>(json: bool, f: impl FnOnce() -> T) -> T {
+    let spinner = (!json).then(|| render::Spinner::start("Verifying the API key"));
+    let result = f();
+    drop(spinner);
+    result
+}
+
+fn flow_answer(answer: Answer) -> FlowAnswer {
+    match answer {
+        Answer::Console => FlowAnswer::Console,
+        Answer::Invalid => FlowAnswer::Invalid,
+    }
+}
+
+/// Ask the flow's question at the terminal; none when no valid answer comes.
+fn ask(report: &VerifyReport) -> Result<Option<FlowAnswer>> {
+    let Some(flow) = &report.flow else {
+        return Ok(None);
+    };
+    print!("{}", render::flow_question(flow, true));
+    for _ in 0..3 {
+        eprint!("Answer 1 or 2: ");
+        let Some(line) = terminal::read_line().context("reading the answer")? else {
+            return Ok(None);
+        };
+        let chosen = flow.choices.iter().find(|c| {
+            line == c.number.to_string()
+                || line.eq_ignore_ascii_case(match c.answer {
+                    FlowAnswer::Console => "console",
+                    FlowAnswer::Invalid => "invalid",
+                })
+        });
+        if let Some(choice) = chosen {
+            return Ok(Some(choice.answer));
+        }
+    }
+    Ok(None)
+}
+
+pub fn init(cwd: &Path, args: &InitArgs, style: Style) -> Result<Exit> {
+    let key = if args.key_stdin {
+        if std::io::stdin().is_terminal() {
+            eprintln!("Reading the key from standard input; it is not shown as you type.");
+        }
+        Some(terminal::read_secret_line().context("reading the key from standard input")?)
+    } else {
+        None
+    };
+    let mut grants = Grants::for_cwd(cwd);
+    grants.setup = Some(SetupFiles::new(cwd, key.clone()));
+    let report = Sandbox::new()?.instantiate(grants)?.init(key.as_deref())?;
+    let exit = match report.outcome {
+        InitOutcome::Changed | InitOutcome::Unchanged => Exit::Ok,
+        InitOutcome::KeyRefused => Exit::NoUsableKey,
+        InitOutcome::PlanKeyRefused => Exit::PlanKey,
+        InitOutcome::Failed => Exit::Internal,
+    };
+    if args.format.json {
+        json::print(&json::Init::new(&report, exit as u8));
+    } else {
+        print!("{}", render::init(&report, style));
+    }
+    Ok(exit)
+}
+
+pub fn tokenplan(cwd: &Path, args: &FormatArgs, style: Style) -> Result<Exit> {
+    let facts = plain(cwd)?.token_plan()?;
+    if args.json {
+        json::print(&json::TokenPlan::new(&facts));
+    } else {
+        print!("{}", render::tokenplan(&facts, style));
+    }
+    Ok(Exit::Ok)
+}
+
+pub fn links(cwd: &Path, args: &LinksArgs) -> Result<Exit> {
+    let all = plain(cwd)?.links()?;
+    let chosen: Vec<_> = match &args.topic {
+        None => all.iter().collect(),
+        Some(topic) => all.iter().filter(|l| &l.topic == topic).collect(),
+    };
+    if chosen.is_empty() {
+        let topics: Vec<&str> = all.iter().map(|l| l.topic.as_str()).collect();
+        eprintln!(
+            "error: no such topic; the topics are: {}",
+            topics.join(", ")
+        );
+        return Ok(Exit::Usage);
+    }
+    if args.format.json {
+        json::print(&json::Links::new(&chosen));
+    } else if args.topic.is_some() {
+        println!("{}", chosen[0].url);
+    } else {
+        let width = chosen.iter().map(|l| l.topic.len()).max().unwrap_or(0);
+        for l in chosen {
+            println!("{:width$}  {}  {}", l.topic, l.url, l.title);
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+pub fn agent_snippet(cwd: &Path, args: &SnippetArgs) -> Result<Exit> {
+    let mut instance = plain(cwd)?;
+    let Some(target) = &args.write else {
+        print!("{}", instance.agent_snippet()?);
+        return Ok(Exit::Ok);
+    };
+    let path = cwd.join(target);
+    let shown = target.display();
+    let (existing, mode) = match std::fs::symlink_metadata(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, 0o644),
+        Err(e) => return refuse(&format!("{shown} cannot be read: {e}")),
+        Ok(meta) if meta.file_type().is_symlink() => {
+            return refuse(&format!(
+                "{shown} is a symbolic link; name the file it points to"
+            ));
+        }
+        Ok(meta) if !meta.is_file() => return refuse(&format!("{shown} is not a regular file")),
+        Ok(meta) if meta.len() > MAX_SNIPPET_TARGET => {
+            return refuse(&format!("{shown} is larger than 1 MiB"));
+        }
+        Ok(meta) => {
+            use std::os::unix::fs::PermissionsExt;
+            match std::fs::read_to_string(&path) {
+                Ok(text) => (Some(text), meta.permissions().mode() & 0o777),
+                Err(e) => return refuse(&format!("{shown} cannot be read as text: {e}")),
+            }
+        }
+    };
+    let updated = match instance.agent_snippet_apply(existing.as_deref())? {
+        Ok(text) => text,
+        Err(why) => return refuse(&format!("{shown}: {why}")),
+    };
+    if existing.as_deref() == Some(updated.as_str()) {
+        println!("{shown} already holds the current block; nothing changed.");
+        return Ok(Exit::Ok);
+    }
+    if let Err(e) = atomic::replace(&path, updated.as_bytes(), mode) {
+        eprintln!("error: {shown} could not be written: {e}");
+        return Ok(Exit::Internal);
+    }
+    let how = match &existing {
+        Some(text) if text.contains("<!-- QIANWEN_SKILLS -->") => {
+            "replaced the block between the markers"
+        }
+        Some(_) => "appended the block after a blank line",
+        None => "created it with the block",
+    };
+    println!("{shown}: {how}.");
+    Ok(Exit::Ok)
+}
+
+fn refuse(why: &str) -> Result<Exit> {
+    eprintln!("error: {why}; nothing was changed");
+    Ok(Exit::Usage)
+}
+
+pub fn completions(shell: CompletionShell) -> Result<Exit> {
+    use clap::CommandFactory;
+    let shell = match shell {
+        CompletionShell::Bash => clap_complete::Shell::Bash,
+        CompletionShell::Zsh => clap_complete::Shell::Zsh,
+        CompletionShell::Fish => clap_complete::Shell::Fish,
+    };
+    let mut command = crate::cli::Cli::command();
+    clap_complete::generate(shell, &mut command, "qianwen-auth", &mut std::io::stdout());
+    Ok(Exit::Ok)
 }

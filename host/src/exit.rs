@@ -50,3 +50,34 @@ impl From<Exit> for ExitCode {
         ExitCode::from(exit as u8)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The README's outcome table.
+    #[test]
+    fn every_outcome_has_its_documented_code() {
+        use Outcome::*;
+        for (outcome, code) in [
+            (Pass, 0),
+            (NoKey, 3),
+            (AuthRejected, 4),
+            (AuthMissing, 4),
+            (PlanKeyRefused, 5),
+            (Network, 6),
+            (Timeout, 6),
+            (HostDenied, 6),
+            (Billing, 7),
+            (AccessDenied, 7),
+            (QuotaExhausted, 7),
+            (RateLimited, 7),
+            (ModelNotFound, 8),
+            (BadRequest, 8),
+            (ServerError, 8),
+            (BadResponse, 8),
+        ] {
+            assert_eq!(Exit::for_outcome(outcome) as u8, code, "{outcome:?}");
+        }
+    }
+}

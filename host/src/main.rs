@@ -2,12 +2,14 @@
 //! policy runs in a WebAssembly sandbox; this binary parses arguments, grants the sandbox what
 //! it may touch, and prints its reports.
 
+mod atomic;
 mod cli;
 mod commands;
 mod exit;
 mod grants;
 mod render;
 mod sandbox;
+mod terminal;
 
 use std::process::ExitCode;
 
@@ -38,5 +40,10 @@ fn run(cli: &Cli) -> Result<Exit> {
     match &cli.command {
         Command::Status(args) => commands::status(&cwd, args, style),
         Command::Verify(args) => commands::verify(&cwd, args, style),
+        Command::Init(args) => commands::init(&cwd, args, style),
+        Command::Tokenplan(args) => commands::tokenplan(&cwd, args, style),
+        Command::Links(args) => commands::links(&cwd, args),
+        Command::AgentSnippet(args) => commands::agent_snippet(&cwd, args),
+        Command::Completions(args) => commands::completions(args.shell),
     }
 }

@@ -8,7 +8,7 @@ use wasmtime_wasi::cli::{WasiCli, WasiCliView};
 use wasmtime_wasi::p2::pipe::{ClosedInputStream, MemoryOutputPipe, SinkOutputStream};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
-use crate::grants::{self, EvidenceDir, Network, ProjectFiles};
+use crate::grants::{self, EvidenceDir, Network, ProjectFiles, SetupFiles};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
 pub mod bindings {
@@ -26,9 +26,11 @@ pub mod bindings {
 }
 
 use bindings::exports::qianwen::auth::types::{
-    StatusOptions, StatusReport, VerifyOptions, VerifyReport,
+    Flow, FlowAnswer, InitReport, Link, StatusOptions, StatusReport, TokenPlan, VerifyOptions,
+    VerifyReport,
 };
 use bindings::qianwen::auth::evidence::WriteError;
+use bindings::qianwen::auth::setup::{LineRef, SetupError, SetupFile};
 
 /// The policy component, built from `guest/` by build.rs.
 pub const COMPONENT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/qianwen_auth.wasm"));
@@ -43,6 +45,7 @@ pub struct State {
     table: ResourceTable,
     project: ProjectFiles,
     evidence: Option<EvidenceDir>,
+    setup: Option<SetupFiles>,
     network: Network,
 }
 
@@ -53,6 +56,33 @@ impl WasiHttpView for State {
             table: &mut self.table,
             hooks: &mut self.network,
         }
+    }
+}
+
+impl State {
+    fn setup(&self) -> Result<&SetupFiles, SetupError> {
+        self.setup
+            .as_ref()
+            .ok_or_else(|| SetupError::Refused("only init may change files".into()))
+    }
+}
+
+impl bindings::qianwen::auth::setup::Host for State {
+    fn append_line(&mut self, file: SetupFile, line: String) -> Result<(), SetupError> {
+        self.setup()?.append_line(file, &line)
+    }
+
+    fn replace_line(
+        &mut self,
+        file: SetupFile,
+        at: LineRef,
+        new: String,
+    ) -> Result<(), SetupError> {
+        self.setup()?.replace_line(file, &at, &new)
+    }
+
+    fn write_key(&mut self, name: String, at: Option<LineRef>) -> Result<(), SetupError> {
+        self.setup()?.write_key(&name, at.as_ref())
     }
 }
 
@@ -135,6 +165,7 @@ impl Sandbox {
             table: ResourceTable::new(),
             project: grants.project,
             evidence: grants.evidence,
+            setup: grants.setup,
             network: grants.network,
         };
         let mut store = Store::new(&self.engine, state);
@@ -170,6 +201,74 @@ impl Instance {
             .component
             .qianwen_auth_auth()
             .call_verify(&mut self.store, options);
+        result.map_err(|trap| self.failure(trap.into()))
+    }
+
+    pub fn continue_flow(
+        &mut self,
+        options: &VerifyOptions,
+        answer: FlowAnswer,
+    ) -> Result<VerifyReport> {
+        let result =
+            self.component
+                .qianwen_auth_auth()
+                .call_continue_flow(&mut self.store, options, answer);
+        result.map_err(|trap| self.failure(trap.into()))
+    }
+
+    pub fn init(&mut self, key: Option<&str>) -> Result<InitReport> {
+        let result = self
+            .component
+            .qianwen_auth_auth()
+            .call_init(&mut self.store, key);
+        result.map_err(|trap| self.failure(trap.into()))
+    }
+
+    pub fn links(&mut self) -> Result<Vec<Link>> {
+        let result = self
+            .component
+            .qianwen_auth_policy()
+            .call_links(&mut self.store);
+        result.map_err(|trap| self.failure(trap.into()))
+    }
+
+    pub fn flow_step(
+        &mut self,
+        answer: Option<FlowAnswer>,
+        rejected_again: Option<bool>,
+    ) -> Result<Flow> {
+        let result = self.component.qianwen_auth_policy().call_flow_step(
+            &mut self.store,
+            answer,
+            rejected_again,
+        );
+        result.map_err(|trap| self.failure(trap.into()))
+    }
+
+    pub fn token_plan(&mut self) -> Result<TokenPlan> {
+        let result = self
+            .component
+            .qianwen_auth_policy()
+            .call_token_plan_facts(&mut self.store);
+        result.map_err(|trap| self.failure(trap.into()))
+    }
+
+    pub fn agent_snippet(&mut self) -> Result<String> {
+        let result = self
+            .component
+            .qianwen_auth_policy()
+            .call_agent_snippet(&mut self.store);
+        result.map_err(|trap| self.failure(trap.into()))
+    }
+
+    pub fn agent_snippet_apply(
+        &mut self,
+        existing: Option<&str>,
+    ) -> Result<Result<String, String>> {
+        let result = self
+            .component
+            .qianwen_auth_policy()
+            .call_agent_snippet_apply(&mut self.store, existing);
         result.map_err(|trap| self.failure(trap.into()))
     }
 
@@ -218,6 +317,7 @@ fn linker(engine: &Engine) -> Result<Linker<State>> {
     let mut l = Linker::new(engine);
     bindings::qianwen::auth::project::add_to_linker::<State, HasSelf<State>>(&mut l, |s| s)?;
     bindings::qianwen::auth::evidence::add_to_linker::<State, HasSelf<State>>(&mut l, |s| s)?;
+    bindings::qianwen::auth::setup::add_to_linker::<State, HasSelf<State>>(&mut l, |s| s)?;
     cli::environment::add_to_linker::<State, WasiCli>(&mut l, State::cli)?;
     // Outgoing HTTP, judged by the network grant's hook; and the clocks.
     wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut l)?;

@@ -4,21 +4,17 @@
 //! directory that is a symbolic link. Writes go to a temporary file that is then renamed (or
 //! linked, when nothing may be replaced), so a file is either whole or absent.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{ErrorKind, Write};
-use std::os::unix::fs::OpenOptionsExt;
+use std::fs;
+use std::io::ErrorKind;
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
 
+use crate::atomic;
 use crate::sandbox::bindings::qianwen::auth::evidence::WriteError;
 
 /// The directory under the base that holds the records.
 pub const SUBDIR: &str = "qianwen-ops-auth";
 
 const MAX_NAME: usize = 100;
-
-/// `open` never follows a symbolic link in the last component.
-const O_NOFOLLOW: i32 = 0o400000;
 
 #[derive(Debug, Clone)]
 pub struct EvidenceDir {
@@ -98,48 +94,26 @@ impl EvidenceDir {
         }
 
         let target = dir.join(name);
-        let temp = dir.join(temp_name(name));
-        let result = write_new(&temp, contents).and_then(|()| {
-            if replace {
-                fs::rename(&temp, &target).map_err(|e| io(&e))
-            } else {
-                match fs::hard_link(&temp, &target) {
-                    Ok(()) => Ok(()),
-                    Err(e) if e.kind() == ErrorKind::AlreadyExists => Err(WriteError::Exists),
-                    Err(e) => Err(io(&e)),
+        let temp = atomic::temp_beside(&target);
+        let result = atomic::write_new(&temp, contents, 0o600)
+            .map_err(|e| io(&e))
+            .and_then(|()| {
+                if replace {
+                    fs::rename(&temp, &target).map_err(|e| io(&e))
+                } else {
+                    match fs::hard_link(&temp, &target) {
+                        Ok(()) => Ok(()),
+                        Err(e) if e.kind() == ErrorKind::AlreadyExists => Err(WriteError::Exists),
+                        Err(e) => Err(io(&e)),
+                    }
                 }
-            }
-        });
+            });
         // After a rename the temporary name is gone; otherwise it must go.
         let _ = fs::remove_file(&temp);
         result?;
-        if let Ok(handle) = File::open(&dir) {
-            let _ = handle.sync_all();
-        }
+        atomic::sync_dir(&target);
         Ok(self.shown.join(SUBDIR).join(name).display().to_string())
     }
-}
-
-/// Create `path` (never an existing file, never through a link), write, flush to disk.
-fn write_new(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .custom_flags(O_NOFOLLOW)
-        .open(path)
-        .map_err(|e| io(&e))?;
-    file.write_all(contents).map_err(|e| io(&e))?;
-    file.sync_all().map_err(|e| io(&e))
-}
-
-fn temp_name(name: &str) -> String {
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    format!(
-        ".{name}.tmp-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    )
 }
 
 /// A plain file name: `A-Z a-z 0-9 . _ -`, not starting with `.`, at most 100 bytes.

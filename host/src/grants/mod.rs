@@ -5,10 +5,12 @@
 mod evidence;
 mod network;
 mod project;
+mod setup;
 
 pub use evidence::EvidenceDir;
 pub use network::{Grant, Limits, Network};
 pub use project::ProjectFiles;
+pub use setup::SetupFiles;
 
 /// The environment variables the component may see (SPEC §1, §6). Everything else in the
 /// process environment stays in the host.
@@ -34,17 +36,20 @@ pub struct Grants {
     pub project: ProjectFiles,
     /// None for commands that write nothing.
     pub evidence: Option<EvidenceDir>,
+    /// `init` only.
+    pub setup: Option<SetupFiles>,
     pub network: Network,
 }
 
 impl Grants {
     /// The grants for a run in `cwd` with this process's environment: no evidence directory,
-    /// and a network grant that lets nothing out.
+    /// no setup, and a network grant that lets nothing out.
     pub fn for_cwd(cwd: &std::path::Path) -> Self {
         Self {
             environment: environment(|name| std::env::var_os(name)),
             project: ProjectFiles::new(cwd),
             evidence: None,
+            setup: None,
             network: Network::closed(),
         }
     }

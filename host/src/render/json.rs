@@ -246,7 +246,185 @@ pub struct Verify<'a> {
     pub granted_hosts: &'a [String],
     pub refused_requests: &'a [String],
     pub timeout_s: u64,
+    pub flow: Option<Flow<'a>>,
+    /// The first verification, when the 401 flow verified again.
+    pub previous: Option<Previous<'a>>,
     pub exit_code: u8,
+}
+
+#[derive(Serialize)]
+pub struct Previous<'a> {
+    pub outcome: &'static str,
+    pub http_status: Option<u16>,
+    pub evidence: Option<&'a str>,
+}
+
+impl<'a> From<&'a wit::VerifyReport> for Previous<'a> {
+    fn from(r: &'a wit::VerifyReport) -> Self {
+        Self {
+            outcome: outcome(r.outcome),
+            http_status: r.http_status,
+            evidence: r.evidence.as_deref(),
+        }
+    }
+}
+
+pub fn answer(answer: wit::FlowAnswer) -> &'static str {
+    match answer {
+        wit::FlowAnswer::Console => "console",
+        wit::FlowAnswer::Invalid => "invalid",
+    }
+}
+
+#[derive(Serialize)]
+pub struct Choice<'a> {
+    pub number: u8,
+    pub answer: &'static str,
+    pub label: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct Flow<'a> {
+    pub step: u8,
+    pub question: Option<&'a str>,
+    pub choices: Vec<Choice<'a>>,
+    pub guidance: &'a str,
+    pub answer: Option<&'static str>,
+}
+
+impl<'a> From<&'a wit::Flow> for Flow<'a> {
+    fn from(f: &'a wit::Flow) -> Self {
+        Self {
+            step: f.step,
+            question: f.question.as_deref(),
+            choices: f
+                .choices
+                .iter()
+                .map(|c| Choice {
+                    number: c.number,
+                    answer: answer(c.answer),
+                    label: &c.label,
+                })
+                .collect(),
+            guidance: &f.guidance,
+            answer: f.answer.map(answer),
+        }
+    }
+}
+
+pub fn init_outcome(outcome: wit::InitOutcome) -> &'static str {
+    match outcome {
+        wit::InitOutcome::Changed => "changed",
+        wit::InitOutcome::Unchanged => "unchanged",
+        wit::InitOutcome::KeyRefused => "key-refused",
+        wit::InitOutcome::PlanKeyRefused => "plan-key-refused",
+        wit::InitOutcome::Failed => "failed",
+    }
+}
+
+#[derive(Serialize)]
+pub struct Init<'a> {
+    pub schema: u32,
+    pub command: &'static str,
+    pub outcome: &'static str,
+    pub changes: &'a [String],
+    pub summary: &'a str,
+    pub key: Option<Key<'a>>,
+    pub verdict: &'static str,
+    pub next_steps: &'a [String],
+    pub links: Vec<Link<'a>>,
+    pub warnings: Vec<Warning<'a>>,
+    pub exit_code: u8,
+}
+
+impl<'a> Init<'a> {
+    pub fn new(r: &'a wit::InitReport, exit_code: u8) -> Self {
+        Self {
+            schema: SCHEMA,
+            command: "init",
+            outcome: init_outcome(r.outcome),
+            changes: &r.changes,
+            summary: &r.summary,
+            key: r.key.as_ref().map(Key::from),
+            verdict: verdict(r.verdict),
+            next_steps: &r.next_steps,
+            links: r.links.iter().map(Link::from).collect(),
+            warnings: r.warnings.iter().map(Warning::from).collect(),
+            exit_code,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct PlanModel<'a> {
+    pub name: &'a str,
+    pub team_only: bool,
+}
+
+#[derive(Serialize)]
+pub struct TokenPlan<'a> {
+    pub schema: u32,
+    pub command: &'static str,
+    pub as_of: &'a str,
+    pub refusal: &'a str,
+    pub key_kinds: &'a [String],
+    pub allowed_tools: &'a [String],
+    pub forbidden_uses: &'a [String],
+    pub text_models: Vec<PlanModel<'a>>,
+    pub image_models: Vec<PlanModel<'a>>,
+    pub video_models: &'a [String],
+    pub speech_models: &'a [String],
+    pub not_covered: &'a [String],
+    pub billing: &'a str,
+    pub known_errors: &'a [String],
+    pub links: Vec<Link<'a>>,
+}
+
+impl<'a> TokenPlan<'a> {
+    pub fn new(t: &'a wit::TokenPlan) -> Self {
+        let models = |list: &'a [wit::PlanModel]| {
+            list.iter()
+                .map(|m| PlanModel {
+                    name: &m.name,
+                    team_only: m.team_only,
+                })
+                .collect()
+        };
+        Self {
+            schema: SCHEMA,
+            command: "tokenplan",
+            as_of: &t.as_of,
+            refusal: &t.refusal,
+            key_kinds: &t.key_kinds,
+            allowed_tools: &t.allowed_tools,
+            forbidden_uses: &t.forbidden_uses,
+            text_models: models(&t.text_models),
+            image_models: models(&t.image_models),
+            video_models: &t.video_models,
+            speech_models: &t.speech_models,
+            not_covered: &t.not_covered,
+            billing: &t.billing,
+            known_errors: &t.known_errors,
+            links: t.links.iter().map(Link::from).collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct Links<'a> {
+    pub schema: u32,
+    pub command: &'static str,
+    pub links: Vec<Link<'a>>,
+}
+
+impl<'a> Links<'a> {
+    pub fn new(links: &[&'a wit::Link]) -> Self {
+        Self {
+            schema: SCHEMA,
+            command: "links",
+            links: links.iter().map(|l| Link::from(*l)).collect(),
+        }
+    }
 }
 
 impl<'a> Verify<'a> {
@@ -289,6 +467,8 @@ impl<'a> Verify<'a> {
             granted_hosts,
             refused_requests,
             timeout_s,
+            flow: r.flow.as_ref().map(Flow::from),
+            previous: None,
             exit_code,
         }
     }

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::style::Style;
-use crate::sandbox::bindings::exports::qianwen::auth::types::{Outcome, VerifyReport};
+use crate::sandbox::bindings::exports::qianwen::auth::types::{Flow, Outcome, VerifyReport};
 
 pub fn verify(r: &VerifyReport, granted: &[String], refused: &[String], style: Style) -> String {
     let mut out = String::new();
@@ -68,6 +68,9 @@ pub fn verify(r: &VerifyReport, granted: &[String], refused: &[String], style: S
     for w in &r.warnings {
         let _ = writeln!(out, "  {} {}", style.warn(), w.message);
     }
+    if let Some(flow) = &r.flow {
+        flow_lines(&mut out, flow, style);
+    }
     match (&r.evidence, &r.evidence_error) {
         (Some(path), _) => {
             let _ = writeln!(out, "  - Evidence: {path}");
@@ -76,6 +79,33 @@ pub fn verify(r: &VerifyReport, granted: &[String], refused: &[String], style: S
             let _ = writeln!(out, "  {} Evidence not written: {why}", style.warn());
         }
         (None, None) => {}
+    }
+    out
+}
+
+/// Where the 401 flow ended: verified again and passed, or still rejected.
+fn flow_lines(out: &mut String, flow: &Flow, style: Style) {
+    match flow.step {
+        3 => {
+            let _ = writeln!(out, "  {} {}", style.ok(), flow.guidance);
+        }
+        4 => {
+            let _ = writeln!(out, "  {} {}", style.bad(), flow.guidance);
+        }
+        _ => {}
+    }
+}
+
+/// The 401 flow's open question and its two choices; without a terminal to answer at, how to
+/// answer with an option.
+pub fn flow_question(flow: &Flow, interactive: bool) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "\n{}", flow.question.as_deref().unwrap_or_default());
+    for choice in &flow.choices {
+        let _ = writeln!(out, "  {}. {}", choice.number, choice.label);
+    }
+    if !interactive {
+        let _ = writeln!(out, "Answer with --answer 1 or --answer 2 to continue.");
     }
     out
 }

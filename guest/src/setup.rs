@@ -1,0 +1,627 @@
+//! SPEC §3, setting up: never ask for the key; when none is configured, add the placeholder
+//! line to `./.env` and keep `.env` files out of git; write a real key only when the user gave
+//! one on standard input. The plan is pure; `imports` applies it through the `setup` grant.
+
+use crate::chain::KEY_NAMES;
+use crate::dotenv;
+use crate::gitignore::{self, Rules};
+use crate::keys::{self, PLACEHOLDER};
+use crate::links::{self, Topic};
+use crate::status::{self, Inputs, Resolved};
+use crate::wit::setup::{LineRef, SetupFile};
+use crate::wit::types::{InitOutcome, KeyKind, Link, Source};
+
+/// The name the placeholder and a key given on standard input are written under.
+const DEFAULT_NAME: &str = "DASHSCOPE_API_KEY";
+
+/// `.gitignore` lines, each with a file name it must cover.
+const IGNORED: [(&str, &str); 3] = [
+    (".env", ".env"),
+    (".env.local", ".env.local"),
+    ("*.env", "production.env"),
+];
+
+/// One change to a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    Append(SetupFile, String),
+    Replace(SetupFile, LineRef, String),
+    /// `NAME=<the key the user gave>`, in place of a line or appended.
+    WriteKey(String, Option<LineRef>),
+}
+
+/// What `init` will do, and what to say.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Each change with its description (never holding a key).
+    pub changes: Vec<(Change, String)>,
+    pub outcome: InitOutcome,
+    pub summary: String,
+    pub next_steps: Vec<String>,
+    pub links: Vec<Link>,
+}
+
+pub fn plan(inputs: &Inputs, resolved: &Resolved, given: Option<&str>) -> Plan {
+    let cwd_env = inputs
+        .dotenvs
+        .iter()
+        .find(|d| d.source == Source::CwdDotenv);
+    let text = match cwd_env.map(|d| &d.read) {
+        Some(Ok(Some(file))) => match std::str::from_utf8(&file.bytes) {
+            Ok(text) => Some(text.to_string()),
+            Err(_) => return failed("./.env is not valid UTF-8 text, so init leaves it alone"),
+        },
+        Some(Ok(None)) | None => None,
+        Some(Err(error)) => {
+            return failed(&format!(
+                "./.env {}; init leaves it alone",
+                status::read_error(error)
+            ));
+        }
+    };
+    let dotenv = Dotenv::new(text.as_deref());
+    match given {
+        // The host hands over the line as read, trimmed; quotes are not taken off it, because
+        // the host writes exactly this text.
+        Some(key) => plan_key(inputs, resolved, &dotenv, key),
+        None => plan_placeholder(inputs, resolved, &dotenv),
+    }
+}
+
+/// `./.env` as entries and as raw lines, so that a line can be named by number and text.
+struct Dotenv<'a> {
+    parsed: dotenv::Parsed,
+    lines: Vec<&'a str>,
+}
+
+impl<'a> Dotenv<'a> {
+    fn new(text: Option<&'a str>) -> Self {
+        Self {
+            parsed: text
+                .map(|t| dotenv::parse(t.as_bytes()))
+                .unwrap_or_default(),
+            lines: text
+                .map(|t| t.split('\n').map(|l| l.trim_end_matches('\r')).collect())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The entries that count for each of the key's names.
+    fn keys(&self) -> Vec<&dotenv::Entry> {
+        KEY_NAMES
+            .iter()
+            .filter_map(|name| self.parsed.entries.iter().rev().find(|e| e.name == *name))
+            .collect()
+    }
+
+    /// The line an entry sits on, if the entry is on one line only.
+    fn line_of(&self, entry: &dotenv::Entry) -> Option<LineRef> {
+        if entry.value.expose().contains('\n') {
+            return None;
+        }
+        let old = self.lines.get(entry.line as usize - 1)?;
+        Some(LineRef {
+            number: entry.line,
+            old: old.to_string(),
+        })
+    }
+}
+
+/// No key given: add the placeholder, unless some key value is configured already.
+fn plan_placeholder(inputs: &Inputs, resolved: &Resolved, dotenv: &Dotenv) -> Plan {
+    let report = &resolved.report;
+    let Some(key) = &report.key else {
+        let line = format!("{DEFAULT_NAME}={PLACEHOLDER}");
+        // An empty `NAME=` line in ./.env takes the placeholder in place.
+        let empty = dotenv
+            .keys()
+            .into_iter()
+            .find_map(|e| dotenv.line_of(e).map(|at| (e, at)));
+        let mut changes = vec![match empty {
+            Some((entry, at)) => {
+                let line = format!("{}={PLACEHOLDER}", entry.name);
+                let description = format!(
+                    "put {line} in place of the empty line {} of ./.env",
+                    at.number
+                );
+                (Change::Replace(SetupFile::Dotenv, at, line), description)
+            }
+            None => (
+                Change::Append(SetupFile::Dotenv, line.clone()),
+                format!("appended {line} to ./.env"),
+            ),
+        }];
+        changes.extend(gitignore_changes(inputs));
+        return Plan {
+            changes,
+            outcome: InitOutcome::Changed,
+            summary: "No API key was configured: ./.env now holds the placeholder line".into(),
+            next_steps: fill_in_steps("./.env"),
+            links: vec![links::get(Topic::ApiKeys)],
+        };
+    };
+    let place = match &key.path {
+        Some(path) => format!("{} in {path}", key.name),
+        None => format!("{} in the environment", key.name),
+    };
+    if key.kind == KeyKind::Placeholder {
+        let changes = gitignore_changes(inputs);
+        return Plan {
+            outcome: if changes.is_empty() {
+                InitOutcome::Unchanged
+            } else {
+                InitOutcome::Changed
+            },
+            changes,
+            summary: format!("The placeholder is already in place ({place})"),
+            next_steps: fill_in_steps(&place),
+            links: vec![links::get(Topic::ApiKeys)],
+        };
+    }
+    let masked = key.masked.as_deref().unwrap_or("a malformed value");
+    Plan {
+        changes: Vec::new(),
+        outcome: InitOutcome::Unchanged,
+        summary: format!("A key is already configured: {place} ({masked}); nothing was changed"),
+        next_steps: report.next_steps.clone(),
+        links: report.links.clone(),
+    }
+}
+
+fn fill_in_steps(place: &str) -> Vec<String> {
+    vec![
+        format!(
+            "Replace {PLACEHOLDER} ({place}) with your API key from the API-key page, or run \
+             `export {DEFAULT_NAME}='sk-...'` in your shell instead."
+        ),
+        "Then run `qianwen-auth verify`.".into(),
+    ]
+}
+
+/// A key given on standard input: write it to `./.env` if it is a standard key.
+fn plan_key(inputs: &Inputs, resolved: &Resolved, dotenv: &Dotenv, key: &str) -> Plan {
+    if key.is_empty() {
+        return refused(
+            InitOutcome::KeyRefused,
+            "Standard input held no key; nothing was written".into(),
+            vec![links::get(Topic::ApiKeys)],
+        );
+    }
+    let class = keys::classify(key);
+    match class.kind {
+        KeyKind::Standard => {}
+        KeyKind::Plan => {
+            return refused(
+                InitOutcome::PlanKeyRefused,
+                format!("The key given {}; it was not written", class.detail),
+                vec![links::get(Topic::TokenPlan), links::get(Topic::ApiKeys)],
+            );
+        }
+        _ => {
+            return refused(
+                InitOutcome::KeyRefused,
+                format!("The key given {}; it was not written", class.detail),
+                vec![links::get(Topic::ApiKeys)],
+            );
+        }
+    }
+    let masked = class.masked.unwrap_or_default();
+    let current = dotenv.keys();
+    if current
+        .iter()
+        .any(|e| keys::normalize(e.value.expose()) == key)
+    {
+        let mut plan = done(inputs, "./.env already holds this key", Vec::new());
+        plan.outcome = if plan.changes.is_empty() {
+            InitOutcome::Unchanged
+        } else {
+            InitOutcome::Changed
+        };
+        return plan;
+    }
+    let replaceable = current.iter().find(|e| {
+        let value = keys::normalize(e.value.expose());
+        value.is_empty() || keys::classify(value).kind == KeyKind::Placeholder
+    });
+    if let Some(real) = current.iter().find(|e| {
+        let value = keys::normalize(e.value.expose());
+        !value.is_empty() && keys::classify(value).kind != KeyKind::Placeholder
+    }) {
+        return refused(
+            InitOutcome::KeyRefused,
+            format!(
+                "./.env already holds a key in {} on line {}; init never overwrites a key: remove \
+                 that line first. Nothing was written",
+                real.name, real.line
+            ),
+            Vec::new(),
+        );
+    }
+    // A multi-line value cannot be replaced as one line: then the key is appended.
+    let change = match replaceable.and_then(|e| dotenv.line_of(e).map(|at| (e, at))) {
+        Some((entry, at)) => {
+            let description = format!(
+                "wrote the key given on standard input ({masked}) to ./.env as {}, in place of \
+                 line {}",
+                entry.name, at.number
+            );
+            (Change::WriteKey(entry.name.clone(), Some(at)), description)
+        }
+        None => (
+            Change::WriteKey(DEFAULT_NAME.into(), None),
+            format!(
+                "appended the key given on standard input ({masked}) to ./.env as {DEFAULT_NAME}"
+            ),
+        ),
+    };
+    let mut plan = done(inputs, "The key was written to ./.env", vec![change]);
+    if let Some(env_key) = resolved
+        .report
+        .key
+        .as_ref()
+        .filter(|k| k.source == Source::Env)
+    {
+        plan.next_steps.insert(
+            0,
+            format!(
+                "{} in the environment still wins over ./.env; unset it to use the key just \
+                 written.",
+                env_key.name
+            ),
+        );
+    }
+    plan
+}
+
+/// A plan that makes `changes` and the `.gitignore` additions, then points to `verify`.
+fn done(inputs: &Inputs, summary: &str, mut changes: Vec<(Change, String)>) -> Plan {
+    changes.extend(gitignore_changes(inputs));
+    Plan {
+        outcome: InitOutcome::Changed,
+        changes,
+        summary: summary.into(),
+        next_steps: vec!["Run `qianwen-auth verify` to check the key.".into()],
+        links: Vec::new(),
+    }
+}
+
+fn refused(outcome: InitOutcome, summary: String, links: Vec<Link>) -> Plan {
+    Plan {
+        changes: Vec::new(),
+        outcome,
+        summary,
+        next_steps: vec![
+            "Scripts and this tool need a standard pay-as-you-go key (sk-, not sk-sp-) from the \
+             API-key page."
+                .into(),
+        ],
+        links,
+    }
+}
+
+fn failed(summary: &str) -> Plan {
+    Plan {
+        changes: Vec::new(),
+        outcome: InitOutcome::Failed,
+        summary: summary.into(),
+        next_steps: Vec::new(),
+        links: Vec::new(),
+    }
+}
+
+/// The `.gitignore` lines that `./.gitignore` needs so that `.env`, `.env.local` and `*.env`
+/// files here are ignored, given every `.gitignore` between the repository's top (or here,
+/// outside a repository) and the current directory.
+fn gitignore_changes(inputs: &Inputs) -> Vec<(Change, String)> {
+    let top = status::git_top(&inputs.dirs).unwrap_or(0);
+    let mut files: Vec<(usize, &str)> = inputs
+        .gitignores
+        .iter()
+        .filter(|g| g.depth <= top)
+        .filter_map(|g| match &g.read {
+            Ok(Some(file)) => std::str::from_utf8(&file.bytes).ok().map(|t| (g.depth, t)),
+            _ => None,
+        })
+        .collect();
+    files.sort_by_key(|(depth, _)| std::cmp::Reverse(*depth));
+    let mut rules: Vec<Rules> = files
+        .iter()
+        .map(|(depth, text)| Rules::parse(&status::relative_dir(&inputs.dirs, top, *depth), text))
+        .collect();
+    let here = status::relative_dir(&inputs.dirs, top, 0);
+    let mut added = Vec::new();
+    let mut changes = Vec::new();
+    for (line, probe) in IGNORED {
+        let path = if here.is_empty() {
+            probe.to_string()
+        } else {
+            format!("{here}/{probe}")
+        };
+        if !gitignore::is_ignored(&rules, &path) {
+            added.push(line);
+            rules.push(Rules::parse(&here, &added.join("\n")));
+            changes.push((
+                Change::Append(SetupFile::Gitignore, line.to_string()),
+                format!("added {line} to ./.gitignore"),
+            ));
+        }
+    }
+    changes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::status::{FileInput, resolve};
+    use crate::wit::project::{Directory, FileContents};
+    use crate::wit::types::StatusOptions;
+
+    const KEY: &str = "sk-FAKE_Zq8vX3mKw9Tj_Rp4Hs7Lc2Nb_a1b2";
+
+    fn inputs(
+        env: &[(&str, &str)],
+        dotenv: Option<&str>,
+        gitignore: Option<&str>,
+        git: bool,
+    ) -> Inputs {
+        let file = |text: Option<&str>| {
+            Ok(text.map(|t| FileContents {
+                bytes: t.as_bytes().to_vec(),
+                mode: Some(0o600),
+            }))
+        };
+        Inputs {
+            env: env
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            dirs: vec![Directory {
+                path: "/p".into(),
+                has_git: git,
+                has_skills: false,
+            }],
+            dotenvs: vec![FileInput {
+                source: Source::CwdDotenv,
+                depth: 0,
+                read: file(dotenv),
+            }],
+            gitignores: vec![FileInput {
+                source: Source::CwdDotenv,
+                depth: 0,
+                read: file(gitignore),
+            }],
+        }
+    }
+
+    fn plan_for(i: &Inputs, key: Option<&str>) -> Plan {
+        let resolved = resolve(
+            i,
+            &StatusOptions {
+                region: None,
+                granted_hosts: Vec::new(),
+            },
+        );
+        plan(i, &resolved, key)
+    }
+
+    fn changes(p: &Plan) -> Vec<Change> {
+        p.changes.iter().map(|(c, _)| c.clone()).collect()
+    }
+
+    fn append(file: SetupFile, line: &str) -> Change {
+        Change::Append(file, line.into())
+    }
+
+    #[test]
+    fn fresh_directory_gets_the_placeholder_and_gitignore_lines() {
+        let p = plan_for(&inputs(&[], None, None, true), None);
+        assert_eq!(p.outcome, InitOutcome::Changed);
+        assert_eq!(
+            changes(&p),
+            vec![
+                append(SetupFile::Dotenv, "DASHSCOPE_API_KEY=sk-your-key-here"),
+                append(SetupFile::Gitignore, ".env"),
+                append(SetupFile::Gitignore, ".env.local"),
+                append(SetupFile::Gitignore, "*.env"),
+            ]
+        );
+        assert!(p.next_steps[0].contains("export DASHSCOPE_API_KEY='sk-...'"));
+    }
+
+    #[test]
+    fn an_empty_key_line_takes_the_placeholder_in_place() {
+        let p = plan_for(
+            &inputs(
+                &[],
+                Some("A=1\nDASHSCOPE_API_KEY=\nB=2\n"),
+                Some(".env\n.env.local\n*.env\n"),
+                false,
+            ),
+            None,
+        );
+        assert_eq!(
+            changes(&p),
+            vec![Change::Replace(
+                SetupFile::Dotenv,
+                LineRef {
+                    number: 2,
+                    old: "DASHSCOPE_API_KEY=".into()
+                },
+                "DASHSCOPE_API_KEY=sk-your-key-here".into()
+            )]
+        );
+    }
+
+    #[test]
+    fn second_run_changes_nothing() {
+        let p = plan_for(
+            &inputs(
+                &[],
+                Some("DASHSCOPE_API_KEY=sk-your-key-here\n"),
+                Some(".env\n.env.local\n*.env\n"),
+                true,
+            ),
+            None,
+        );
+        assert_eq!(p.outcome, InitOutcome::Unchanged);
+        assert!(p.changes.is_empty());
+        assert!(p.summary.contains("placeholder is already"));
+    }
+
+    #[test]
+    fn existing_gitignore_coverage_is_respected() {
+        let p = plan_for(
+            &inputs(
+                &[],
+                Some("DASHSCOPE_API_KEY=sk-your-key-here\n"),
+                Some("*.env\n"),
+                true,
+            ),
+            None,
+        );
+        assert_eq!(
+            changes(&p),
+            vec![append(SetupFile::Gitignore, ".env.local")]
+        );
+        let p = plan_for(
+            &inputs(
+                &[],
+                Some("DASHSCOPE_API_KEY=sk-your-key-here\n"),
+                Some(".env*\n"),
+                true,
+            ),
+            None,
+        );
+        assert_eq!(changes(&p), vec![append(SetupFile::Gitignore, "*.env")]);
+    }
+
+    #[test]
+    fn a_configured_key_changes_nothing() {
+        for (env, dotenv) in [
+            (vec![("DASHSCOPE_API_KEY", KEY)], None),
+            (vec![], Some(format!("QIANWEN_API_KEY={KEY}\n"))),
+            (
+                vec![("DASHSCOPE_API_KEY", "LTAI5tFAKE_Kp3Wz8Qm_Xa0000")],
+                None,
+            ),
+        ] {
+            let p = plan_for(&inputs(&env, dotenv.as_deref(), None, true), None);
+            assert_eq!(p.outcome, InitOutcome::Unchanged);
+            assert!(p.changes.is_empty());
+            assert!(p.summary.contains("already configured"), "{}", p.summary);
+            assert!(!p.summary.contains("Zq8vX3mK"));
+        }
+    }
+
+    #[test]
+    fn a_given_key_replaces_the_placeholder_in_place() {
+        let text = "# keys\nexport DASHSCOPE_API_KEY=sk-your-key-here\nOTHER=1\n";
+        let p = plan_for(
+            &inputs(&[], Some(text), Some(".env\n.env.local\n*.env\n"), true),
+            Some(KEY),
+        );
+        assert_eq!(p.outcome, InitOutcome::Changed);
+        assert_eq!(
+            changes(&p),
+            vec![Change::WriteKey(
+                "DASHSCOPE_API_KEY".into(),
+                Some(LineRef {
+                    number: 2,
+                    old: "export DASHSCOPE_API_KEY=sk-your-key-here".into()
+                })
+            )]
+        );
+        assert!(
+            !format!("{:?}", p.changes).contains("Zq8vX3mK"),
+            "a description holds the key"
+        );
+    }
+
+    #[test]
+    fn a_given_key_is_appended_when_there_is_no_placeholder() {
+        let p = plan_for(&inputs(&[], Some("OTHER=1"), None, false), Some(KEY));
+        assert_eq!(
+            changes(&p)[0],
+            Change::WriteKey("DASHSCOPE_API_KEY".into(), None)
+        );
+    }
+
+    #[test]
+    fn a_given_key_never_overwrites_a_real_one() {
+        let p = plan_for(
+            &inputs(
+                &[],
+                Some("DASHSCOPE_API_KEY=sk-FAKE_Jd6Yu1Qe5Wn8_Vm3Kx9Pg4Tz_9f3c\n"),
+                None,
+                false,
+            ),
+            Some(KEY),
+        );
+        assert_eq!(p.outcome, InitOutcome::KeyRefused);
+        assert!(p.changes.is_empty());
+        assert!(p.summary.contains("line 1"));
+    }
+
+    #[test]
+    fn the_same_key_again_is_unchanged() {
+        let p = plan_for(
+            &inputs(
+                &[],
+                Some(&format!("DASHSCOPE_API_KEY={KEY}\n")),
+                Some(".env\n.env.local\n*.env\n"),
+                false,
+            ),
+            Some(KEY),
+        );
+        assert_eq!(p.outcome, InitOutcome::Unchanged);
+    }
+
+    #[test]
+    fn plan_and_broken_keys_are_refused() {
+        let p = plan_for(
+            &inputs(&[], None, None, false),
+            Some("sk-sp-FAKE_Hb2Ng7Rc4Xv9_Lq6Mw1Dy8Js_c3d4"),
+        );
+        assert_eq!(p.outcome, InitOutcome::PlanKeyRefused);
+        assert!(p.changes.is_empty());
+        for bad in [
+            "",
+            "sk-your-key-here",
+            "sk-FAKE Zq8v X3mK",
+            "LTAI5tFAKE_Kp3Wz8Qm_Xa0000",
+            "'sk-FAKE_Zq8vX3mKw9Tj_Rp4Hs7Lc2Nb_a1b2'",
+        ] {
+            let p = plan_for(&inputs(&[], None, None, false), Some(bad));
+            assert_eq!(p.outcome, InitOutcome::KeyRefused, "{bad:?}");
+            assert!(p.changes.is_empty());
+        }
+    }
+
+    #[test]
+    fn an_environment_key_is_said_to_still_win() {
+        let p = plan_for(
+            &inputs(
+                &[("QIANWEN_API_KEY", "sk-FAKE_Jd6Yu1Qe5Wn8_Vm3Kx9Pg4Tz_9f3c")],
+                None,
+                None,
+                false,
+            ),
+            Some(KEY),
+        );
+        assert_eq!(p.outcome, InitOutcome::Changed);
+        assert!(p.next_steps[0].contains("still wins"));
+    }
+
+    #[test]
+    fn unusable_dotenv_is_left_alone() {
+        let mut i = inputs(&[], None, None, false);
+        i.dotenvs[0].read = Err(crate::wit::project::ReadError::NotAFile);
+        assert_eq!(plan_for(&i, None).outcome, InitOutcome::Failed);
+        let mut i = inputs(&[], None, None, false);
+        i.dotenvs[0].read = Ok(Some(FileContents {
+            bytes: vec![0xff, 0xfe],
+            mode: None,
+        }));
+        assert_eq!(plan_for(&i, None).outcome, InitOutcome::Failed);
+    }
+}

@@ -1,0 +1,325 @@
+//! The `setup` import, for `init` only: `./.env` and `./.gitignore` may gain a line at the end,
+//! or have one stated line replaced. Each change is a whole new file, written beside the old one
+//! and renamed over it, keeping its mode. The only key that can be written is the one the user
+//! gave on standard input, which the host holds and the component never hands back.
+
+use std::fs;
+use std::io::ErrorKind;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use crate::atomic;
+use crate::grants::project::MAX_FILE;
+use crate::sandbox::bindings::qianwen::auth::setup::{LineRef, SetupError, SetupFile};
+
+/// The placeholder `init` writes; the one key-shaped text a line may hold.
+const PLACEHOLDER: &str = "sk-your-key-here";
+
+const KEY_NAMES: [&str; 2] = ["QIANWEN_API_KEY", "DASHSCOPE_API_KEY"];
+
+/// Mode of a new `.env`: only its owner may read it.
+const NEW_DOTENV_MODE: u32 = 0o600;
+const NEW_GITIGNORE_MODE: u32 = 0o644;
+
+pub struct SetupFiles {
+    dir: PathBuf,
+    /// The key read from standard input, if the user gave one.
+    key: Option<String>,
+}
+
+impl SetupFiles {
+    pub fn new(dir: &Path, key: Option<String>) -> Self {
+        Self {
+            dir: dir.to_path_buf(),
+            key,
+        }
+    }
+
+    pub fn append_line(&self, file: SetupFile, line: &str) -> Result<(), SetupError> {
+        check_line(line)?;
+        self.append(file, line)
+    }
+
+    pub fn replace_line(&self, file: SetupFile, at: &LineRef, new: &str) -> Result<(), SetupError> {
+        check_line(new)?;
+        self.replace(file, at, new)
+    }
+
+    pub fn write_key(&self, name: &str, at: Option<&LineRef>) -> Result<(), SetupError> {
+        let key = self
+            .key
+            .as_deref()
+            .ok_or_else(|| refused("no key was given on standard input"))?;
+        if !KEY_NAMES.contains(&name) {
+            return Err(refused(
+                "a key is written only as QIANWEN_API_KEY or DASHSCOPE_API_KEY",
+            ));
+        }
+        if !key.starts_with("sk-")
+            || !key[3..]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(refused(
+                "the key given on standard input is not a plain sk- key",
+            ));
+        }
+        match at {
+            Some(at) => {
+                let export = if at.old.trim_start().starts_with("export ") {
+                    "export "
+                } else {
+                    ""
+                };
+                self.replace(SetupFile::Dotenv, at, &format!("{export}{name}={key}"))
+            }
+            None => self.append(SetupFile::Dotenv, &format!("{name}={key}")),
+        }
+    }
+
+    fn append(&self, file: SetupFile, line: &str) -> Result<(), SetupError> {
+        let path = self.path(file);
+        let (mut bytes, mode) = load(&path)?;
+        let eol: &[u8] = if bytes.windows(2).any(|w| w == b"\r\n") {
+            b"\r\n"
+        } else {
+            b"\n"
+        };
+        if !bytes.is_empty() && !bytes.ends_with(b"\n") {
+            bytes.extend_from_slice(eol);
+        }
+        bytes.extend_from_slice(line.as_bytes());
+        bytes.extend_from_slice(eol);
+        atomic::replace(&path, &bytes, mode.unwrap_or(new_mode(file))).map_err(|e| io(&e))
+    }
+
+    fn replace(&self, file: SetupFile, at: &LineRef, new: &str) -> Result<(), SetupError> {
+        let path = self.path(file);
+        let (bytes, mode) = load(&path)?;
+        let mut lines: Vec<&[u8]> = bytes.split_inclusive(|&b| b == b'\n').collect();
+        let index = (at.number as usize)
+            .checked_sub(1)
+            .filter(|&i| i < lines.len())
+            .ok_or_else(|| refused("there is no such line"))?;
+        let line = lines[index];
+        let content_len = line.len()
+            - line
+                .iter()
+                .rev()
+                .take_while(|&&b| b == b'\n' || b == b'\r')
+                .count();
+        if &line[..content_len] != at.old.as_bytes() {
+            return Err(SetupError::Changed);
+        }
+        let mut replaced = new.as_bytes().to_vec();
+        replaced.extend_from_slice(&line[content_len..]);
+        lines[index] = &replaced;
+        atomic::replace(&path, &lines.concat(), mode.unwrap_or(new_mode(file))).map_err(|e| io(&e))
+    }
+
+    fn path(&self, file: SetupFile) -> PathBuf {
+        self.dir.join(match file {
+            SetupFile::Dotenv => ".env",
+            SetupFile::Gitignore => ".gitignore",
+        })
+    }
+}
+
+fn new_mode(file: SetupFile) -> u32 {
+    match file {
+        SetupFile::Dotenv => NEW_DOTENV_MODE,
+        SetupFile::Gitignore => NEW_GITIGNORE_MODE,
+    }
+}
+
+fn refused(why: &str) -> SetupError {
+    SetupError::Refused(why.to_string())
+}
+
+/// One line of text, holding nothing shaped like a key but the placeholder.
+fn check_line(line: &str) -> Result<(), SetupError> {
+    if line.contains(['\n', '\r']) {
+        return Err(refused("a line may not hold a line break"));
+    }
+    let mut rest = line;
+    while let Some(at) = rest.find("sk-") {
+        let token: String = rest[at..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect();
+        if token.len() > 10 && token != PLACEHOLDER {
+            return Err(refused("a line may not hold a key"));
+        }
+        rest = &rest[at + 3..];
+    }
+    Ok(())
+}
+
+/// The file's bytes and mode; empty and no mode when it does not exist. Links, non-files and
+/// files over 1 MiB are refused.
+fn load(path: &Path) -> Result<(Vec<u8>, Option<u32>), SetupError> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let meta = match fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok((Vec::new(), None)),
+        Err(e) => return Err(io(&e)),
+    };
+    if meta.file_type().is_symlink() {
+        return Err(SetupError::Refused(format!(
+            "./{name} is a symbolic link; init does not write through links, so edit it by hand"
+        )));
+    }
+    if !meta.is_file() {
+        return Err(SetupError::Refused(format!(
+            "./{name} is not a regular file"
+        )));
+    }
+    if meta.len() > MAX_FILE {
+        return Err(SetupError::Refused(format!(
+            "./{name} is larger than 1 MiB"
+        )));
+    }
+    let bytes = fs::read(path).map_err(|e| io(&e))?;
+    Ok((bytes, Some(meta.permissions().mode() & 0o777)))
+}
+
+fn io(error: &std::io::Error) -> SetupError {
+    SetupError::Io(error.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "sk-FAKE_Zq8vX3mKw9Tj_Rp4Hs7Lc2Nb_a1b2";
+
+    fn setup(dir: &Path) -> SetupFiles {
+        SetupFiles::new(dir, Some(KEY.into()))
+    }
+
+    fn read(dir: &Path, name: &str) -> String {
+        fs::read_to_string(dir.join(name)).unwrap()
+    }
+
+    #[test]
+    fn appending_never_glues_lines_and_keeps_crlf() {
+        let tmp = tempfile::tempdir().unwrap();
+        let s = setup(tmp.path());
+        s.append_line(SetupFile::Gitignore, ".env").unwrap();
+        assert_eq!(read(tmp.path(), ".gitignore"), ".env\n");
+        fs::write(tmp.path().join(".gitignore"), "node_modules").unwrap();
+        s.append_line(SetupFile::Gitignore, ".env").unwrap();
+        assert_eq!(read(tmp.path(), ".gitignore"), "node_modules\n.env\n");
+        fs::write(tmp.path().join(".gitignore"), "a\r\nb").unwrap();
+        s.append_line(SetupFile::Gitignore, ".env").unwrap();
+        assert_eq!(read(tmp.path(), ".gitignore"), "a\r\nb\r\n.env\r\n");
+    }
+
+    #[test]
+    fn new_dotenv_is_private_and_old_modes_are_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let s = setup(tmp.path());
+        s.append_line(SetupFile::Dotenv, "DASHSCOPE_API_KEY=sk-your-key-here")
+            .unwrap();
+        let mode = fs::metadata(tmp.path().join(".env"))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o600);
+        fs::set_permissions(tmp.path().join(".env"), fs::Permissions::from_mode(0o640)).unwrap();
+        s.append_line(SetupFile::Dotenv, "A=1").unwrap();
+        let mode = fs::metadata(tmp.path().join(".env"))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o640);
+    }
+
+    #[test]
+    fn replacing_checks_the_stated_line() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::write(tmp.path().join(".env"), "A=1\r\nDASHSCOPE_API_KEY=\r\nB=2").unwrap();
+        let s = setup(tmp.path());
+        let at = LineRef {
+            number: 2,
+            old: "DASHSCOPE_API_KEY=".into(),
+        };
+        s.replace_line(SetupFile::Dotenv, &at, "DASHSCOPE_API_KEY=sk-your-key-here")
+            .unwrap();
+        assert_eq!(
+            read(tmp.path(), ".env"),
+            "A=1\r\nDASHSCOPE_API_KEY=sk-your-key-here\r\nB=2"
+        );
+        assert!(matches!(
+            s.replace_line(SetupFile::Dotenv, &at, "X=1"),
+            Err(SetupError::Changed)
+        ));
+        let beyond = LineRef {
+            number: 9,
+            old: String::new(),
+        };
+        assert!(matches!(
+            s.replace_line(SetupFile::Dotenv, &beyond, "X=1"),
+            Err(SetupError::Refused(_))
+        ));
+    }
+
+    #[test]
+    fn the_key_comes_only_from_the_host() {
+        let tmp = tempfile::tempdir().unwrap();
+        let s = setup(tmp.path());
+        for line in [
+            format!("DASHSCOPE_API_KEY={KEY}"),
+            "A=1\nB=2".into(),
+            "A=sk-abcdefghijkl".into(),
+        ] {
+            assert!(matches!(
+                s.append_line(SetupFile::Dotenv, &line),
+                Err(SetupError::Refused(_))
+            ));
+        }
+        fs::write(
+            tmp.path().join(".env"),
+            "export DASHSCOPE_API_KEY=sk-your-key-here\n",
+        )
+        .unwrap();
+        let at = LineRef {
+            number: 1,
+            old: "export DASHSCOPE_API_KEY=sk-your-key-here".into(),
+        };
+        s.write_key("DASHSCOPE_API_KEY", Some(&at)).unwrap();
+        assert_eq!(
+            read(tmp.path(), ".env"),
+            format!("export DASHSCOPE_API_KEY={KEY}\n")
+        );
+        assert!(s.write_key("OPENAI_API_KEY", None).is_err());
+        let none = SetupFiles::new(tmp.path(), None);
+        assert!(matches!(
+            none.write_key("DASHSCOPE_API_KEY", None),
+            Err(SetupError::Refused(_))
+        ));
+    }
+
+    #[test]
+    fn links_and_directories_are_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::write(tmp.path().join("elsewhere"), "keep").unwrap();
+        std::os::unix::fs::symlink(tmp.path().join("elsewhere"), tmp.path().join(".env")).unwrap();
+        let s = setup(tmp.path());
+        assert!(matches!(
+            s.append_line(SetupFile::Dotenv, "A=1"),
+            Err(SetupError::Refused(_))
+        ));
+        assert_eq!(read(tmp.path(), "elsewhere"), "keep");
+        fs::create_dir(tmp.path().join(".gitignore")).unwrap();
+        assert!(matches!(
+            s.append_line(SetupFile::Gitignore, ".env"),
+            Err(SetupError::Refused(_))
+        ));
+    }
+}

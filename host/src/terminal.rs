@@ -1,0 +1,51 @@
+//! Reading from the user: a line with echo off (for `init --key-stdin`), or an answer.
+
+use std::io::{BufRead, IsTerminal};
+
+/// One line from standard input, without surrounding whitespace. On a terminal, echo is off
+/// while it is typed, so the key never shows.
+pub fn read_secret_line() -> std::io::Result<String> {
+    let stdin = std::io::stdin();
+    let echo_off = stdin.is_terminal().then(EchoOff::new).transpose()?;
+    let mut line = String::new();
+    let read = stdin.lock().read_line(&mut line);
+    drop(echo_off);
+    read?;
+    Ok(line.trim().to_string())
+}
+
+/// One line from standard input, or none at its end.
+pub fn read_line() -> std::io::Result<Option<String>> {
+    let mut line = String::new();
+    let read = std::io::stdin().lock().read_line(&mut line)?;
+    Ok((read > 0).then(|| line.trim().to_string()))
+}
+
+/// Terminal echo switched off until dropped.
+struct EchoOff {
+    saved: rustix::termios::Termios,
+}
+
+impl EchoOff {
+    fn new() -> std::io::Result<Self> {
+        use rustix::termios::{LocalModes, OptionalActions, tcgetattr, tcsetattr};
+        let stdin = std::io::stdin();
+        let saved = tcgetattr(&stdin)?;
+        let mut quiet = saved.clone();
+        quiet.local_modes.remove(LocalModes::ECHO);
+        tcsetattr(&stdin, OptionalActions::Now, &quiet)?;
+        Ok(Self { saved })
+    }
+}
+
+impl Drop for EchoOff {
+    fn drop(&mut self) {
+        let _ = rustix::termios::tcsetattr(
+            std::io::stdin(),
+            rustix::termios::OptionalActions::Now,
+            &self.saved,
+        );
+        // The user's Enter was not echoed either.
+        eprintln!();
+    }
+}

@@ -1,0 +1,307 @@
+//! `qianwen-auth init`, end to end: files compared byte for byte.
+
+mod common;
+
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use common::*;
+
+const PLACEHOLDER_LINE: &str = "DASHSCOPE_API_KEY=sk-your-key-here\n";
+const IGNORE_LINES: &str = ".env\n.env.local\n*.env\n";
+
+fn read(dir: &Path, name: &str) -> Option<Vec<u8>> {
+    fs::read(dir.join(name)).ok()
+}
+
+fn mode(dir: &Path, name: &str) -> u32 {
+    fs::metadata(dir.join(name)).unwrap().permissions().mode() & 0o777
+}
+
+/// `init --key-stdin` with `input` on standard input.
+fn init_with_stdin(dir: &Path, env: &[(&str, &str)], input: &str, json: bool) -> Output {
+    let mut args = vec!["init", "--key-stdin"];
+    if json {
+        args.push("--json");
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qianwen-auth"))
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .envs(env.iter().copied())
+        .args(&args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn fresh_directory() {
+    let dir = tempdir();
+    let out = run(dir.path(), &[], &["init"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        read(dir.path(), ".env").unwrap(),
+        PLACEHOLDER_LINE.as_bytes()
+    );
+    assert_eq!(
+        read(dir.path(), ".gitignore").unwrap(),
+        IGNORE_LINES.as_bytes()
+    );
+    assert_eq!(mode(dir.path(), ".env"), 0o600);
+    assert!(
+        out.stdout.contains("export DASHSCOPE_API_KEY='sk-...'"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("https://platform.qianwenai.com/home/api-keys")
+    );
+    // The placeholder is now what status sees.
+    let status = run(dir.path(), &[], &["status", "--json"]).json();
+    assert_eq!(status["key"]["kind"], "placeholder");
+}
+
+#[test]
+fn second_run_changes_no_byte_and_says_so() {
+    let dir = tempdir();
+    run(dir.path(), &[], &["init"]);
+    let before = (read(dir.path(), ".env"), read(dir.path(), ".gitignore"));
+    let mtime = fs::metadata(dir.path().join(".env"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    let out = run(dir.path(), &[], &["init", "--json"]);
+    assert_eq!(out.code, 0);
+    let v = out.json();
+    assert_eq!(v["outcome"], "unchanged");
+    assert_eq!(v["changes"], serde_json::json!([]));
+    assert_eq!(
+        (read(dir.path(), ".env"), read(dir.path(), ".gitignore")),
+        before
+    );
+    assert_eq!(
+        fs::metadata(dir.path().join(".env"))
+            .unwrap()
+            .modified()
+            .unwrap(),
+        mtime
+    );
+    let out = run(dir.path(), &[], &["init"]);
+    assert!(out.stdout.contains("Nothing changed"), "{}", out.stdout);
+}
+
+#[test]
+fn existing_files_keep_every_line_and_get_no_glued_line() {
+    let dir = tempdir();
+    fs::write(
+        dir.path().join(".env"),
+        "# settings\nQWEN_REGION=cn-beijing\nOTHER=\"a b\"",
+    )
+    .unwrap();
+    fs::set_permissions(dir.path().join(".env"), fs::Permissions::from_mode(0o640)).unwrap();
+    fs::write(dir.path().join(".gitignore"), "target/\r\nnode_modules").unwrap();
+    let out = run(dir.path(), &[], &["init"]);
+    assert_eq!(out.code, 0);
+    assert_eq!(
+        read(dir.path(), ".env").unwrap(),
+        b"# settings\nQWEN_REGION=cn-beijing\nOTHER=\"a b\"\nDASHSCOPE_API_KEY=sk-your-key-here\n"
+    );
+    assert_eq!(mode(dir.path(), ".env"), 0o640, "the file's mode is kept");
+    assert_eq!(
+        read(dir.path(), ".gitignore").unwrap(),
+        b"target/\r\nnode_modules\r\n.env\r\n.env.local\r\n*.env\r\n"
+    );
+}
+
+#[test]
+fn gitignored_directory_gets_only_what_is_missing() {
+    let dir = tempdir();
+    fs::create_dir(dir.path().join(".git")).unwrap();
+    fs::write(dir.path().join(".gitignore"), "*.env\n").unwrap();
+    let sub = dir.path().join("app");
+    fs::create_dir(&sub).unwrap();
+    let out = run(&sub, &[], &["init"]);
+    assert_eq!(out.code, 0);
+    // The root's `*.env` covers .env and *.env here; only .env.local is missing.
+    assert_eq!(read(&sub, ".gitignore").unwrap(), b".env.local\n");
+    assert_eq!(
+        read(dir.path(), ".gitignore").unwrap(),
+        b"*.env\n",
+        "the root's file is untouched"
+    );
+
+    let dir = tempdir();
+    fs::write(
+        dir.path().join(".gitignore"),
+        "node_modules/\n.env*\n*.env\n",
+    )
+    .unwrap();
+    run(dir.path(), &[], &["init"]);
+    assert_eq!(
+        read(dir.path(), ".gitignore").unwrap(),
+        b"node_modules/\n.env*\n*.env\n"
+    );
+}
+
+#[test]
+fn placeholder_already_there() {
+    let dir = tempdir();
+    fs::write(
+        dir.path().join(".env"),
+        "A=1\nDASHSCOPE_API_KEY=sk-your-key-here\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join(".gitignore"), IGNORE_LINES).unwrap();
+    let out = run(dir.path(), &[], &["init", "--json"]);
+    assert_eq!(out.json()["outcome"], "unchanged");
+    assert_eq!(
+        read(dir.path(), ".env").unwrap(),
+        b"A=1\nDASHSCOPE_API_KEY=sk-your-key-here\n"
+    );
+}
+
+#[test]
+fn a_configured_key_changes_nothing_and_is_shown_masked() {
+    let dir = tempdir();
+    fs::write(
+        dir.path().join(".env"),
+        format!("QIANWEN_API_KEY={STANDARD}\n"),
+    )
+    .unwrap();
+    let out = run(dir.path(), &[], &["init"]);
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stdout.contains("sk-****************a1b2"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("Nothing changed"));
+    assert_eq!(
+        read(dir.path(), ".env").unwrap(),
+        format!("QIANWEN_API_KEY={STANDARD}\n").as_bytes()
+    );
+    assert!(read(dir.path(), ".gitignore").is_none());
+    assert_no_leak(&out.all(), &ALL_KEYS, "init");
+
+    let dir = tempdir();
+    let out = run(
+        dir.path(),
+        &[("DASHSCOPE_API_KEY", STANDARD)],
+        &["init", "--json"],
+    );
+    assert_eq!(out.json()["outcome"], "unchanged");
+    assert!(read(dir.path(), ".env").is_none());
+}
+
+#[test]
+fn key_stdin_replaces_the_placeholder_in_place() {
+    let dir = tempdir();
+    fs::write(
+        dir.path().join(".env"),
+        "A=1\nDASHSCOPE_API_KEY=sk-your-key-here\nB=2\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join(".gitignore"), IGNORE_LINES).unwrap();
+    let out = init_with_stdin(dir.path(), &[], &format!("{STANDARD}\n"), false);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        read(dir.path(), ".env").unwrap(),
+        format!("A=1\nDASHSCOPE_API_KEY={STANDARD}\nB=2\n").as_bytes()
+    );
+    assert_no_leak(&out.all(), &ALL_KEYS, "init --key-stdin");
+    assert!(out.stdout.contains("sk-****************a1b2"));
+    let status = run(dir.path(), &[], &["status", "--json"]).json();
+    assert_eq!(status["key"]["kind"], "standard");
+}
+
+#[test]
+fn key_stdin_appends_when_there_is_no_placeholder() {
+    let dir = tempdir();
+    fs::write(dir.path().join(".env"), "A=1").unwrap();
+    let out = init_with_stdin(dir.path(), &[], &format!("  {STANDARD}  \r\n"), true);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        read(dir.path(), ".env").unwrap(),
+        format!("A=1\nDASHSCOPE_API_KEY={STANDARD}\n").as_bytes()
+    );
+    assert_eq!(out.json()["key"]["masked"], "sk-****************a1b2");
+}
+
+#[test]
+fn key_stdin_refuses_plan_foreign_empty_and_overwriting() {
+    let dir = tempdir();
+    for (input, code) in [
+        (PLAN, 5),
+        (ACCESS_KEY_ID, 3),
+        ("", 3),
+        ("sk-your-key-here", 3),
+    ] {
+        let out = init_with_stdin(dir.path(), &[], &format!("{input}\n"), true);
+        assert_eq!(out.code, code, "{}", out.stdout);
+        assert!(read(dir.path(), ".env").is_none(), "nothing written");
+        assert_no_leak(&out.all(), &ALL_KEYS, "init --key-stdin refused");
+    }
+    fs::write(
+        dir.path().join(".env"),
+        format!("DASHSCOPE_API_KEY={STANDARD_2}\n"),
+    )
+    .unwrap();
+    let out = init_with_stdin(dir.path(), &[], &format!("{STANDARD}\n"), false);
+    assert_eq!(out.code, 3);
+    assert!(
+        out.stdout.contains("never overwrites a key"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        read(dir.path(), ".env").unwrap(),
+        format!("DASHSCOPE_API_KEY={STANDARD_2}\n").as_bytes()
+    );
+}
+
+#[test]
+fn files_that_cannot_be_changed_are_left_alone() {
+    use std::os::unix::fs::symlink;
+    let dir = tempdir();
+    let target = dir.path().join("real.env");
+    fs::write(&target, "A=1\n").unwrap();
+    symlink(&target, dir.path().join(".env")).unwrap();
+    let out = run(dir.path(), &[], &["init"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stdout.contains("symbolic link"), "{}", out.stdout);
+    assert_eq!(fs::read(&target).unwrap(), b"A=1\n");
+
+    let dir = tempdir();
+    fs::create_dir(dir.path().join(".env")).unwrap();
+    let out = run(dir.path(), &[], &["init"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stdout.contains("not a regular file"), "{}", out.stdout);
+}
+
+#[test]
+fn no_command_takes_a_key_as_an_argument() {
+    let dir = tempdir();
+    let out = run(dir.path(), &[], &["init", "--key", STANDARD]);
+    assert_eq!(out.code, 2);
+    assert_no_leak(&out.all(), &ALL_KEYS, "init --key");
+    assert!(read(dir.path(), ".env").is_none());
+}
