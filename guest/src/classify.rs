@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use crate::links::Topic;
+use crate::scrub;
 use crate::wit::types::Outcome;
 
 /// A judgement of one answer.
@@ -37,8 +38,28 @@ pub enum TransportError {
     Other(String),
 }
 
-/// Judge an HTTP answer. `truncated`: the body was longer than the cap and was cut.
-pub fn response(status: u16, body: &[u8], truncated: bool, location: Option<&str>) -> Judgement {
+/// Judge an HTTP answer. `truncated`: the body was longer than the cap and was cut. Whatever
+/// the judgement repeats from the answer (its code, request id, redirect host) is scrubbed of
+/// `secrets`, since servers echo keys.
+pub fn response(
+    status: u16,
+    body: &[u8],
+    truncated: bool,
+    location: Option<&str>,
+    secrets: &[&str],
+) -> Judgement {
+    let judgement = judge(status, body, truncated, location);
+    let clean = |text: String| scrub::scrub(&text, secrets);
+    Judgement {
+        cause: clean(judgement.cause),
+        next_step: clean(judgement.next_step),
+        server_code: judgement.server_code.map(clean),
+        request_id: judgement.request_id.map(clean),
+        ..judgement
+    }
+}
+
+fn judge(status: u16, body: &[u8], truncated: bool, location: Option<&str>) -> Judgement {
     let json: Option<Value> = if truncated {
         None
     } else {
@@ -189,16 +210,24 @@ fn bad_response(cause: String) -> (Outcome, String, String, Vec<Topic>) {
 
 /// `code`, `message` and `request_id` from either error shape:
 /// `{"error":{"code","message"},"request_id"}` (compatible) or `{"code","message","request_id"}`.
+/// Codes and ids are taken only when they look like codes and ids: short, plain characters.
 fn error_fields(v: &Value) -> (Option<String>, Option<String>, Option<String>) {
     let text = |v: Option<&Value>| {
         v.and_then(Value::as_str)
             .filter(|s| !s.is_empty())
             .map(str::to_string)
     };
+    let plain = |v: Option<&Value>| {
+        text(v).filter(|s| {
+            s.len() <= 80
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        })
+    };
     let error = v.get("error");
-    let code = text(error.and_then(|e| e.get("code"))).or_else(|| text(v.get("code")));
+    let code = plain(error.and_then(|e| e.get("code"))).or_else(|| plain(v.get("code")));
     let message = text(error.and_then(|e| e.get("message"))).or_else(|| text(v.get("message")));
-    let request_id = text(v.get("request_id")).or_else(|| text(v.get("id")));
+    let request_id = plain(v.get("request_id")).or_else(|| plain(v.get("id")));
     (code, message, request_id)
 }
 
@@ -287,7 +316,7 @@ mod tests {
     }
 
     fn outcome(status: u16, body: &[u8]) -> Outcome {
-        response(status, body, false, None).outcome
+        response(status, body, false, None, &[]).outcome
     }
 
     const OK: &[u8] =
@@ -302,7 +331,10 @@ mod tests {
             Outcome::BadResponse
         );
         assert_eq!(outcome(200, b"<html>hi</html>"), Outcome::BadResponse);
-        assert_eq!(response(200, OK, true, None).outcome, Outcome::BadResponse);
+        assert_eq!(
+            response(200, OK, true, None, &[]).outcome,
+            Outcome::BadResponse
+        );
     }
 
     #[test]
@@ -385,7 +417,7 @@ mod tests {
         ];
         for &(status, code, message, expected) in rows {
             for body in [compat(code, message), native(code, message)] {
-                let j = response(status, &body, false, None);
+                let j = response(status, &body, false, None, &[]);
                 assert_eq!(j.outcome, expected, "{status} {code}");
                 assert_eq!(j.server_code.as_deref(), Some(code));
                 assert!(j.request_id.is_some());
@@ -420,7 +452,7 @@ mod tests {
 
     #[test]
     fn redirects_and_odd_statuses() {
-        let j = response(302, b"", false, Some("https://evil.example/steal?k=v"));
+        let j = response(302, b"", false, Some("https://evil.example/steal?k=v"), &[]);
         assert_eq!(j.outcome, Outcome::BadResponse);
         assert!(
             j.cause.contains("evil.example") && !j.cause.contains("steal"),
@@ -430,6 +462,19 @@ mod tests {
         assert_eq!(outcome(404, b"Not Found"), Outcome::BadResponse);
         assert_eq!(outcome(204, b""), Outcome::BadResponse);
         assert_eq!(outcome(101, b""), Outcome::BadResponse);
+    }
+
+    #[test]
+    fn a_key_in_the_code_or_id_is_never_repeated() {
+        let key = "sk-FAKE_Zq8vX3mKw9Tj_Rp4Hs7Lc2Nb_a1b2";
+        let body = format!(r#"{{"code":"{key}","message":"x","request_id":"{key}"}}"#);
+        let j = response(401, body.as_bytes(), false, None, &[key]);
+        let all = format!("{j:?}");
+        assert!(!all.contains("Zq8vX3mK"), "the judgement repeats the key");
+        let body = r#"{"code":"Invalid Api Key <script>","request_id":"r-1"}"#;
+        let j = response(401, body.as_bytes(), false, None, &[]);
+        assert_eq!(j.server_code, None);
+        assert_eq!(j.request_id.as_deref(), Some("r-1"));
     }
 
     #[test]

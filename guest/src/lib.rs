@@ -16,6 +16,8 @@ mod dotenv;
 mod endpoint;
 mod evidence;
 mod flow;
+#[cfg(test)]
+mod fuzz;
 mod gitignore;
 #[cfg(target_arch = "wasm32")]
 mod imports;

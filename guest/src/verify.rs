@@ -117,6 +117,7 @@ pub fn run(resolved: &Resolved, transport: &mut impl Transport) -> VerifyReport 
                         &response.body,
                         response.truncated,
                         response.location.as_deref(),
+                        &[key.expose()],
                     ),
                 };
                 (judgement, Some(response))

@@ -45,13 +45,14 @@ pub fn status(cwd: &Path, args: &StatusArgs, style: Style) -> Result<Exit> {
 }
 
 pub fn verify(cwd: &Path, args: &VerifyArgs, style: Style) -> Result<Exit> {
-    let evidence = match EvidenceDir::new(cwd, &args.output) {
-        Ok(dir) => dir,
-        Err(why) => {
-            eprintln!("error: no evidence can be written: {why}");
-            return Ok(Exit::Usage);
-        }
-    };
+    let evidence =
+        match EvidenceDir::new(cwd, &args.output).and_then(|dir| dir.probe().map(|()| dir)) {
+            Ok(dir) => dir,
+            Err(why) => {
+                eprintln!("error: no evidence can be written: {why}");
+                return Ok(Exit::Usage);
+            }
+        };
     let total = Duration::from_secs(args.timeout);
     let mut grants = Grants::for_cwd(cwd);
     grants.evidence = Some(evidence);

@@ -2,8 +2,10 @@
 //! documents, and a store per run holding the host's grants. Nothing here decides policy.
 
 use anyhow::{Context, Result, anyhow};
+use std::time::Duration;
 use wasmtime::component::{Component, HasData, HasSelf, Linker, ResourceTable};
-use wasmtime::{Config, Engine, Store};
+
+use wasmtime::{Config, Engine, ResourceLimiter, Store, Trap};
 use wasmtime_wasi::cli::{WasiCli, WasiCliView};
 use wasmtime_wasi::p2::pipe::{ClosedInputStream, MemoryOutputPipe, SinkOutputStream};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
@@ -47,6 +49,7 @@ pub struct State {
     evidence: Option<EvidenceDir>,
     setup: Option<SetupFiles>,
     network: Network,
+    memory: MemoryCap,
 }
 
 impl WasiHttpView for State {
@@ -136,14 +139,34 @@ pub struct Sandbox {
 }
 
 impl Sandbox {
+    /// The policy component built into this binary.
     pub fn new() -> Result<Self> {
+        Self::with_component(COMPONENT)
+    }
+
+    /// Another component under exactly the same rules: the same linker, grants and limits.
+    /// Tests run a hostile one through here.
+    pub fn with_component(bytes: &[u8]) -> Result<Self> {
         let mut config = Config::new();
         config.wasm_component_model(true);
+        // Wasm that runs too long is stopped at its next loop or call (see `Instance::call`).
+        config.epoch_interruption(true);
         let engine = Engine::new(&config)?;
-        let component = Component::new(&engine, COMPONENT)
+        let component = Component::new(&engine, bytes)
             .map_err(anyhow::Error::from)
             .context("compiling the policy component")?;
         let linker = linker(&engine)?;
+        let ticker = engine.weak();
+        std::thread::spawn(move || {
+            while let Some(engine) = ticker.upgrade() {
+                drop(engine);
+                std::thread::sleep(TICK);
+                match ticker.upgrade() {
+                    Some(engine) => engine.increment_epoch(),
+                    None => break,
+                }
+            }
+        });
         Ok(Self {
             engine,
             component,
@@ -159,6 +182,7 @@ impl Sandbox {
             .stdout(SinkOutputStream)
             .stderr(stderr.clone())
             .envs(&grants.environment);
+        let network_budget = grants.network.budget();
         let state = State {
             wasi: wasi.build(),
             http: WasiHttpCtx::new(),
@@ -167,8 +191,11 @@ impl Sandbox {
             evidence: grants.evidence,
             setup: grants.setup,
             network: grants.network,
+            memory: MemoryCap::default(),
         };
         let mut store = Store::new(&self.engine, state);
+        store.limiter(|state| &mut state.memory);
+        store.set_epoch_deadline(ticks(POLICY_BUDGET));
         let component = bindings::Component::instantiate(&mut store, &self.component, &self.linker)
             .map_err(anyhow::Error::from)
             .context("instantiating the policy component")?;
@@ -176,7 +203,51 @@ impl Sandbox {
             store,
             component,
             stderr,
+            network_budget,
         })
+    }
+}
+
+/// How often the epoch advances: the granularity of time limits.
+const TICK: Duration = Duration::from_millis(100);
+
+/// How long a call that sends nothing may run.
+const POLICY_BUDGET: Duration = Duration::from_secs(10);
+
+fn ticks(budget: Duration) -> u64 {
+    (budget.as_millis() / TICK.as_millis()).max(1) as u64
+}
+
+/// The most memory the component may have.
+pub const MEMORY_LIMIT: usize = 128 << 20;
+
+/// Denies memory growth past `MEMORY_LIMIT`, and remembers that it did.
+#[derive(Default)]
+struct MemoryCap {
+    denied: Option<usize>,
+}
+
+impl ResourceLimiter for MemoryCap {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        if desired > MEMORY_LIMIT {
+            self.denied = Some(desired);
+            wasmtime::bail!("memory limit reached");
+        }
+        Ok(true)
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        Ok(desired <= 1 << 20)
     }
 }
 
@@ -185,23 +256,20 @@ pub struct Instance {
     store: Store<State>,
     component: bindings::Component,
     stderr: MemoryOutputPipe,
+    /// How long a call that sends requests may run, all retries included.
+    network_budget: Duration,
 }
 
 impl Instance {
     pub fn status(&mut self, options: &StatusOptions) -> Result<StatusReport> {
-        let result = self
-            .component
-            .qianwen_auth_auth()
-            .call_status(&mut self.store, options);
-        result.map_err(|trap| self.failure(trap.into()))
+        self.call(POLICY_BUDGET, |c, s| {
+            c.qianwen_auth_auth().call_status(s, options)
+        })
     }
 
     pub fn verify(&mut self, options: &VerifyOptions) -> Result<VerifyReport> {
-        let result = self
-            .component
-            .qianwen_auth_auth()
-            .call_verify(&mut self.store, options);
-        result.map_err(|trap| self.failure(trap.into()))
+        let budget = self.network_budget;
+        self.call(budget, |c, s| c.qianwen_auth_auth().call_verify(s, options))
     }
 
     pub fn continue_flow(
@@ -209,27 +277,20 @@ impl Instance {
         options: &VerifyOptions,
         answer: FlowAnswer,
     ) -> Result<VerifyReport> {
-        let result =
-            self.component
-                .qianwen_auth_auth()
-                .call_continue_flow(&mut self.store, options, answer);
-        result.map_err(|trap| self.failure(trap.into()))
+        let budget = self.network_budget;
+        self.call(budget, |c, s| {
+            c.qianwen_auth_auth().call_continue_flow(s, options, answer)
+        })
     }
 
     pub fn init(&mut self, key: Option<&str>) -> Result<InitReport> {
-        let result = self
-            .component
-            .qianwen_auth_auth()
-            .call_init(&mut self.store, key);
-        result.map_err(|trap| self.failure(trap.into()))
+        self.call(POLICY_BUDGET, |c, s| {
+            c.qianwen_auth_auth().call_init(s, key)
+        })
     }
 
     pub fn links(&mut self) -> Result<Vec<Link>> {
-        let result = self
-            .component
-            .qianwen_auth_policy()
-            .call_links(&mut self.store);
-        result.map_err(|trap| self.failure(trap.into()))
+        self.call(POLICY_BUDGET, |c, s| c.qianwen_auth_policy().call_links(s))
     }
 
     pub fn flow_step(
@@ -237,39 +298,32 @@ impl Instance {
         answer: Option<FlowAnswer>,
         rejected_again: Option<bool>,
     ) -> Result<Flow> {
-        let result = self.component.qianwen_auth_policy().call_flow_step(
-            &mut self.store,
-            answer,
-            rejected_again,
-        );
-        result.map_err(|trap| self.failure(trap.into()))
+        self.call(POLICY_BUDGET, |c, s| {
+            c.qianwen_auth_policy()
+                .call_flow_step(s, answer, rejected_again)
+        })
     }
 
     pub fn token_plan(&mut self) -> Result<TokenPlan> {
-        let result = self
-            .component
-            .qianwen_auth_policy()
-            .call_token_plan_facts(&mut self.store);
-        result.map_err(|trap| self.failure(trap.into()))
+        self.call(POLICY_BUDGET, |c, s| {
+            c.qianwen_auth_policy().call_token_plan_facts(s)
+        })
     }
 
     pub fn agent_snippet(&mut self) -> Result<String> {
-        let result = self
-            .component
-            .qianwen_auth_policy()
-            .call_agent_snippet(&mut self.store);
-        result.map_err(|trap| self.failure(trap.into()))
+        self.call(POLICY_BUDGET, |c, s| {
+            c.qianwen_auth_policy().call_agent_snippet(s)
+        })
     }
 
     pub fn agent_snippet_apply(
         &mut self,
         existing: Option<&str>,
     ) -> Result<Result<String, String>> {
-        let result = self
-            .component
-            .qianwen_auth_policy()
-            .call_agent_snippet_apply(&mut self.store, existing);
-        result.map_err(|trap| self.failure(trap.into()))
+        self.call(POLICY_BUDGET, |c, s| {
+            c.qianwen_auth_policy()
+                .call_agent_snippet_apply(s, existing)
+        })
     }
 
     /// What the network grant refused during this run.
@@ -277,13 +331,35 @@ impl Instance {
         self.store.data().network.refusals()
     }
 
-    /// A guest failure, described without anything the guest printed but a panic's location.
-    fn failure(&self, error: anyhow::Error) -> anyhow::Error {
-        let stderr = self.stderr.contents();
-        match panic_location(&String::from_utf8_lossy(&stderr)) {
-            Some(location) => anyhow!("the policy component panicked at {location}"),
-            None => error.context("the policy component failed"),
-        }
+    /// Call into the component with a time limit; a failure is described without anything the
+    /// component printed but a panic's location.
+    fn call<R>(
+        &mut self,
+        budget: Duration,
+        f: impl FnOnce(&bindings::Component, &mut Store<State>) -> wasmtime::Result<R>,
+    ) -> Result<R> {
+        self.store.set_epoch_deadline(ticks(budget));
+        let result = f(&self.component, &mut self.store);
+        result.map_err(|error| {
+            if let Some(bytes) = self.store.data().memory.denied {
+                return anyhow!(
+                    "the policy component asked for {} MiB of memory, over its limit of {} MiB, \
+                     and was stopped",
+                    bytes >> 20,
+                    MEMORY_LIMIT >> 20
+                );
+            }
+            if error.downcast_ref::<Trap>() == Some(&Trap::Interrupt) {
+                return anyhow!(
+                    "the policy component ran longer than its limit of {} s and was stopped",
+                    budget.as_secs()
+                );
+            }
+            match panic_location(&String::from_utf8_lossy(&self.stderr.contents())) {
+                Some(location) => anyhow!("the policy component panicked at {location}"),
+                None => anyhow::Error::from(error).context("the policy component failed"),
+            }
+        })
     }
 }
 

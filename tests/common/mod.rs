@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod guests;
 pub mod pty;
 
 use std::path::{Path, PathBuf};

@@ -36,6 +36,20 @@ impl EvidenceDir {
         Ok(dir)
     }
 
+    /// Find out now, before anything is sent, whether a record could be written at all: create
+    /// the directory, write a file, remove it.
+    pub fn probe(&self) -> Result<(), String> {
+        let shown = self.shown.join(SUBDIR);
+        let dir = self.dir();
+        fs::create_dir_all(&dir)
+            .map_err(|e| format!("{} cannot be created: {e}", shown.display()))?;
+        self.check()?;
+        let probe = atomic::temp_beside(&dir.join("probe"));
+        let written = atomic::write_new(&probe, b"probe", 0o600);
+        let _ = fs::remove_file(&probe);
+        written.map_err(|e| format!("{} is not writable: {e}", shown.display()))
+    }
+
     fn dir(&self) -> PathBuf {
         self.base.join(SUBDIR)
     }
@@ -268,6 +282,15 @@ mod tests {
         let elsewhere = tmp.path().join("work");
         fs::create_dir(&elsewhere).unwrap();
         assert!(EvidenceDir::new(&elsewhere, &tmp.path().join("skills/x")).is_err());
+    }
+
+    #[test]
+    fn probing_creates_the_directory_and_leaves_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        evidence(tmp.path()).probe().unwrap();
+        let dir = tmp.path().join("output/qianwen-ops-auth");
+        assert!(dir.is_dir());
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 0);
     }
 
     #[test]

@@ -55,9 +55,9 @@ impl Grants {
     }
 }
 
-/// The granted variables that are set. A value that is not valid Unicode is passed with
-/// replacement characters, which the policy reports as a malformed key.
-fn environment(lookup: impl Fn(&str) -> Option<std::ffi::OsString>) -> Vec<(String, String)> {
+/// The granted variables that `lookup` finds set. A value that is not valid Unicode is passed
+/// with replacement characters, which the policy reports as a malformed key.
+pub fn environment(lookup: impl Fn(&str) -> Option<std::ffi::OsString>) -> Vec<(String, String)> {
     VARIABLES
         .iter()
         .filter_map(|name| {

@@ -109,6 +109,12 @@ impl Network {
         network
     }
 
+    /// How long a verification may take in all: three attempts, two waits of at most a minute
+    /// each, and some slack.
+    pub fn budget(&self) -> Duration {
+        self.limits.total * 3 + Duration::from_secs(2 * 60 + 10)
+    }
+
     /// What was refused so far, in words, for the report.
     pub fn refusals(&self) -> Vec<String> {
         self.refused.lock().map(|r| r.clone()).unwrap_or_default()

@@ -1,0 +1,250 @@
+//! A hostile policy component, for the tests only. It imports what the real one imports and
+//! exports the same world, so the host runs it exactly as it runs the real one; but `status`
+//! tries the attack named by `options.region` and reports what the host answered, as warnings
+//! (`code`: the attempt, `message`: the answer).
+
+#![cfg(target_arch = "wasm32")]
+
+mod bindings {
+    wit_bindgen::generate!({
+        world: "component",
+        path: "../../../wit",
+        generate_all,
+    });
+}
+
+use bindings::exports::qianwen::auth::auth::Guest as Auth;
+use bindings::exports::qianwen::auth::policy::{DotenvParse, Guest as Policy, KeyClass};
+use bindings::exports::qianwen::auth::types::*;
+use bindings::qianwen::auth::{evidence, project, setup};
+use bindings::wasi::http::{outgoing_handler, types as http};
+
+struct Adversary;
+
+impl Auth for Adversary {
+    fn status(options: StatusOptions) -> StatusReport {
+        let name = options.region.unwrap_or_default();
+        let answers = attempt(&name, &options.granted_hosts);
+        report(
+            answers
+                .into_iter()
+                .map(|(code, message)| Warning { code, message })
+                .collect(),
+        )
+    }
+
+    fn verify(_: VerifyOptions) -> VerifyReport {
+        unimplemented!("the adversary attacks through status")
+    }
+
+    fn continue_flow(_: VerifyOptions, _: FlowAnswer) -> VerifyReport {
+        unimplemented!("the adversary attacks through status")
+    }
+
+    fn init(_: Option<String>) -> InitReport {
+        unimplemented!("the adversary attacks through status")
+    }
+}
+
+type Answers = Vec<(String, String)>;
+
+fn attempt(name: &str, params: &[String]) -> Answers {
+    let one = |what: &str, answer: String| vec![(what.to_string(), answer)];
+    match name {
+        "read-far" => one(
+            "read",
+            format!("{:?}", project::read(100_000, project::ProjectFile::Dotenv)),
+        ),
+        "read-every-depth" => {
+            let depths = project::ancestors().len() as u32;
+            (0..depths + 2)
+                .map(|d| (format!("depth {d}"), read(d, project::ProjectFile::Dotenv)))
+                .collect()
+        }
+        "read-dotenv" => one("read", read(0, project::ProjectFile::Dotenv)),
+        "read-gitignore" => one("read", read(0, project::ProjectFile::Gitignore)),
+        "env" => one(
+            "env",
+            std::env::vars()
+                .map(|(k, _)| k)
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
+        "write" => {
+            let long = "x".repeat(101);
+            [
+                "../x",
+                "/etc/x",
+                "a/b",
+                "..",
+                ".",
+                "a\0b",
+                ".hidden",
+                "",
+                long.as_str(),
+                "ok.json",
+            ]
+            .iter()
+            .map(|n| {
+                (
+                    n.to_string(),
+                    format!("{:?}", evidence::write(n, b"hostile", true)),
+                )
+            })
+            .collect()
+        }
+        "setup" => vec![
+            (
+                "append".into(),
+                format!("{:?}", setup::append_line(setup::SetupFile::Dotenv, "A=1")),
+            ),
+            (
+                "write-key".into(),
+                format!("{:?}", setup::write_key("DASHSCOPE_API_KEY", None)),
+            ),
+        ],
+        "http" => params.iter().map(|p| (p.clone(), request(p))).collect(),
+        "loop" => {
+            let mut n: u64 = 0;
+            loop {
+                n = std::hint::black_box(n.wrapping_add(1));
+            }
+        }
+        "alloc" => {
+            // 4 GiB in 64 MiB pieces: one Vec may hold at most 2 GiB on wasm32.
+            let mut hoard: Vec<Vec<u8>> = Vec::new();
+            for _ in 0..64 {
+                hoard.push(std::hint::black_box(vec![1u8; 64 << 20]));
+            }
+            one("alloc", format!("got {} pieces", hoard.len()))
+        }
+        "panic-with-key" => {
+            let key = std::env::var("DASHSCOPE_API_KEY").unwrap_or_default();
+            panic!("leaking {key}");
+        }
+        "print-key" => {
+            let key = std::env::var("DASHSCOPE_API_KEY").unwrap_or_default();
+            println!("stdout {key}");
+            eprintln!("stderr {key}");
+            one("print", "printed".into())
+        }
+        #[cfg(feature = "escape")]
+        "escape" => vec![
+            (
+                "file".into(),
+                format!(
+                    "{:?}",
+                    std::fs::read_to_string("/etc/passwd").map(|t| t.len())
+                ),
+            ),
+            (
+                "socket".into(),
+                format!(
+                    "{:?}",
+                    std::net::TcpStream::connect("127.0.0.1:1").map(|_| ())
+                ),
+            ),
+        ],
+        other => one("unknown", format!("no attempt named {other:?}")),
+    }
+}
+
+fn read(depth: u32, file: project::ProjectFile) -> String {
+    match project::read(depth, file) {
+        Ok(Some(contents)) => format!("read {} bytes", contents.bytes.len()),
+        Ok(None) => "absent".into(),
+        Err(e) => format!("{e:?}"),
+    }
+}
+
+/// `scheme|authority|path`: send a request there, and say how the host answered.
+fn request(spec: &str) -> String {
+    let mut parts = spec.splitn(3, '|');
+    let (scheme, authority, path) = (
+        parts.next().unwrap_or("https"),
+        parts.next().unwrap_or(""),
+        parts.next().unwrap_or("/"),
+    );
+    let headers =
+        http::Fields::from_list(&[("authorization".to_string(), b"Bearer hostile".to_vec())])
+            .expect("headers");
+    let request = http::OutgoingRequest::new(headers);
+    let _ = request.set_method(&http::Method::Post);
+    let scheme = match scheme {
+        "http" => http::Scheme::Http,
+        "https" => http::Scheme::Https,
+        other => http::Scheme::Other(other.to_string()),
+    };
+    if request.set_scheme(Some(&scheme)).is_err() {
+        return "the scheme was refused".into();
+    }
+    if request.set_authority(Some(authority)).is_err() {
+        return "the authority was refused".into();
+    }
+    let _ = request.set_path_with_query(Some(path));
+    let pending = match outgoing_handler::handle(request, None) {
+        Ok(pending) => pending,
+        Err(e) => return format!("{e:?}"),
+    };
+    pending.subscribe().block();
+    match pending.get() {
+        Some(Ok(Ok(response))) => format!("answered {}", response.status()),
+        Some(Ok(Err(e))) => format!("{e:?}"),
+        _ => "no answer".into(),
+    }
+}
+
+fn report(warnings: Vec<Warning>) -> StatusReport {
+    StatusReport {
+        key: None,
+        shadowed: Vec::new(),
+        endpoint: EndpointReport {
+            base: String::new(),
+            probe_url: String::new(),
+            region: String::new(),
+            chosen_by: String::new(),
+        },
+        warnings,
+        oss: OssReport {
+            enabled: false,
+            credentials: None,
+            access_key_id: None,
+            variables: Vec::new(),
+            problems: Vec::new(),
+            summary: String::new(),
+        },
+        verdict: Verdict::NoUsableKey,
+        next_steps: Vec::new(),
+        links: Vec::new(),
+        dotenv_files: Vec::new(),
+    }
+}
+
+impl Policy for Adversary {
+    fn classify_key(_: String) -> KeyClass {
+        unimplemented!()
+    }
+    fn mask_key(_: String) -> Option<String> {
+        unimplemented!()
+    }
+    fn parse_dotenv(_: String, _: Vec<u8>) -> DotenvParse {
+        unimplemented!()
+    }
+    fn links() -> Vec<Link> {
+        unimplemented!()
+    }
+    fn flow_step(_: Option<FlowAnswer>, _: Option<bool>) -> Flow {
+        unimplemented!()
+    }
+    fn token_plan_facts() -> TokenPlan {
+        unimplemented!()
+    }
+    fn agent_snippet() -> String {
+        unimplemented!()
+    }
+    fn agent_snippet_apply(_: Option<String>) -> Result<String, String> {
+        unimplemented!()
+    }
+}
+
+bindings::export!(Adversary with_types_in bindings);

@@ -1,0 +1,315 @@
+//! The sandbox, attacked: a hostile component, run under exactly the grants, linker and limits
+//! the policy gets, tries everything the sandbox forbids. Each attempt must be refused with a
+//! clear answer, and the host must stay up and say what it refused.
+
+mod common;
+mod mock;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::guests;
+use common::*;
+use mock::{Mock, Reply};
+use qianwen_auth::grants::{EvidenceDir, Grants, Limits, Network, ProjectFiles};
+use qianwen_auth::sandbox::Sandbox;
+use qianwen_auth::sandbox::bindings::exports::qianwen::auth::types::StatusOptions;
+
+/// Grants like `status` gets them in `dir`, with `env` as the granted environment.
+fn grants(dir: &Path, env: &[(&str, &str)]) -> Grants {
+    Grants {
+        environment: env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        project: ProjectFiles::new(dir),
+        evidence: None,
+        setup: None,
+        network: Network::closed(),
+    }
+}
+
+/// Run the adversary's attempt `name` with `params`; its answers, or the host's error.
+fn attempt(grants: Grants, name: &str, params: &[String]) -> Result<Vec<(String, String)>, String> {
+    let sandbox = Sandbox::with_component(guests::adversary()).map_err(|e| format!("{e:#}"))?;
+    let mut instance = sandbox.instantiate(grants).map_err(|e| format!("{e:#}"))?;
+    let report = instance
+        .status(&StatusOptions {
+            region: Some(name.into()),
+            granted_hosts: params.to_vec(),
+        })
+        .map_err(|e| format!("{e:#}"))?;
+    Ok(report
+        .warnings
+        .into_iter()
+        .map(|w| (w.code, w.message))
+        .collect())
+}
+
+#[test]
+fn files_beyond_the_two_names_cannot_be_reached() {
+    let dir = tempdir();
+    // No path can be named: a depth past the root is all the adversary can try.
+    let answers = attempt(grants(dir.path(), &[]), "read-far", &[]).unwrap();
+    assert_eq!(answers[0].1, "Err(ReadError::NoSuchDirectory)");
+    let answers = attempt(grants(dir.path(), &[]), "read-every-depth", &[]).unwrap();
+    assert!(
+        answers.last().unwrap().1.contains("NoSuchDirectory"),
+        "{answers:?}"
+    );
+
+    // A .env (and a .gitignore) that leads to /etc/passwd or ../secret.
+    write(dir.path().join("../secret-for-adversary-test"), "secret");
+    std::os::unix::fs::symlink("/etc/passwd", dir.path().join(".env")).unwrap();
+    std::os::unix::fs::symlink(
+        "../secret-for-adversary-test",
+        dir.path().join(".gitignore"),
+    )
+    .unwrap();
+    let answers = attempt(grants(dir.path(), &[]), "read-dotenv", &[]).unwrap();
+    assert_eq!(answers[0].1, "ReadError::SymlinkOutside");
+    let answers = attempt(grants(dir.path(), &[]), "read-gitignore", &[]).unwrap();
+    assert_eq!(answers[0].1, "ReadError::SymlinkOutside");
+    let _ = std::fs::remove_file(dir.path().join("../secret-for-adversary-test"));
+}
+
+#[test]
+fn variables_not_granted_are_invisible() {
+    // The host process has HOME and AWS_SECRET_ACCESS_KEY; the grant passes only its own list.
+    let dir = tempdir();
+    let process_env = [
+        ("HOME", "/root"),
+        ("AWS_SECRET_ACCESS_KEY", "FAKE_aws_secret_Zq8vX3mKw9Tj"),
+        ("DASHSCOPE_API_KEY", STANDARD),
+    ];
+    let granted = qianwen_auth::grants::environment(|name| {
+        process_env
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.into())
+    });
+    let g = Grants {
+        environment: granted,
+        ..grants(dir.path(), &[])
+    };
+    let answers = attempt(g, "env", &[]).unwrap();
+    assert_eq!(answers[0].1, "DASHSCOPE_API_KEY");
+}
+
+#[test]
+fn writes_outside_the_evidence_directory_are_refused() {
+    let dir = tempdir();
+    let mut g = grants(dir.path(), &[]);
+    g.evidence = Some(EvidenceDir::new(dir.path(), Path::new("output")).unwrap());
+    let answers = attempt(g, "write", &[]).unwrap();
+    for (name, answer) in &answers {
+        if name == "ok.json" {
+            assert!(
+                answer.starts_with("Ok(\"output/qianwen-ops-auth/ok.json\")"),
+                "{answer}"
+            );
+        } else {
+            assert_eq!(answer, "Err(WriteError::InvalidName)", "{name:?}");
+        }
+    }
+    // Only the one plain name was written, and only where it belongs.
+    let written: Vec<String> = walk(dir.path());
+    assert_eq!(written, vec!["output/qianwen-ops-auth/ok.json".to_string()]);
+
+    // Without the evidence grant (status), nothing at all.
+    let answers = attempt(grants(dir.path(), &[]), "write", &[]).unwrap();
+    assert!(
+        answers
+            .iter()
+            .any(|(n, a)| n == "ok.json" && a.contains("this command writes no evidence")),
+        "{answers:?}"
+    );
+}
+
+#[test]
+fn a_planted_symlink_is_not_followed() {
+    let dir = tempdir();
+    let elsewhere = tempdir();
+    std::fs::create_dir_all(dir.path().join("output")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), dir.path().join("output/qianwen-ops-auth"))
+        .unwrap();
+    assert!(EvidenceDir::new(dir.path(), Path::new("output")).is_err());
+    // A link swapped in after the grant was made is caught at the write.
+    let dir = tempdir();
+    let mut g = grants(dir.path(), &[]);
+    g.evidence = Some(EvidenceDir::new(dir.path(), Path::new("output")).unwrap());
+    std::fs::create_dir_all(dir.path().join("output")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), dir.path().join("output/qianwen-ops-auth"))
+        .unwrap();
+    let answers = attempt(g, "write", &[]).unwrap();
+    let ok = answers.iter().find(|(n, _)| n == "ok.json").unwrap();
+    assert!(ok.1.contains("symbolic link"), "{ok:?}");
+    assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn files_cannot_be_changed_without_the_setup_grant() {
+    let dir = tempdir();
+    let answers = attempt(grants(dir.path(), &[]), "setup", &[]).unwrap();
+    for (_, answer) in &answers {
+        assert!(answer.contains("only init may change files"), "{answer}");
+    }
+    assert!(!dir.path().join(".env").exists());
+}
+
+#[test]
+fn requests_anywhere_but_dashscope_are_refused_before_connecting() {
+    let dir = tempdir();
+    let mock = Mock::start(vec![Reply::json(200, mock::OK_BODY)]);
+    let port = mock.port;
+    let specs: Vec<String> = vec![
+        "https|evil.example|/".into(),
+        "http|dashscope.aliyuncs.com|/".into(),
+        "https|dashscope.aliyuncs.com:8443|/".into(),
+        "https|47.88.1.1|/".into(),
+        "https|[::1]|/".into(),
+        "https|dashscope.aliyuncs.com@evil.example|/".into(),
+        format!("http|127.0.0.1:{port}|/"),
+        format!("https|127.0.0.1:{port}|/"),
+        format!("http|localhost:{port}|/"),
+    ];
+    let mut g = grants(dir.path(), &[]);
+    g.network = Network::new(
+        Vec::new(),
+        Limits {
+            connect: Duration::from_secs(2),
+            total: Duration::from_secs(3),
+        },
+    );
+    let answers = attempt(g, "http", &specs).unwrap();
+    assert_eq!(answers.len(), specs.len());
+    for (spec, answer) in &answers {
+        // Either refused by the hook, or (for the `@` trick) refused as a malformed authority.
+        assert!(
+            answer.contains("HttpRequestDenied") || answer.contains("authority was refused"),
+            "{spec}: {answer}"
+        );
+    }
+    assert_eq!(mock.connections(), 0, "a refused request connected");
+
+    // With the grant that verify gets for this mock, the same request goes through.
+    let mut g = grants(dir.path(), &[]);
+    g.network = Network::new(
+        vec![mock.grant().parse().unwrap()],
+        Limits {
+            connect: Duration::from_secs(2),
+            total: Duration::from_secs(3),
+        },
+    );
+    let answers = attempt(g, "http", &[format!("http|127.0.0.1:{port}|/")]).unwrap();
+    assert_eq!(answers[0].1, "answered 200");
+    assert_eq!(mock.connections(), 1);
+}
+
+#[test]
+fn status_gets_no_network_at_all() {
+    let dir = tempdir();
+    let answers = attempt(
+        grants(dir.path(), &[]),
+        "http",
+        &["https|dashscope.aliyuncs.com|/".into()],
+    )
+    .unwrap();
+    assert!(answers[0].1.contains("HttpRequestDenied"), "{answers:?}");
+}
+
+#[test]
+fn an_endless_loop_is_stopped_at_the_time_limit() {
+    let dir = tempdir();
+    let started = Instant::now();
+    let error = attempt(grants(dir.path(), &[]), "loop", &[]).unwrap_err();
+    assert!(
+        error.contains("ran longer than its limit of 10 s and was stopped"),
+        "{error}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+#[test]
+fn a_huge_allocation_is_stopped_by_the_memory_limit() {
+    let dir = tempdir();
+    let error = attempt(grants(dir.path(), &[]), "alloc", &[]).unwrap_err();
+    assert!(error.contains("over its limit of 128 MiB"), "{error}");
+}
+
+#[test]
+fn a_component_that_imports_files_or_sockets_does_not_even_start() {
+    let dir = tempdir();
+    let sandbox = Sandbox::with_component(guests::escapee()).unwrap();
+    let error = sandbox
+        .instantiate(grants(dir.path(), &[]))
+        .err()
+        .expect("it must not instantiate");
+    let error = format!("{error:#}");
+    assert!(
+        error.contains("wasi:filesystem") || error.contains("wasi:sockets"),
+        "{error}"
+    );
+}
+
+/// The host's answer to a panicking or printing component, seen from outside the process:
+/// the test re-runs itself as a child and reads everything the child wrote.
+#[test]
+fn a_component_cannot_show_a_key_by_panicking_or_printing() {
+    if let Ok(scenario) = std::env::var("ADVERSARY_CHILD") {
+        let dir = tempdir();
+        let result = attempt(
+            grants(dir.path(), &[("DASHSCOPE_API_KEY", STANDARD)]),
+            &scenario,
+            &[],
+        );
+        println!("host says: {result:?}");
+        return;
+    }
+    for scenario in ["panic-with-key", "print-key"] {
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "a_component_cannot_show_a_key_by_panicking_or_printing",
+                "--nocapture",
+            ])
+            .env("ADVERSARY_CHILD", scenario)
+            .output()
+            .unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            all.contains("host says:"),
+            "the child did not run: {}",
+            out.status
+        );
+        assert_no_leak(&all, &ALL_KEYS, scenario);
+        if scenario == "panic-with-key" {
+            assert!(
+                all.contains("the policy component panicked at tests/guests/adversary/src/lib.rs:"),
+                "{scenario}: no location given"
+            );
+        }
+    }
+}
+
+/// Every file under `dir`, relative, sorted.
+fn walk(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path.strip_prefix(dir).unwrap().display().to_string());
+            }
+        }
+    }
+    out.sort();
+    out
+}
