@@ -28,13 +28,22 @@ fn main() {
     let built = wasm_build::build(workspace, "qianwen-auth-guest", &[], &target_dir)
         .unwrap_or_else(|why| panic!("{why}"));
     let embedded = out_dir.join("qianwen_auth.wasm");
-    std::fs::copy(&built, &embedded).unwrap_or_else(|e| {
-        panic!(
-            "could not copy {} to {}: {e}",
-            built.display(),
-            embedded.display()
-        )
-    });
+    let bytes =
+        std::fs::read(&built).unwrap_or_else(|e| panic!("could not read {}: {e}", built.display()));
+    std::fs::write(&embedded, &bytes)
+        .unwrap_or_else(|e| panic!("could not write {}: {e}", embedded.display()));
+    // The compiled-component cache is keyed by this, so a new build never loads an old one.
+    println!(
+        "cargo:rustc-env=QIANWEN_AUTH_COMPONENT_HASH={:016x}",
+        fnv1a(&bytes)
+    );
+}
+
+/// FNV-1a, 64 bits: enough to tell builds of the component apart.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 /// The directory cargo builds into: the nearest ancestor of OUT_DIR holding `CACHEDIR.TAG`.

@@ -209,6 +209,96 @@ fn completions_for_each_shell() {
 }
 
 #[test]
+fn capabilities_lists_the_imports_and_the_grants_here() {
+    let dir = tempdir();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let sub = dir.path().join("app");
+    std::fs::create_dir(&sub).unwrap();
+    let out = run(
+        &sub,
+        &[("DASHSCOPE_API_KEY", STANDARD)],
+        &["capabilities", "--json", "--allow-host", "llm.corp.example"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v = out.json();
+    let imports: Vec<&str> = v["imports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        imports
+            .iter()
+            .any(|i| i.starts_with("qianwen:auth/project@"))
+    );
+    assert!(
+        imports
+            .iter()
+            .all(|i| !i.starts_with("wasi:filesystem") && !i.starts_with("wasi:sockets"))
+    );
+    assert!(
+        v["imports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["grant"] != "(undocumented)")
+    );
+    let dotenvs: Vec<&str> = v["dotenv_files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap())
+        .collect();
+    let canonical = dir.path().canonicalize().unwrap();
+    assert_eq!(
+        dotenvs,
+        vec![
+            canonical.join("app/.env").to_str().unwrap(),
+            canonical.join(".env").to_str().unwrap()
+        ]
+    );
+    assert_eq!(v["environment"].as_array().unwrap().len(), 13);
+    assert_eq!(
+        v["environment"][1],
+        serde_json::json!({"name": "DASHSCOPE_API_KEY", "set": true})
+    );
+    assert_eq!(
+        v["allowed_hosts"],
+        serde_json::json!([
+            "dashscope.aliyuncs.com:443",
+            "dashscope-intl.aliyuncs.com:443",
+            "llm.corp.example:443"
+        ])
+    );
+    assert_eq!(v["evidence_dir"], "output/qianwen-ops-auth");
+    assert_no_leak(&out.all(), &ALL_KEYS, "capabilities");
+    let out = run(&sub, &[], &["capabilities"]);
+    assert!(out.stdout.contains("Never granted"), "{}", out.stdout);
+}
+
+#[test]
+fn component_writes_the_embedded_component_and_never_overwrites() {
+    let dir = tempdir();
+    let out = run(dir.path(), &[], &["component", "--out", "policy.wasm"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let bytes = fs::read(dir.path().join("policy.wasm")).unwrap();
+    assert_eq!(
+        &bytes[..8],
+        b"\0asm\x0d\x00\x01\x00",
+        "a component, not a core module"
+    );
+    let out = run(dir.path(), &[], &["component", "--out", "policy.wasm"]);
+    assert_eq!(out.code, 2);
+    assert_eq!(fs::read(dir.path().join("policy.wasm")).unwrap(), bytes);
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file is left"
+    );
+}
+
+#[test]
 fn every_subcommand_help_has_an_example() {
     let dir = tempdir();
     for sub in SUBCOMMANDS {
@@ -344,6 +434,8 @@ fn every_url_printed_is_on_the_allowlist() {
         vec!["agent-snippet"],
         vec!["--help"],
         vec!["completions", "bash"],
+        vec!["capabilities"],
+        vec!["capabilities", "--json"],
     ] {
         outputs.push((format!("{args:?}"), run(dir.path(), &[], &args).all()));
     }

@@ -1,7 +1,7 @@
 //! The component's exports: thin adapters from WIT calls to the policy modules.
 
 use crate::bindings::exports::qianwen::auth::auth;
-use crate::wit::policy::{self, DotenvEntry, DotenvParse, KeyClass};
+use crate::wit::policy::{self, DirectoryInput, DotenvEntry, DotenvParse, KeyClass};
 use crate::wit::types::{
     Flow, FlowAnswer, InitReport, Link, StatusOptions, StatusReport, TokenPlan, VerifyOptions,
     VerifyReport,
@@ -58,6 +58,14 @@ impl policy::Guest for Component {
 
     fn agent_snippet_apply(existing: Option<String>) -> Result<String, String> {
         snippet::apply(existing.as_deref())
+    }
+
+    fn resolve(
+        env: Vec<(String, String)>,
+        directories: Vec<DirectoryInput>,
+        options: StatusOptions,
+    ) -> StatusReport {
+        status::build(&status::inputs_from(env, &directories), &options)
     }
 }
 

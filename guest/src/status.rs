@@ -9,6 +9,7 @@ use crate::keys;
 use crate::links::{self, Topic};
 use crate::oss;
 use crate::secret::Secret;
+use crate::wit::policy::DirectoryInput;
 use crate::wit::project::{Directory, FileContents, ReadError};
 use crate::wit::types::{
     DotenvReport, EndpointReport, KeyKind, KeyReport, Link, Source, StatusOptions, StatusReport,
@@ -51,6 +52,58 @@ pub struct FileInput {
     pub depth: usize,
     pub read: Result<Option<FileContents>, ReadError>,
 }
+
+/// Inputs a caller gathered itself (the pure `resolve` export): for each directory from the
+/// current one up, its markers and the files it holds. Only the files the chain would read are
+/// taken; a `.env` over 1 MiB counts as unusable, as the `project` import would report it.
+pub fn inputs_from(env: Vec<(String, String)>, directories: &[DirectoryInput]) -> Inputs {
+    let dirs: Vec<Directory> = directories
+        .iter()
+        .map(|d| Directory {
+            path: d.path.clone(),
+            has_git: d.has_git,
+            has_skills: d.has_skills,
+        })
+        .collect();
+    let file = |bytes: &Option<Vec<u8>>, mode: Option<u32>| match bytes {
+        None => Ok(None),
+        Some(b) if b.len() > MAX_DOTENV => Err(ReadError::TooLarge(b.len() as u64)),
+        Some(b) => Ok(Some(FileContents {
+            bytes: b.clone(),
+            mode,
+        })),
+    };
+    let dotenvs = dotenv_locations(&dirs)
+        .into_iter()
+        .map(|(source, depth)| FileInput {
+            source,
+            depth,
+            read: directories
+                .get(depth)
+                .map_or(Ok(None), |d| file(&d.dotenv, d.dotenv_mode)),
+        })
+        .collect();
+    let top = git_top(&dirs).unwrap_or(0);
+    let gitignores = directories
+        .iter()
+        .take(top + 1)
+        .enumerate()
+        .map(|(depth, d)| FileInput {
+            source: Source::CwdDotenv,
+            depth,
+            read: file(&d.gitignore, None),
+        })
+        .collect();
+    Inputs {
+        env,
+        dirs,
+        dotenvs,
+        gitignores,
+    }
+}
+
+/// The most of a `.env` file the policy reads, as SPEC §1 says.
+const MAX_DOTENV: usize = 1024 * 1024;
 
 /// The `.env` files the chain consults, as (source, depth): the current directory's, and the
 /// repository root's when that is another directory.
@@ -754,6 +807,52 @@ mod tests {
             .status();
         assert!(codes(&r).contains(&"endpoint-refused"));
         assert_eq!(r.endpoint.region, "custom");
+    }
+
+    #[test]
+    fn inputs_a_caller_gathered_resolve_like_the_imports() {
+        let dir = |path: &str, git: bool, dotenv: Option<&str>| DirectoryInput {
+            path: path.into(),
+            has_git: git,
+            has_skills: false,
+            dotenv: dotenv.map(|t| t.as_bytes().to_vec()),
+            dotenv_mode: Some(0o600),
+            gitignore: git.then(|| b".env\n".to_vec()),
+        };
+        let directories = [
+            dir("/r/a", false, None),
+            dir("/r", true, Some(&format!("DASHSCOPE_API_KEY={KEY}"))),
+            dir("/", false, Some("ignored: above the repository root")),
+        ];
+        let inputs = inputs_from(Vec::new(), &directories);
+        let r = build(
+            &inputs,
+            &StatusOptions {
+                region: None,
+                granted_hosts: Vec::new(),
+            },
+        );
+        assert_eq!(r.key.as_ref().unwrap().source, Source::RepoDotenv);
+        assert!(r.warnings.is_empty(), "{:?}", codes(&r));
+        let mut big = directories.clone();
+        big[0].dotenv = Some(vec![b'#'; MAX_DOTENV + 1]);
+        let r = build(
+            &inputs_from(Vec::new(), &big),
+            &StatusOptions {
+                region: None,
+                granted_hosts: Vec::new(),
+            },
+        );
+        assert_eq!(r.dotenv_files[0].state, "unusable");
+        // No directories at all: nothing to read, and no panic.
+        let r = build(
+            &inputs_from(Vec::new(), &[]),
+            &StatusOptions {
+                region: None,
+                granted_hosts: Vec::new(),
+            },
+        );
+        assert!(r.key.is_none());
     }
 
     #[test]

@@ -82,6 +82,40 @@ pub enum Command {
         after_help = "Example:\n  qianwen-auth completions bash > ~/.local/share/bash-completion/completions/qianwen-auth\n  qianwen-auth completions fish > ~/.config/fish/completions/qianwen-auth.fish"
     )]
     Completions(CompletionsArgs),
+
+    /// What the policy component can touch: its imports, read from the component itself, and
+    /// what this host grants through each, here and now.
+    #[command(
+        after_help = "Example:\n  qianwen-auth capabilities\n  qianwen-auth capabilities --json"
+    )]
+    Capabilities(CapabilitiesArgs),
+
+    /// Write the embedded policy component to a file, for other WebAssembly hosts.
+    #[command(
+        after_help = "Example:\n  qianwen-auth component --out qianwen-auth.wasm\n  npx jco transpile qianwen-auth.wasm -o dist"
+    )]
+    Component(ComponentArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CapabilitiesArgs {
+    /// Count HOST (port 443) or HOST:PORT as granted too, as `verify --allow-host` would.
+    #[arg(long = "allow-host", value_name = "HOST[:PORT]")]
+    pub allow_host: Vec<Grant>,
+
+    /// The evidence base directory to judge, as `verify --output` would.
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub output: PathBuf,
+
+    #[command(flatten)]
+    pub format: FormatArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ComponentArgs {
+    /// Where to write it. An existing file is never overwritten.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
 }
 
 #[derive(Args, Debug)]

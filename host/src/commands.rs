@@ -7,7 +7,8 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 
 use crate::cli::{
-    Answer, CompletionShell, FormatArgs, InitArgs, LinksArgs, SnippetArgs, StatusArgs, VerifyArgs,
+    Answer, CompletionShell, ComponentArgs, FormatArgs, InitArgs, LinksArgs, SnippetArgs,
+    StatusArgs, VerifyArgs,
 };
 use crate::exit::Exit;
 use crate::grants::{EvidenceDir, Grants, Limits, Network, SetupFiles};
@@ -279,6 +280,29 @@ pub fn agent_snippet(cwd: &Path, args: &SnippetArgs) -> Result<Exit> {
 fn refuse(why: &str) -> Result<Exit> {
     eprintln!("error: {why}; nothing was changed");
     Ok(Exit::Usage)
+}
+
+pub fn component(cwd: &Path, args: &ComponentArgs) -> Result<Exit> {
+    let path = cwd.join(&args.out);
+    let shown = args.out.display();
+    if std::fs::symlink_metadata(&path).is_ok() {
+        return refuse(&format!("{shown} exists; name a new file"));
+    }
+    let bytes = Sandbox::embedded();
+    // Written beside its name and linked into place: an existing file is never replaced.
+    let temp = atomic::temp_beside(&path);
+    let written =
+        atomic::write_new(&temp, bytes, 0o644).and_then(|()| std::fs::hard_link(&temp, &path));
+    let _ = std::fs::remove_file(&temp);
+    if let Err(e) = written {
+        eprintln!("error: {shown} could not be written: {e}");
+        return Ok(Exit::Internal);
+    }
+    println!(
+        "{shown}: the policy component, {} bytes (WIT package qianwen:auth@0.1.0).",
+        bytes.len()
+    );
+    Ok(Exit::Ok)
 }
 
 pub fn completions(shell: CompletionShell) -> Result<Exit> {

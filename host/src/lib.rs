@@ -4,6 +4,8 @@
 //! (and other embedders) can run a component under exactly the same rules.
 
 mod atomic;
+mod cache;
+mod capabilities;
 mod cli;
 mod commands;
 mod exit;
@@ -60,5 +62,7 @@ fn run(cli: &Cli) -> Result<Exit> {
         Command::Links(args) => commands::links(&cwd, args),
         Command::AgentSnippet(args) => commands::agent_snippet(&cwd, args),
         Command::Completions(args) => commands::completions(args.shell),
+        Command::Capabilities(args) => capabilities::run(&cwd, args),
+        Command::Component(args) => commands::component(&cwd, args),
     }
 }

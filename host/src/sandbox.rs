@@ -10,6 +10,7 @@ use wasmtime_wasi::cli::{WasiCli, WasiCliView};
 use wasmtime_wasi::p2::pipe::{ClosedInputStream, MemoryOutputPipe, SinkOutputStream};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
+use crate::cache;
 use crate::grants::{self, EvidenceDir, Network, ProjectFiles, SetupFiles};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
@@ -139,22 +140,43 @@ pub struct Sandbox {
 }
 
 impl Sandbox {
-    /// The policy component built into this binary.
+    /// The policy component built into this binary, compiled once and cached (see `cache`).
     pub fn new() -> Result<Self> {
-        Self::with_component(COMPONENT)
+        let engine = engine()?;
+        let component = cache::component(
+            &engine,
+            COMPONENT,
+            env!("QIANWEN_AUTH_COMPONENT_HASH"),
+            cache::dir().as_deref(),
+        )?;
+        Self::assemble(engine, component)
     }
 
     /// Another component under exactly the same rules: the same linker, grants and limits.
     /// Tests run a hostile one through here.
     pub fn with_component(bytes: &[u8]) -> Result<Self> {
-        let mut config = Config::new();
-        config.wasm_component_model(true);
-        // Wasm that runs too long is stopped at its next loop or call (see `Instance::call`).
-        config.epoch_interruption(true);
-        let engine = Engine::new(&config)?;
+        let engine = engine()?;
         let component = Component::new(&engine, bytes)
             .map_err(anyhow::Error::from)
-            .context("compiling the policy component")?;
+            .context("compiling the component")?;
+        Self::assemble(engine, component)
+    }
+
+    /// The component's imports, as its own type lists them.
+    pub fn imports(&self) -> Vec<String> {
+        self.component
+            .component_type()
+            .imports(&self.engine)
+            .map(|(name, _)| name.to_string())
+            .collect()
+    }
+
+    /// The component's bytes, as built into this binary.
+    pub fn embedded() -> &'static [u8] {
+        COMPONENT
+    }
+
+    fn assemble(engine: Engine, component: Component) -> Result<Self> {
         let linker = linker(&engine)?;
         let ticker = engine.weak();
         std::thread::spawn(move || {
@@ -208,11 +230,19 @@ impl Sandbox {
     }
 }
 
+fn engine() -> Result<Engine> {
+    let mut config = Config::new();
+    config.wasm_component_model(true);
+    // Wasm that runs too long is stopped at its next loop or call (see `Instance::call`).
+    config.epoch_interruption(true);
+    Ok(Engine::new(&config)?)
+}
+
 /// How often the epoch advances: the granularity of time limits.
 const TICK: Duration = Duration::from_millis(100);
 
 /// How long a call that sends nothing may run.
-const POLICY_BUDGET: Duration = Duration::from_secs(10);
+pub const POLICY_BUDGET: Duration = Duration::from_secs(10);
 
 fn ticks(budget: Duration) -> u64 {
     (budget.as_millis() / TICK.as_millis()).max(1) as u64
@@ -448,10 +478,13 @@ mod tests {
         }
     }
 
+    /// The world's doc comment lists the imports for reviewers: it must list exactly these.
     #[test]
-    fn every_import_is_documented_in_the_wit_world() {
+    fn the_wit_world_documents_exactly_the_imports() {
         let world = &WIT[WIT.find("/// The component. Its imports").unwrap()..];
-        for import in imports() {
+        let world = &world[..world.find("world component").unwrap()];
+        let imports = imports();
+        for import in &imports {
             let unversioned = import.split('@').next().unwrap();
             let (package, interface) = unversioned.rsplit_once('/').unwrap();
             let documented = world.contains(&format!("`{unversioned}`"))
@@ -460,6 +493,26 @@ mod tests {
             assert!(
                 documented,
                 "{import} is imported but not documented in wit/"
+            );
+        }
+        // And every interface the list names is imported (the list ends where the comment turns
+        // to what is not imported).
+        let list = &world[..world.find("It imports no").unwrap()];
+        for named in list
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .filter(|w| w.starts_with("wasi:"))
+        {
+            let found = match named.strip_suffix("/*") {
+                Some(package) => imports
+                    .iter()
+                    .any(|i| i.starts_with(&format!("{package}/"))),
+                None => imports.iter().any(|i| i.split('@').next() == Some(named)),
+            };
+            assert!(
+                found,
+                "wit/ documents {named}, which the component does not import"
             );
         }
     }

@@ -50,6 +50,11 @@ impl EvidenceDir {
         written.map_err(|e| format!("{} is not writable: {e}", shown.display()))
     }
 
+    /// The evidence directory as the user sees it.
+    pub fn shown(&self) -> String {
+        self.shown.join(SUBDIR).display().to_string()
+    }
+
     fn dir(&self) -> PathBuf {
         self.base.join(SUBDIR)
     }

@@ -8,7 +8,7 @@ mod project;
 mod setup;
 
 pub use evidence::EvidenceDir;
-pub use network::{Grant, Limits, Network};
+pub use network::{DASHSCOPE_HOSTS, Grant, Limits, Network};
 pub use project::ProjectFiles;
 pub use setup::SetupFiles;
 

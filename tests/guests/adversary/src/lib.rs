@@ -245,6 +245,13 @@ impl Policy for Adversary {
     fn agent_snippet_apply(_: Option<String>) -> Result<String, String> {
         unimplemented!()
     }
+    fn resolve(
+        _: Vec<(String, String)>,
+        _: Vec<bindings::exports::qianwen::auth::policy::DirectoryInput>,
+        _: StatusOptions,
+    ) -> StatusReport {
+        unimplemented!()
+    }
 }
 
 bindings::export!(Adversary with_types_in bindings);
