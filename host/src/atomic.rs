@@ -27,7 +27,14 @@ pub fn temp_beside(path: &Path) -> PathBuf {
 /// Create `path` (never an existing file, never through a link) with exactly `mode`, write
 /// `bytes`, and flush them to disk.
 pub fn write_new(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
-    let mut file = OpenOptions::new()
+    let mut file = create_new(path, mode)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// Create `path`, which must not exist, with exactly `mode`, never through a link.
+pub fn create_new(path: &Path, mode: u32) -> std::io::Result<File> {
+    let file = OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(mode)
@@ -35,8 +42,7 @@ pub fn write_new(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
         .open(path)?;
     // The mode went through the umask; set it exactly.
     file.set_permissions(fs::Permissions::from_mode(mode))?;
-    file.write_all(bytes)?;
-    file.sync_all()
+    Ok(file)
 }
 
 /// Replace `path` with `bytes`: written beside it, then renamed over it.
@@ -52,7 +58,7 @@ pub fn replace(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
 }
 
 /// Make a rename in `path`'s directory durable.
-pub fn sync_dir(path: &Path) {
+fn sync_dir(path: &Path) {
     if let Some(dir) = path.parent()
         && let Ok(handle) = File::open(if dir.as_os_str().is_empty() {
             Path::new(".")

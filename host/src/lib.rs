@@ -8,6 +8,7 @@ mod cache;
 mod capabilities;
 mod cli;
 mod commands;
+mod epoch;
 mod exit;
 pub mod grants;
 mod render;

@@ -10,8 +10,8 @@ use wasmtime_wasi::cli::{WasiCli, WasiCliView};
 use wasmtime_wasi::p2::pipe::{ClosedInputStream, MemoryOutputPipe, SinkOutputStream};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
-use crate::cache;
 use crate::grants::{self, EvidenceDir, Network, ProjectFiles, SetupFiles};
+use crate::{cache, epoch};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
 pub mod bindings {
@@ -178,17 +178,6 @@ impl Sandbox {
 
     fn assemble(engine: Engine, component: Component) -> Result<Self> {
         let linker = linker(&engine)?;
-        let ticker = engine.weak();
-        std::thread::spawn(move || {
-            while let Some(engine) = ticker.upgrade() {
-                drop(engine);
-                std::thread::sleep(TICK);
-                match ticker.upgrade() {
-                    Some(engine) => engine.increment_epoch(),
-                    None => break,
-                }
-            }
-        });
         Ok(Self {
             engine,
             component,
@@ -231,21 +220,25 @@ impl Sandbox {
 }
 
 fn engine() -> Result<Engine> {
-    let mut config = Config::new();
-    config.wasm_component_model(true);
-    // Wasm that runs too long is stopped at its next loop or call (see `Instance::call`).
-    config.epoch_interruption(true);
-    Ok(Engine::new(&config)?)
+    epoch::engine(|| {
+        let mut config = Config::new();
+        config.wasm_component_model(true);
+        // Wasm that runs too long is stopped at its next loop or call (see `Instance::call`).
+        config.epoch_interruption(true);
+        // Native unwind tables and address maps serve debuggers and outside profilers only;
+        // without them the compiled component is smaller and loads without registering
+        // thousands of frames with the system unwinder.
+        config.native_unwind_info(false);
+        config.generate_address_map(false);
+        Ok(Engine::new(&config)?)
+    })
 }
-
-/// How often the epoch advances: the granularity of time limits.
-const TICK: Duration = Duration::from_millis(100);
 
 /// How long a call that sends nothing may run.
 pub const POLICY_BUDGET: Duration = Duration::from_secs(10);
 
 fn ticks(budget: Duration) -> u64 {
-    (budget.as_millis() / TICK.as_millis()).max(1) as u64
+    (budget.as_millis() / epoch::TICK.as_millis()).max(1) as u64
 }
 
 /// The most memory the component may have.

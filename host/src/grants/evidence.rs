@@ -1,8 +1,8 @@
 //! The `evidence` import: files go into one directory, `<base>/qianwen-ops-auth/`, where the
 //! base is `./output` or the directory the user named. Refused: a resolved path inside a
 //! `skills/` hierarchy or inside the directory that holds this binary, and a base or evidence
-//! directory that is a symbolic link. Writes go to a temporary file that is then renamed (or
-//! linked, when nothing may be replaced), so a file is either whole or absent.
+//! directory that is a symbolic link. Writes go to a temporary file, flushed to disk, that is
+//! then renamed (or linked, when nothing may be replaced), so a file is either whole or absent.
 
 use std::fs;
 use std::io::ErrorKind;
@@ -44,10 +44,15 @@ impl EvidenceDir {
         fs::create_dir_all(&dir)
             .map_err(|e| format!("{} cannot be created: {e}", shown.display()))?;
         self.check()?;
+        // Creating a file is what a record needs first; flushing an empty probe would prove
+        // nothing more and cost a disk sync.
         let probe = atomic::temp_beside(&dir.join("probe"));
-        let written = atomic::write_new(&probe, b"probe", 0o600);
+        let created = atomic::create_new(&probe, 0o600).and_then(|mut f| {
+            use std::io::Write;
+            f.write_all(b"probe")
+        });
         let _ = fs::remove_file(&probe);
-        written.map_err(|e| format!("{} is not writable: {e}", shown.display()))
+        created.map_err(|e| format!("{} is not writable: {e}", shown.display()))
     }
 
     /// The evidence directory as the user sees it.
@@ -130,7 +135,8 @@ impl EvidenceDir {
         // After a rename the temporary name is gone; otherwise it must go.
         let _ = fs::remove_file(&temp);
         result?;
-        atomic::sync_dir(&target);
+        // The record was flushed before it got its name, so it is whole or absent; the
+        // directory is not flushed too, which would only make its name survive a power cut.
         Ok(self.shown.join(SUBDIR).join(name).display().to_string())
     }
 }

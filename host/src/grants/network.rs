@@ -82,7 +82,10 @@ pub struct Network {
     granted: Vec<Grant>,
     limits: Limits,
     refused: Mutex<Vec<String>>,
-    client: OnceLock<Result<reqwest::Client, String>>,
+    /// For https: trusts the system's roots (and SSL_CERT_FILE), loaded when first needed.
+    tls: OnceLock<Result<reqwest::Client, String>>,
+    /// For plain http to a granted loopback host: no roots to load.
+    plain: OnceLock<Result<reqwest::Client, String>>,
 }
 
 impl Network {
@@ -92,7 +95,8 @@ impl Network {
             granted,
             limits,
             refused: Mutex::default(),
-            client: OnceLock::new(),
+            tls: OnceLock::new(),
+            plain: OnceLock::new(),
         }
     }
 
@@ -167,19 +171,28 @@ impl Network {
         })
     }
 
-    fn client(&self) -> Result<reqwest::Client, String> {
-        self.client
-            .get_or_init(|| {
-                // One crypto provider for the process; a second install attempt is harmless.
-                let _ = rustls::crypto::ring::default_provider().install_default();
-                reqwest::Client::builder()
-                    .redirect(reqwest::redirect::Policy::none())
-                    .connect_timeout(self.limits.connect)
-                    .timeout(self.limits.total)
-                    .build()
-                    .map_err(|e| format!("the HTTP client could not start: {e}"))
-            })
-            .clone()
+    /// The client for a request over `https` or not.
+    fn client(&self, https: bool) -> Result<reqwest::Client, String> {
+        let cell = if https { &self.tls } else { &self.plain };
+        cell.get_or_init(|| {
+            // One crypto provider for the process; a second install attempt is harmless.
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            let builder = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .connect_timeout(self.limits.connect)
+                .timeout(self.limits.total);
+            // Loading the system's roots takes longer than a request to loopback; plain http
+            // needs none.
+            let builder = if https {
+                builder
+            } else {
+                builder.tls_certs_only(Vec::new())
+            };
+            builder
+                .build()
+                .map_err(|e| format!("the HTTP client could not start: {e}"))
+        })
+        .clone()
     }
 }
 
@@ -213,7 +226,7 @@ impl WasiHttpHooks for Network {
             }
             return Box::new(async { Err(Error::HttpRequestDenied) });
         }
-        let client = self.client();
+        let client = self.client(request.uri().scheme() == Some(&http::uri::Scheme::HTTPS));
         Box::new(async move {
             let client = client.map_err(|why| Error::InternalError(Some(why)))?;
             send(client, request).await
