@@ -264,16 +264,7 @@ fn a_host_panic_shows_no_key() {
         std::panic::set_hook(Box::new(qianwen_auth::report_panic));
         panic!("{STANDARD} {PLAN} {ACCESS_KEY_SECRET}");
     }
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "a_host_panic_shows_no_key", "--nocapture"])
-        .env("LEAK_PANIC_CHILD", "1")
-        .output()
-        .unwrap();
-    let all = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let all = rerun_as_child("a_host_panic_shows_no_key", "LEAK_PANIC_CHILD", "1");
     assert!(
         all.contains("internal error: qianwen-auth stopped at"),
         "the child did not panic"

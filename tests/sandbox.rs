@@ -267,25 +267,12 @@ fn a_component_cannot_show_a_key_by_panicking_or_printing() {
         return;
     }
     for scenario in ["panic-with-key", "print-key"] {
-        let out = std::process::Command::new(std::env::current_exe().unwrap())
-            .args([
-                "--exact",
-                "a_component_cannot_show_a_key_by_panicking_or_printing",
-                "--nocapture",
-            ])
-            .env("ADVERSARY_CHILD", scenario)
-            .output()
-            .unwrap();
-        let all = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
+        let all = rerun_as_child(
+            "a_component_cannot_show_a_key_by_panicking_or_printing",
+            "ADVERSARY_CHILD",
+            scenario,
         );
-        assert!(
-            all.contains("host says:"),
-            "the child did not run: {}",
-            out.status
-        );
+        assert!(all.contains("host says:"), "the child did not run");
         assert_no_leak(&all, &ALL_KEYS, scenario);
         if scenario == "panic-with-key" {
             assert!(

@@ -10,13 +10,13 @@ use crate::bindings::wasi::io::streams::StreamError;
 use crate::classify::TransportError;
 use crate::evidence;
 use crate::setup::Change;
-use crate::status::{self, FileInput, Inputs};
+use crate::status::{self, Inputs};
 use crate::time;
 use crate::verify::{BODY_CAP, Request, Response, Transport};
 use crate::wit::evidence::WriteError;
-use crate::wit::project::{self, ProjectFile};
+use crate::wit::project;
 use crate::wit::setup::{self as setup_files, SetupError};
-use crate::wit::types::{Source, VerifyReport};
+use crate::wit::types::VerifyReport;
 
 pub fn inputs() -> Inputs {
     let env = status::variable_names()
@@ -25,30 +25,9 @@ pub fn inputs() -> Inputs {
             std::env::var_os(name).map(|v| (name.to_string(), v.to_string_lossy().into_owned()))
         })
         .collect();
-    let dirs = project::ancestors();
-    let dotenvs: Vec<FileInput> = status::dotenv_locations(&dirs)
-        .into_iter()
-        .map(|(source, depth)| read(source, depth, ProjectFile::Dotenv))
-        .collect();
-    // Every `.gitignore` from the repository's top (or here, outside one) down to here.
-    let top = status::git_top(&dirs).unwrap_or(0);
-    let gitignores = (0..=top)
-        .map(|depth| read(Source::CwdDotenv, depth, ProjectFile::Gitignore))
-        .collect();
-    Inputs {
-        env,
-        dirs,
-        dotenvs,
-        gitignores,
-    }
-}
-
-fn read(source: Source, depth: usize, file: ProjectFile) -> FileInput {
-    FileInput {
-        source,
-        depth,
-        read: project::read(u32::try_from(depth).unwrap_or(u32::MAX), file),
-    }
+    status::gather(env, project::ancestors(), |depth, file| {
+        project::read(u32::try_from(depth).unwrap_or(u32::MAX), file)
+    })
 }
 
 /// Write the evidence record for `report`, made at `started`, as a new timestamped file and

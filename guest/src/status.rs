@@ -10,7 +10,7 @@ use crate::links::{self, Topic};
 use crate::oss;
 use crate::secret::Secret;
 use crate::wit::policy::DirectoryInput;
-use crate::wit::project::{Directory, FileContents, ReadError};
+use crate::wit::project::{Directory, FileContents, ProjectFile, ReadError};
 use crate::wit::types::{
     DotenvReport, EndpointReport, KeyKind, KeyReport, Link, Source, StatusOptions, StatusReport,
     Verdict, Warning,
@@ -53,45 +53,29 @@ pub struct FileInput {
     pub read: Result<Option<FileContents>, ReadError>,
 }
 
-/// Inputs a caller gathered itself (the pure `resolve` export): for each directory from the
-/// current one up, its markers and the files it holds. Only the files the chain would read are
-/// taken; a `.env` over 1 MiB counts as unusable, as the `project` import would report it.
-pub fn inputs_from(env: Vec<(String, String)>, directories: &[DirectoryInput]) -> Inputs {
-    let dirs: Vec<Directory> = directories
-        .iter()
-        .map(|d| Directory {
-            path: d.path.clone(),
-            has_git: d.has_git,
-            has_skills: d.has_skills,
-        })
-        .collect();
-    let file = |bytes: &Option<Vec<u8>>, mode: Option<u32>| match bytes {
-        None => Ok(None),
-        Some(b) if b.len() > MAX_DOTENV => Err(ReadError::TooLarge(b.len() as u64)),
-        Some(b) => Ok(Some(FileContents {
-            bytes: b.clone(),
-            mode,
-        })),
-    };
+/// Everything the chain needs, given the directories from the current one up and a way to read
+/// a file in one of them: the `.env` files the chain consults, and every `.gitignore` from the
+/// repository's top (or the current directory, outside one) down. The one place that decides
+/// which files are read.
+pub fn gather(
+    env: Vec<(String, String)>,
+    dirs: Vec<Directory>,
+    read: impl Fn(usize, ProjectFile) -> Result<Option<FileContents>, ReadError>,
+) -> Inputs {
     let dotenvs = dotenv_locations(&dirs)
         .into_iter()
         .map(|(source, depth)| FileInput {
             source,
             depth,
-            read: directories
-                .get(depth)
-                .map_or(Ok(None), |d| file(&d.dotenv, d.dotenv_mode)),
+            read: read(depth, ProjectFile::Dotenv),
         })
         .collect();
     let top = git_top(&dirs).unwrap_or(0);
-    let gitignores = directories
-        .iter()
-        .take(top + 1)
-        .enumerate()
-        .map(|(depth, d)| FileInput {
+    let gitignores = (0..=top)
+        .map(|depth| FileInput {
             source: Source::CwdDotenv,
             depth,
-            read: file(&d.gitignore, None),
+            read: read(depth, ProjectFile::Gitignore),
         })
         .collect();
     Inputs {
@@ -100,6 +84,37 @@ pub fn inputs_from(env: Vec<(String, String)>, directories: &[DirectoryInput]) -
         dotenvs,
         gitignores,
     }
+}
+
+/// Inputs a caller gathered itself (the pure `resolve` export): for each directory from the
+/// current one up, its markers and the files it holds. A `.env` over 1 MiB counts as
+/// unusable, as the `project` import would report it.
+pub fn inputs_from(env: Vec<(String, String)>, directories: &[DirectoryInput]) -> Inputs {
+    let dirs = directories
+        .iter()
+        .map(|d| Directory {
+            path: d.path.clone(),
+            has_git: d.has_git,
+            has_skills: d.has_skills,
+        })
+        .collect();
+    gather(env, dirs, |depth, file| {
+        let Some(d) = directories.get(depth) else {
+            return Ok(None);
+        };
+        let (bytes, mode) = match file {
+            ProjectFile::Dotenv => (&d.dotenv, d.dotenv_mode),
+            ProjectFile::Gitignore => (&d.gitignore, None),
+        };
+        match bytes {
+            None => Ok(None),
+            Some(b) if b.len() > MAX_DOTENV => Err(ReadError::TooLarge(b.len() as u64)),
+            Some(b) => Ok(Some(FileContents {
+                bytes: b.clone(),
+                mode,
+            })),
+        }
+    })
 }
 
 /// The most of a `.env` file the policy reads, as SPEC §1 says.
@@ -568,7 +583,7 @@ mod tests {
                 }))
         }
 
-        /// What `gather` would collect from this project.
+        /// What `gather` collects from this project.
         fn inputs(&self) -> Inputs {
             let dirs: Vec<Directory> = self
                 .dirs
@@ -579,31 +594,15 @@ mod tests {
                     has_skills: *has_skills,
                 })
                 .collect();
-            let dotenvs = dotenv_locations(&dirs)
-                .into_iter()
-                .map(|(source, depth)| FileInput {
-                    source,
+            gather(self.env.clone(), dirs, |depth, file| {
+                self.read(
                     depth,
-                    read: self.read(depth, ".env"),
-                })
-                .collect();
-            let gitignores = git_top(&dirs)
-                .map(|top| {
-                    (0..=top)
-                        .map(|depth| FileInput {
-                            source: Source::CwdDotenv,
-                            depth,
-                            read: self.read(depth, ".gitignore"),
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            Inputs {
-                env: self.env.clone(),
-                dirs,
-                dotenvs,
-                gitignores,
-            }
+                    match file {
+                        ProjectFile::Dotenv => ".env",
+                        ProjectFile::Gitignore => ".gitignore",
+                    },
+                )
+            })
         }
 
         fn status(&self) -> StatusReport {

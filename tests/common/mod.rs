@@ -63,6 +63,22 @@ pub fn run(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
     }
 }
 
+/// Run the test `name` of the running test binary again, in a child process with `var` set to
+/// `value`; everything the child wrote. For what only shows outside the process: panics, and
+/// anything written straight to stdout or stderr.
+pub fn rerun_as_child(name: &str, var: &str, value: &str) -> String {
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", name, "--nocapture"])
+        .env(var, value)
+        .output()
+        .unwrap();
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
 /// A fresh directory that is not inside any repository.
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::Builder::new()

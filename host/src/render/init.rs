@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use super::capitalize;
 use super::style::Style;
 use crate::sandbox::bindings::exports::qianwen::auth::types::{InitOutcome, InitReport};
 
@@ -19,22 +20,6 @@ pub fn init(r: &InitReport, style: Style) -> String {
     for w in &r.warnings {
         let _ = writeln!(out, "  {} {}", style.warn(), w.message);
     }
-    if !r.next_steps.is_empty() || !r.links.is_empty() {
-        let _ = writeln!(out, "\n{}", style.heading("Next steps"));
-        for step in &r.next_steps {
-            let _ = writeln!(out, "  - {step}");
-        }
-        for link in &r.links {
-            let _ = writeln!(out, "  - {}: {}", link.title, link.url);
-        }
-    }
+    super::next_steps(&mut out, &r.next_steps, &r.links, style);
     out
-}
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }

@@ -14,3 +14,30 @@ pub use spinner::Spinner;
 pub use status::status;
 pub use tokenplan::tokenplan;
 pub use verify::{flow_question, verify};
+
+use std::fmt::Write;
+
+use crate::sandbox::bindings::exports::qianwen::auth::types::Link;
+use style::Style;
+
+/// The "Next steps" section: each step, then each link.
+fn next_steps(out: &mut String, steps: &[String], links: &[Link], style: Style) {
+    if steps.is_empty() && links.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n{}", style.heading("Next steps"));
+    for step in steps {
+        let _ = writeln!(out, "  - {step}");
+    }
+    for link in links {
+        let _ = writeln!(out, "  - {}: {}", link.title, link.url);
+    }
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

@@ -2,8 +2,8 @@
 
 use std::fmt::Write;
 
-use super::json;
 use super::style::Style;
+use super::{capitalize, json};
 use crate::sandbox::bindings::exports::qianwen::auth::types::{KeyReport, StatusReport, Verdict};
 
 pub fn status(r: &StatusReport, style: Style) -> String {
@@ -73,13 +73,7 @@ pub fn status(r: &StatusReport, style: Style) -> String {
         );
     }
     if !r.next_steps.is_empty() {
-        let _ = writeln!(out, "\n{}", style.heading("Next steps"));
-        for step in &r.next_steps {
-            let _ = writeln!(out, "  - {step}");
-        }
-        for link in &r.links {
-            let _ = writeln!(out, "  - {}: {}", link.title, link.url);
-        }
+        super::next_steps(&mut out, &r.next_steps, &r.links, style);
     }
     out
 }
@@ -106,13 +100,5 @@ fn describe_source(
         "cwd-dotenv" => "current directory",
         "repo-dotenv" => "repository root",
         _ => "environment",
-    }
-}
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
