@@ -32,16 +32,10 @@ impl Captures {
     /// Every file under `dir` but the `.env` files (where a key belongs when the user put it
     /// there or gave it to `init --key-stdin`).
     fn files(&mut self, dir: &Path) {
-        let mut stack = vec![dir.to_path_buf()];
-        while let Some(d) = stack.pop() {
-            for entry in std::fs::read_dir(&d).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if path.file_name().is_some_and(|n| n != ".env") {
-                    let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
-                    self.add(format!("file {}", path.display()), text);
-                }
+        for path in files_under(dir) {
+            if path.file_name().is_some_and(|n| n != ".env") {
+                let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+                self.add(format!("file {}", path.display()), text);
             }
         }
     }

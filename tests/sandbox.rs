@@ -113,7 +113,10 @@ fn writes_outside_the_evidence_directory_are_refused() {
         }
     }
     // Only the one plain name was written, and only where it belongs.
-    let written: Vec<String> = walk(dir.path());
+    let written: Vec<String> = files_under(dir.path())
+        .iter()
+        .map(|p| p.strip_prefix(dir.path()).unwrap().display().to_string())
+        .collect();
     assert_eq!(written, vec!["output/qianwen-ops-auth/ok.json".to_string()]);
 
     // Without the evidence grant (status), nothing at all.
@@ -281,22 +284,4 @@ fn a_component_cannot_show_a_key_by_panicking_or_printing() {
             );
         }
     }
-}
-
-/// Every file under `dir`, relative, sorted.
-fn walk(dir: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push(path.strip_prefix(dir).unwrap().display().to_string());
-            }
-        }
-    }
-    out.sort();
-    out
 }

@@ -169,11 +169,19 @@ pub enum Answer {
     Invalid,
 }
 
+/// `--region`, for `status` and `verify`.
 #[derive(Args, Debug)]
-pub struct StatusArgs {
-    /// The region whose endpoint a verification would use (beats QWEN_REGION and QWEN_BASE_URL).
+pub struct RegionArg {
+    /// The region whose endpoint to use: cn-beijing or ap-southeast-1 (beats QWEN_REGION and
+    /// QWEN_BASE_URL).
     #[arg(long, value_name = "REGION", value_parser = ["cn-beijing", "ap-southeast-1"])]
     pub region: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub endpoint: RegionArg,
 
     #[command(flatten)]
     pub format: FormatArgs,
@@ -181,9 +189,8 @@ pub struct StatusArgs {
 
 #[derive(Args, Debug)]
 pub struct VerifyArgs {
-    /// The region whose endpoint to verify against (beats QWEN_REGION and QWEN_BASE_URL).
-    #[arg(long, value_name = "REGION", value_parser = ["cn-beijing", "ap-southeast-1"])]
-    pub region: Option<String>,
+    #[command(flatten)]
+    pub endpoint: RegionArg,
 
     /// Also allow requests to HOST (port 443) or HOST:PORT, e.g. for a QWEN_BASE_URL of your
     /// own. Plain http is allowed only to a loopback host granted this way. Repeatable.

@@ -34,7 +34,7 @@ fn plain(cwd: &Path) -> Result<Instance> {
 pub fn status(cwd: &Path, args: &StatusArgs, style: Style) -> Result<Exit> {
     let mut instance = plain(cwd)?;
     let report = instance.status(&StatusOptions {
-        region: args.region.clone(),
+        region: args.endpoint.region.clone(),
         granted_hosts: Vec::new(),
     })?;
     // The process ends next. Unmapping the sandbox's memory region by region first would only
@@ -70,7 +70,7 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, style: Style) -> Result<Exit> {
     );
     let granted: Vec<String> = args.allow_host.iter().map(ToString::to_string).collect();
     let options = VerifyOptions {
-        region: args.region.clone(),
+        region: args.endpoint.region.clone(),
         granted_hosts: granted.clone(),
     };
     let json = args.format.json;

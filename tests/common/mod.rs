@@ -79,6 +79,24 @@ pub fn rerun_as_child(name: &str, var: &str, value: &str) -> String {
     )
 }
 
+/// Every file under `dir`, sorted.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 /// A fresh directory that is not inside any repository.
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::Builder::new()
