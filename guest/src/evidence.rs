@@ -128,6 +128,58 @@ mod tests {
         assert_eq!(v["excerpt"], "{\"code\":\"InvalidApiKey\"}");
     }
 
+    /// Records spell every case as the WIT does, as the CLI's JSON does.
+    #[test]
+    fn names_are_the_wit_case_names() {
+        let wit = include_str!("../../wit/qianwen-auth.wit");
+        let cases = |name: &str| -> Vec<String> {
+            let start = wit.find(&format!("enum {name} {{")).unwrap();
+            let body = &wit[start..start + wit[start..].find('}').unwrap()];
+            body.lines()
+                .skip(1)
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with("///"))
+                .map(|l| l.trim_end_matches(',').to_string())
+                .collect()
+        };
+        use Outcome as O;
+        let outcomes = [
+            O::Pass,
+            O::AuthRejected,
+            O::AuthMissing,
+            O::PlanKeyRefused,
+            O::NoKey,
+            O::Billing,
+            O::AccessDenied,
+            O::QuotaExhausted,
+            O::RateLimited,
+            O::ModelNotFound,
+            O::BadRequest,
+            O::ServerError,
+            O::BadResponse,
+            O::Network,
+            O::Timeout,
+            O::HostDenied,
+        ];
+        assert_eq!(outcomes.map(outcome_name).to_vec(), cases("outcome"));
+        let sources = [Source::Env, Source::CwdDotenv, Source::RepoDotenv];
+        assert_eq!(
+            sources.map(crate::status::source_name).to_vec(),
+            cases("source")
+        );
+        let kinds = [
+            KeyKind::Standard,
+            KeyKind::Plan,
+            KeyKind::Placeholder,
+            KeyKind::Foreign,
+            KeyKind::Malformed,
+        ];
+        assert_eq!(
+            kinds.map(crate::status::kind_name).to_vec(),
+            cases("key-kind")
+        );
+    }
+
     #[test]
     fn file_names_are_plain_and_distinct() {
         assert_eq!(

@@ -364,33 +364,7 @@ mod tests {
         gitignore: Option<&str>,
         git: bool,
     ) -> Inputs {
-        let file = |text: Option<&str>| {
-            Ok(text.map(|t| FileContents {
-                bytes: t.as_bytes().to_vec(),
-                mode: Some(0o600),
-            }))
-        };
-        Inputs {
-            env: env
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            dirs: vec![Directory {
-                path: "/p".into(),
-                has_git: git,
-                has_skills: false,
-            }],
-            dotenvs: vec![FileInput {
-                source: Source::CwdDotenv,
-                depth: 0,
-                read: file(dotenv),
-            }],
-            gitignores: vec![FileInput {
-                source: Source::CwdDotenv,
-                depth: 0,
-                read: file(gitignore),
-            }],
-        }
+        crate::status::one_directory(env, dotenv, gitignore, git)
     }
 
     fn plan_for(i: &Inputs, key: Option<&str>) -> Plan {

@@ -117,6 +117,29 @@ pub fn inputs_from(env: Vec<(String, String)>, directories: &[DirectoryInput]) -
     })
 }
 
+/// For tests: a project of one directory, `/p`, with `env` and the given files.
+#[cfg(test)]
+pub fn one_directory(
+    env: &[(&str, &str)],
+    dotenv: Option<&str>,
+    gitignore: Option<&str>,
+    has_git: bool,
+) -> Inputs {
+    let directory = DirectoryInput {
+        path: "/p".into(),
+        has_git,
+        has_skills: false,
+        dotenv: dotenv.map(|t| t.as_bytes().to_vec()),
+        dotenv_mode: Some(0o600),
+        gitignore: gitignore.map(|t| t.as_bytes().to_vec()),
+    };
+    let env = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    inputs_from(env, &[directory])
+}
+
 /// The most of a `.env` file the policy reads, as SPEC §1 says.
 const MAX_DOTENV: usize = 1024 * 1024;
 

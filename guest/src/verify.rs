@@ -280,18 +280,7 @@ mod tests {
     }
 
     fn resolved(env: &[(&str, &str)]) -> Resolved {
-        let inputs = Inputs {
-            env: env
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            dirs: vec![Directory {
-                path: "/p".into(),
-                has_git: false,
-                has_skills: false,
-            }],
-            ..Inputs::default()
-        };
+        let inputs = crate::status::one_directory(env, None, None, false);
         resolve(
             &inputs,
             &StatusOptions {

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
+use crate::atomic::{self, Unchangeable};
 use crate::cli::{
     Answer, CompletionShell, ComponentArgs, FormatArgs, InitArgs, LinksArgs, SnippetArgs,
     StatusArgs, VerifyArgs,
@@ -17,7 +18,7 @@ use crate::sandbox::bindings::exports::qianwen::auth::types::{
     FlowAnswer, InitOutcome, StatusOptions, VerifyOptions, VerifyReport,
 };
 use crate::sandbox::{Instance, Sandbox};
-use crate::{atomic, terminal};
+use crate::terminal;
 
 /// How long connecting may take, at most; the total limit is `--timeout`.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -238,25 +239,20 @@ pub fn agent_snippet(cwd: &Path, args: &SnippetArgs) -> Result<Exit> {
     };
     let path = cwd.join(target);
     let shown = target.display();
-    let (existing, mode) = match std::fs::symlink_metadata(&path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, 0o644),
-        Err(e) => return refuse(&format!("{shown} cannot be read: {e}")),
-        Ok(meta) if meta.file_type().is_symlink() => {
+    let (existing, mode) = match atomic::existing(&path, MAX_SNIPPET_TARGET) {
+        Ok(None) => (None, 0o644),
+        Ok(Some((bytes, mode))) => match String::from_utf8(bytes) {
+            Ok(text) => (Some(text), mode),
+            Err(_) => return refuse(&format!("{shown} is not UTF-8 text")),
+        },
+        Err(Unchangeable::Link) => {
             return refuse(&format!(
                 "{shown} is a symbolic link; name the file it points to"
             ));
         }
-        Ok(meta) if !meta.is_file() => return refuse(&format!("{shown} is not a regular file")),
-        Ok(meta) if meta.len() > MAX_SNIPPET_TARGET => {
-            return refuse(&format!("{shown} is larger than 1 MiB"));
-        }
-        Ok(meta) => {
-            use std::os::unix::fs::PermissionsExt;
-            match std::fs::read_to_string(&path) {
-                Ok(text) => (Some(text), meta.permissions().mode() & 0o777),
-                Err(e) => return refuse(&format!("{shown} cannot be read as text: {e}")),
-            }
-        }
+        Err(Unchangeable::NotAFile) => return refuse(&format!("{shown} is not a regular file")),
+        Err(Unchangeable::TooLarge) => return refuse(&format!("{shown} is larger than 1 MiB")),
+        Err(Unchangeable::Io(e)) => return refuse(&format!("{shown} cannot be read: {e}")),
     };
     let updated = match instance.agent_snippet_apply(existing.as_deref())? {
         Ok(text) => text,
@@ -293,11 +289,8 @@ pub fn component(cwd: &Path, args: &ComponentArgs) -> Result<Exit> {
         return refuse(&format!("{shown} exists; name a new file"));
     }
     let bytes = Sandbox::embedded();
-    // Written beside its name and linked into place: an existing file is never replaced.
-    let temp = atomic::temp_beside(&path);
-    let written =
-        atomic::write_new(&temp, bytes, 0o644).and_then(|()| std::fs::hard_link(&temp, &path));
-    let _ = std::fs::remove_file(&temp);
+    // Linked into place: an existing file is never replaced, even one that appeared just now.
+    let written = atomic::put(&path, bytes, 0o644, false);
     if let Err(e) = written {
         eprintln!("error: {shown} could not be written: {e}");
         return Ok(Exit::Internal);

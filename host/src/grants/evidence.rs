@@ -117,26 +117,11 @@ impl EvidenceDir {
             )));
         }
 
-        let target = dir.join(name);
-        let temp = atomic::temp_beside(&target);
-        let result = atomic::write_new(&temp, contents, 0o600)
-            .map_err(|e| io(&e))
-            .and_then(|()| {
-                if replace {
-                    fs::rename(&temp, &target).map_err(|e| io(&e))
-                } else {
-                    match fs::hard_link(&temp, &target) {
-                        Ok(()) => Ok(()),
-                        Err(e) if e.kind() == ErrorKind::AlreadyExists => Err(WriteError::Exists),
-                        Err(e) => Err(io(&e)),
-                    }
-                }
-            });
-        // After a rename the temporary name is gone; otherwise it must go.
-        let _ = fs::remove_file(&temp);
-        result?;
-        // The record was flushed before it got its name, so it is whole or absent; the
-        // directory is not flushed too, which would only make its name survive a power cut.
+        match atomic::put(&dir.join(name), contents, 0o600, replace) {
+            Ok(()) => {}
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => return Err(WriteError::Exists),
+            Err(e) => return Err(io(&e)),
+        }
         Ok(self.shown.join(SUBDIR).join(name).display().to_string())
     }
 }

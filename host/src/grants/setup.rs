@@ -3,12 +3,9 @@
 //! and renamed over it, keeping its mode. The only key that can be written is the one the user
 //! gave on standard input, which the host holds and the component never hands back.
 
-use std::fs;
-use std::io::ErrorKind;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use crate::atomic;
+use crate::atomic::{self, Unchangeable};
 use crate::grants::project::MAX_FILE;
 use crate::sandbox::bindings::qianwen::auth::setup::{LineRef, SetupError, SetupFile};
 
@@ -162,28 +159,20 @@ fn load(path: &Path) -> Result<(Vec<u8>, Option<u32>), SetupError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let meta = match fs::symlink_metadata(path) {
-        Ok(meta) => meta,
-        Err(e) if e.kind() == ErrorKind::NotFound => return Ok((Vec::new(), None)),
-        Err(e) => return Err(io(&e)),
-    };
-    if meta.file_type().is_symlink() {
-        return Err(SetupError::Refused(format!(
+    match atomic::existing(path, MAX_FILE) {
+        Ok(None) => Ok((Vec::new(), None)),
+        Ok(Some((bytes, mode))) => Ok((bytes, Some(mode))),
+        Err(Unchangeable::Link) => Err(SetupError::Refused(format!(
             "./{name} is a symbolic link; init does not write through links, so edit it by hand"
-        )));
-    }
-    if !meta.is_file() {
-        return Err(SetupError::Refused(format!(
+        ))),
+        Err(Unchangeable::NotAFile) => Err(SetupError::Refused(format!(
             "./{name} is not a regular file"
-        )));
-    }
-    if meta.len() > MAX_FILE {
-        return Err(SetupError::Refused(format!(
+        ))),
+        Err(Unchangeable::TooLarge) => Err(SetupError::Refused(format!(
             "./{name} is larger than 1 MiB"
-        )));
+        ))),
+        Err(Unchangeable::Io(e)) => Err(io(&e)),
     }
-    let bytes = fs::read(path).map_err(|e| io(&e))?;
-    Ok((bytes, Some(meta.permissions().mode() & 0o777)))
 }
 
 fn io(error: &std::io::Error) -> SetupError {
@@ -193,6 +182,8 @@ fn io(error: &std::io::Error) -> SetupError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
+    use std::os::unix::fs::PermissionsExt;
 
     const KEY: &str = "sk-FAKE_Zq8vX3mKw9Tj_Rp4Hs7Lc2Nb_a1b2";
 
