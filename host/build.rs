@@ -1,9 +1,16 @@
-//! Builds the policy component (`guest/`) for `wasm32-wasip2` and hands it to the host, which
-//! embeds it. The nested build has its own target directory, so that it never waits on the lock
-//! of the build that runs this script.
+//! Builds the policy component (`guest/`) for `wasm32-wasip2`, then compiles it to native code
+//! for the target this crate is being built for, and hands both to the host, which embeds them.
+//! The CLI loads the compiled form from its own bytes: no compiler at run time, and no file
+//! that anyone could change between the build and the run.
+//!
+//! The nested guest build has its own target directory, so that it never waits on the lock of
+//! the build that runs this script.
 
 #[path = "wasm_build.rs"]
 mod wasm_build;
+
+#[path = "src/engine_config.rs"]
+mod engine_config;
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -18,6 +25,7 @@ fn main() {
         "Cargo.lock",
         "Cargo.toml",
         "host/wasm_build.rs",
+        "host/src/engine_config.rs",
     ] {
         println!(
             "cargo:rerun-if-changed={}",
@@ -27,23 +35,34 @@ fn main() {
     let target_dir = target_root(&out_dir).join("guest-build");
     let built = wasm_build::build(workspace, "qianwen-auth-guest", &[], &target_dir)
         .unwrap_or_else(|why| panic!("{why}"));
-    let embedded = out_dir.join("qianwen_auth.wasm");
-    let bytes =
+    let wasm =
         std::fs::read(&built).unwrap_or_else(|e| panic!("could not read {}: {e}", built.display()));
-    std::fs::write(&embedded, &bytes)
-        .unwrap_or_else(|e| panic!("could not write {}: {e}", embedded.display()));
-    // The compiled-component cache is keyed by this, so a new build never loads an old one.
-    println!(
-        "cargo:rustc-env=QIANWEN_AUTH_COMPONENT_HASH={:016x}",
-        fnv1a(&bytes)
+    write(&out_dir.join("qianwen_auth.wasm"), &wasm);
+    let target = env::var("TARGET").expect("set by cargo");
+    write(
+        &out_dir.join("qianwen_auth.cwasm"),
+        &precompile(&wasm, &target),
     );
 }
 
-/// FNV-1a, 64 bits: enough to tell builds of the component apart.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
-        (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+/// The component compiled for `target` with that architecture's baseline CPU features: naming
+/// the target explicitly stops wasmtime from inferring the build machine's own features, so the
+/// binary runs on every CPU of its architecture.
+fn precompile(wasm: &[u8], target: &str) -> Vec<u8> {
+    let mut config = engine_config::config(target.contains("windows"));
+    config
+        .target(target)
+        .unwrap_or_else(|e| panic!("wasmtime cannot compile for {target}: {e}"));
+    let engine = wasmtime::Engine::new(&config)
+        .unwrap_or_else(|e| panic!("no wasmtime engine for {target}: {e}"));
+    engine
+        .precompile_component(wasm)
+        .unwrap_or_else(|e| panic!("compiling the policy component for {target} failed: {e:?}"))
+}
+
+fn write(path: &Path, bytes: &[u8]) {
+    std::fs::write(path, bytes)
+        .unwrap_or_else(|e| panic!("could not write {}: {e}", path.display()));
 }
 
 /// The directory cargo builds into: the nearest ancestor of OUT_DIR holding `CACHEDIR.TAG`.

@@ -31,7 +31,6 @@ fn init_with_stdin(dir: &Path, env: &[(&str, &str)], input: &str, json: bool) ->
         .current_dir(dir)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("QIANWEN_AUTH_CACHE_DIR", shared_cache())
         .envs(env.iter().copied())
         .args(&args)
         .stdin(Stdio::piped())

@@ -133,8 +133,8 @@ pub fn run(cwd: &Path, args: &CapabilitiesArgs) -> Result<Exit> {
         region: None,
         granted_hosts: Vec::new(),
     })?;
-    let (evidence_dir, evidence_refused) = match EvidenceDir::new(cwd, &args.output) {
-        Ok(dir) => (Some(dir.shown()), None),
+    let (evidence_dir, evidence_refused) = match EvidenceDir::judge(cwd, &args.output) {
+        Ok(dir) => (Some(dir), None),
         Err(why) => (None, Some(why)),
     };
     let mut allowed_hosts: Vec<String> =

@@ -6,12 +6,12 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use crate::atomic::{self, Unchangeable};
 use crate::cli::{
     Answer, CompletionShell, ComponentArgs, FormatArgs, InitArgs, LinksArgs, SnippetArgs,
     StatusArgs, VerifyArgs,
 };
 use crate::exit::Exit;
+use crate::files::{Place, Unchangeable};
 use crate::grants::{EvidenceDir, Grants, Limits, Network, SetupFiles};
 use crate::render::{self, json, style::Style};
 use crate::sandbox::bindings::exports::qianwen::auth::types::{
@@ -52,7 +52,7 @@ pub fn status(cwd: &Path, args: &StatusArgs, style: Style) -> Result<Exit> {
 
 pub fn verify(cwd: &Path, args: &VerifyArgs, style: Style) -> Result<Exit> {
     let evidence =
-        match EvidenceDir::new(cwd, &args.output).and_then(|dir| dir.probe().map(|()| dir)) {
+        match EvidenceDir::open(cwd, &args.output).and_then(|dir| dir.probe().map(|()| dir)) {
             Ok(dir) => dir,
             Err(why) => {
                 eprintln!("error: no evidence can be written: {why}");
@@ -177,8 +177,12 @@ pub fn init(cwd: &Path, args: &InitArgs, style: Style) -> Result<Exit> {
     } else {
         None
     };
+    let setup = match SetupFiles::new(cwd, key.clone()) {
+        Ok(setup) => setup,
+        Err(why) => return refuse(&why),
+    };
     let mut grants = Grants::for_cwd(cwd);
-    grants.setup = Some(SetupFiles::new(cwd, key.clone()));
+    grants.setup = Some(setup);
     let report = Sandbox::new()?.instantiate(grants)?.init(key.as_deref())?;
     let exit = match report.outcome {
         InitOutcome::Changed | InitOutcome::Unchanged => Exit::Ok,
@@ -237,9 +241,12 @@ pub fn agent_snippet(cwd: &Path, args: &SnippetArgs) -> Result<Exit> {
         print!("{}", instance.agent_snippet()?);
         return Ok(Exit::Ok);
     };
-    let path = cwd.join(target);
-    let shown = target.display();
-    let (existing, mode) = match atomic::existing(&path, MAX_SNIPPET_TARGET) {
+    let (place, name) = match Place::for_file(cwd, target) {
+        Ok(found) => found,
+        Err(why) => return refuse(&why),
+    };
+    let shown = place.show(&name);
+    let (existing, mode) = match place.existing(&name, MAX_SNIPPET_TARGET) {
         Ok(None) => (None, 0o644),
         Ok(Some((bytes, mode))) => match String::from_utf8(bytes) {
             Ok(text) => (Some(text), mode),
@@ -262,7 +269,7 @@ pub fn agent_snippet(cwd: &Path, args: &SnippetArgs) -> Result<Exit> {
         println!("{shown} already holds the current block; nothing changed.");
         return Ok(Exit::Ok);
     }
-    if let Err(e) = atomic::replace(&path, updated.as_bytes(), mode) {
+    if let Err(e) = place.replace(&name, updated.as_bytes(), mode) {
         eprintln!("error: {shown} could not be written: {e}");
         return Ok(Exit::Internal);
     }
@@ -283,15 +290,17 @@ fn refuse(why: &str) -> Result<Exit> {
 }
 
 pub fn component(cwd: &Path, args: &ComponentArgs) -> Result<Exit> {
-    let path = cwd.join(&args.out);
-    let shown = args.out.display();
-    if std::fs::symlink_metadata(&path).is_ok() {
+    let (place, name) = match Place::for_file(cwd, &args.out) {
+        Ok(found) => found,
+        Err(why) => return refuse(&why),
+    };
+    let shown = place.show(&name);
+    if place.contains(&name) {
         return refuse(&format!("{shown} exists; name a new file"));
     }
     let bytes = Sandbox::embedded();
     // Linked into place: an existing file is never replaced, even one that appeared just now.
-    let written = atomic::put(&path, bytes, 0o644, false);
-    if let Err(e) = written {
+    if let Err(e) = place.put(&name, bytes, 0o644, false) {
         eprintln!("error: {shown} could not be written: {e}");
         return Ok(Exit::Internal);
     }

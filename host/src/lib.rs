@@ -3,13 +3,13 @@
 //! it may touch, and prints its reports. The sandbox and the grants are public so that tests
 //! (and other embedders) can run a component under exactly the same rules.
 
-mod atomic;
-mod cache;
 mod capabilities;
 mod cli;
 mod commands;
+mod engine_config;
 mod epoch;
 mod exit;
+mod files;
 pub mod grants;
 mod render;
 pub mod sandbox;

@@ -5,13 +5,13 @@ use anyhow::{Context, Result, anyhow};
 use std::time::Duration;
 use wasmtime::component::{Component, HasData, HasSelf, Linker, ResourceTable};
 
-use wasmtime::{Config, Engine, ResourceLimiter, Store, Trap};
+use wasmtime::{Engine, ResourceLimiter, Store, Trap};
 use wasmtime_wasi::cli::{WasiCli, WasiCliView};
 use wasmtime_wasi::p2::pipe::{ClosedInputStream, MemoryOutputPipe, SinkOutputStream};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 use crate::grants::{self, EvidenceDir, Network, ProjectFiles, SetupFiles};
-use crate::{cache, epoch};
+use crate::{engine_config, epoch};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
 pub mod bindings {
@@ -35,8 +35,12 @@ use bindings::exports::qianwen::auth::types::{
 use bindings::qianwen::auth::evidence::WriteError;
 use bindings::qianwen::auth::setup::{LineRef, SetupError, SetupFile};
 
-/// The policy component, built from `guest/` by build.rs.
+/// The policy component, built from `guest/` by build.rs: what `component --out` hands to other
+/// hosts.
 pub const COMPONENT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/qianwen_auth.wasm"));
+
+/// The same component compiled for this binary's target by build.rs: what the CLI runs.
+const COMPILED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/qianwen_auth.cwasm"));
 
 /// How much of the guest's stderr is kept, to find a panic's location in it.
 const STDERR_CAPACITY: usize = 64 * 1024;
@@ -140,20 +144,21 @@ pub struct Sandbox {
 }
 
 impl Sandbox {
-    /// The policy component built into this binary, compiled once and cached (see `cache`).
+    /// The policy component built into this binary, loaded from the binary's own bytes.
     pub fn new() -> Result<Self> {
         let engine = engine()?;
-        let component = cache::component(
-            &engine,
-            COMPONENT,
-            env!("QIANWEN_AUTH_COMPONENT_HASH"),
-            cache::dir().as_deref(),
-        )?;
+        // SAFETY: `deserialize` runs the bytes it is given as native code. These were compiled
+        // by this crate's build, for this target, and are part of the binary itself: no file
+        // is read, so nothing anyone could change after the build is ever run.
+        let component = unsafe { Component::deserialize(&engine, COMPILED) }
+            .map_err(anyhow::Error::from)
+            .context("loading the policy component")?;
         Self::assemble(engine, component)
     }
 
     /// Another component under exactly the same rules: the same linker, grants and limits.
     /// Tests run a hostile one through here.
+    #[cfg(feature = "compiler")]
     pub fn with_component(bytes: &[u8]) -> Result<Self> {
         let engine = engine()?;
         let component = Component::new(&engine, bytes)
@@ -220,18 +225,7 @@ impl Sandbox {
 }
 
 fn engine() -> Result<Engine> {
-    epoch::engine(|| {
-        let mut config = Config::new();
-        config.wasm_component_model(true);
-        // Wasm that runs too long is stopped at its next loop or call (see `Instance::call`).
-        config.epoch_interruption(true);
-        // Native unwind tables and address maps serve debuggers and outside profilers only;
-        // without them the compiled component is smaller and loads without registering
-        // thousands of frames with the system unwinder.
-        config.native_unwind_info(false);
-        config.generate_address_map(false);
-        Ok(Engine::new(&config)?)
-    })
+    epoch::engine(|| Ok(Engine::new(&engine_config::config(cfg!(windows)))?))
 }
 
 /// How long a call that sends nothing may run.
@@ -446,13 +440,7 @@ mod tests {
     const WIT: &str = include_str!("../../wit/qianwen-auth.wit");
 
     fn imports() -> Vec<String> {
-        let engine = Engine::default();
-        let component = Component::new(&engine, COMPONENT).unwrap();
-        component
-            .component_type()
-            .imports(&engine)
-            .map(|(name, _)| name.to_string())
-            .collect()
+        Sandbox::new().unwrap().imports()
     }
 
     #[test]

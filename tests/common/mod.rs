@@ -38,19 +38,12 @@ impl Output {
     }
 }
 
-/// The compiled-component cache the tests share, so that the component is compiled once.
-pub fn shared_cache() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("component-cache")
-}
-
-/// Run `qianwen-auth` in `dir` with only `env` (and PATH, and the shared cache) in its
-/// environment.
+/// Run `qianwen-auth` in `dir` with only `env` (and PATH) in its environment.
 pub fn run(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
     let out = Command::new(env!("CARGO_BIN_EXE_qianwen-auth"))
         .current_dir(dir)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("QIANWEN_AUTH_CACHE_DIR", shared_cache())
         .envs(env.iter().copied())
         .args(args)
         .stdin(Stdio::null())

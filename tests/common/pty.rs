@@ -31,7 +31,6 @@ impl Terminal {
             .current_dir(dir)
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("QIANWEN_AUTH_CACHE_DIR", super::shared_cache())
             .envs(env.iter().copied())
             .args(args)
             .stdin(slave.try_clone().unwrap())

@@ -1,14 +1,13 @@
 //! The `evidence` import: files go into one directory, `<base>/qianwen-ops-auth/`, where the
-//! base is `./output` or the directory the user named. Refused: a resolved path inside a
-//! `skills/` hierarchy or inside the directory that holds this binary, and a base or evidence
-//! directory that is a symbolic link. Writes go to a temporary file, flushed to disk, that is
-//! then renamed (or linked, when nothing may be replaced), so a file is either whole or absent.
+//! base is `./output` or the directory the user named. The directory is opened once, without
+//! following a symbolic link at the base or below it, and every record is written through that
+//! handle (see `files`): refused inside a `skills/` hierarchy or the directory that holds this
+//! binary, judged where the handle is; a file is whole or absent, and never clobbered.
 
-use std::fs;
 use std::io::ErrorKind;
 use std::path::{Component, Path, PathBuf};
 
-use crate::atomic;
+use crate::files::Place;
 use crate::sandbox::bindings::qianwen::auth::evidence::WriteError;
 
 /// The directory under the base that holds the records.
@@ -16,88 +15,51 @@ pub const SUBDIR: &str = "qianwen-ops-auth";
 
 const MAX_NAME: usize = 100;
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct EvidenceDir {
-    /// The base as the user sees it (relative paths stay relative), for messages.
-    shown: PathBuf,
-    /// The base, absolute.
-    base: PathBuf,
+    place: Place,
 }
 
 impl EvidenceDir {
-    /// The evidence directory under `base` (relative to `cwd` unless absolute), or why it is
-    /// refused.
-    pub fn new(cwd: &Path, base: &Path) -> Result<Self, String> {
-        let dir = Self {
-            shown: base.to_path_buf(),
-            base: cwd.join(base),
-        };
-        dir.check()?;
-        Ok(dir)
+    /// The evidence directory under `base` (relative to `cwd` unless absolute), created as
+    /// needed and opened, or why it is refused. The base's parent must exist.
+    pub fn open(cwd: &Path, base: &Path) -> Result<Self, String> {
+        let mut place = base_parent(cwd, base)?;
+        for name in names(base) {
+            place = place.subdir(name, true)?;
+        }
+        Ok(Self { place })
     }
 
-    /// Find out now, before anything is sent, whether a record could be written at all: create
-    /// the directory, write a file, remove it.
+    /// Where records would go, or why they would be refused, creating nothing: for
+    /// `capabilities`.
+    pub fn judge(cwd: &Path, base: &Path) -> Result<String, String> {
+        let mut place = base_parent(cwd, base)?;
+        let mut missing: Option<PathBuf> = None;
+        for name in names(base) {
+            match &mut missing {
+                Some(shown) => shown.push(name),
+                // What does not exist yet would be created inside a place already judged.
+                None if !place.contains(name) => missing = Some(place.show(name).into()),
+                None => place = place.subdir(name, false)?,
+            }
+        }
+        Ok(missing.map_or_else(
+            || place.shown().display().to_string(),
+            |shown| shown.display().to_string(),
+        ))
+    }
+
+    /// Find out now, before anything is sent, whether a record could be written at all.
     pub fn probe(&self) -> Result<(), String> {
-        let shown = self.shown.join(SUBDIR);
-        let dir = self.dir();
-        fs::create_dir_all(&dir)
-            .map_err(|e| format!("{} cannot be created: {e}", shown.display()))?;
-        self.check()?;
-        // Creating a file is what a record needs first; flushing an empty probe would prove
-        // nothing more and cost a disk sync.
-        let probe = atomic::temp_beside(&dir.join("probe"));
-        let created = atomic::create_new(&probe, 0o600).and_then(|mut f| {
-            use std::io::Write;
-            f.write_all(b"probe")
-        });
-        let _ = fs::remove_file(&probe);
-        created.map_err(|e| format!("{} is not writable: {e}", shown.display()))
+        self.place
+            .probe()
+            .map_err(|e| format!("{} is not writable: {e}", self.shown()))
     }
 
     /// The evidence directory as the user sees it.
     pub fn shown(&self) -> String {
-        self.shown.join(SUBDIR).display().to_string()
-    }
-
-    fn dir(&self) -> PathBuf {
-        self.base.join(SUBDIR)
-    }
-
-    /// The refusals, checked again before every write.
-    fn check(&self) -> Result<(), String> {
-        let shown = self.shown.join(SUBDIR);
-        for path in [&self.base, &self.dir()] {
-            if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-                return Err(format!(
-                    "{} is a symbolic link; evidence is never written through one",
-                    display(path, &self.base, &self.shown)
-                ));
-            }
-        }
-        let resolved = resolve(&self.dir());
-        if resolved
-            .components()
-            .any(|c| c == Component::Normal("skills".as_ref()))
-        {
-            return Err(format!(
-                "{} is inside a skills/ hierarchy ({}), where nothing may be written; name \
-                 another directory with --output",
-                shown.display(),
-                resolved.display()
-            ));
-        }
-        if let Some(home) = install_dir()
-            && resolved.starts_with(&home)
-        {
-            return Err(format!(
-                "{} is inside the directory that holds qianwen-auth ({}); name another \
-                 directory with --output",
-                shown.display(),
-                home.display()
-            ));
-        }
-        Ok(())
+        self.place.shown().display().to_string()
     }
 
     /// Write `contents` as `name`; see the WIT `evidence.write`.
@@ -105,25 +67,32 @@ impl EvidenceDir {
         if !valid_name(name) {
             return Err(WriteError::InvalidName);
         }
-        self.check().map_err(WriteError::Refused)?;
-        let dir = self.dir();
-        fs::create_dir_all(&dir).map_err(|e| io(&e))?;
-        // Created just now, perhaps by someone else: check once more that no link crept in.
-        self.check().map_err(WriteError::Refused)?;
-        if !fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
-            return Err(WriteError::Refused(format!(
-                "{} is not a directory",
-                self.shown.join(SUBDIR).display()
-            )));
+        // The handle cannot be swapped, but the directory it holds can be moved: judge again.
+        self.place.judge().map_err(WriteError::Refused)?;
+        match self.place.put(name, contents, 0o600, replace) {
+            Ok(()) => Ok(self.place.show(name)),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => Err(WriteError::Exists),
+            Err(e) => Err(WriteError::Io(e.to_string())),
         }
-
-        match atomic::put(&dir.join(name), contents, 0o600, replace) {
-            Ok(()) => {}
-            Err(e) if e.kind() == ErrorKind::AlreadyExists => return Err(WriteError::Exists),
-            Err(e) => return Err(io(&e)),
-        }
-        Ok(self.shown.join(SUBDIR).join(name).display().to_string())
     }
+}
+
+/// The place that holds the base (the base itself when it has no last name, like `.`).
+fn base_parent(cwd: &Path, base: &Path) -> Result<Place, String> {
+    match base.components().next_back() {
+        Some(Component::Normal(_)) => Place::open(cwd, base.parent().unwrap_or(Path::new(""))),
+        _ => Place::open(cwd, base),
+    }
+}
+
+/// The directories to open, each without following a link: the base's last name (if it has
+/// one), then `qianwen-ops-auth`.
+fn names(base: &Path) -> Vec<&str> {
+    let last = match base.components().next_back() {
+        Some(Component::Normal(name)) => name.to_str(),
+        _ => None,
+    };
+    last.into_iter().chain([SUBDIR]).collect()
 }
 
 /// A plain file name: `A-Z a-z 0-9 . _ -`, not starting with `.`, at most 100 bytes.
@@ -136,48 +105,14 @@ fn valid_name(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
-/// The path with every symbolic link resolved, as far as the path exists.
-fn resolve(path: &Path) -> PathBuf {
-    let mut existing = path;
-    let mut rest = Vec::new();
-    loop {
-        if let Ok(real) = fs::canonicalize(existing) {
-            return rest.iter().rev().fold(real, |acc, part| acc.join(part));
-        }
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_os_string());
-                existing = parent;
-            }
-            _ => return path.to_path_buf(),
-        }
-    }
-}
-
-/// The directory that holds the running binary, resolved.
-fn install_dir() -> Option<PathBuf> {
-    let exe = std::env::current_exe().ok()?;
-    fs::canonicalize(exe).ok()?.parent().map(Path::to_path_buf)
-}
-
-fn display(path: &Path, base: &Path, shown: &Path) -> String {
-    match path.strip_prefix(base) {
-        Ok(rest) => shown.join(rest).display().to_string(),
-        Err(_) => path.display().to_string(),
-    }
-}
-
-fn io(error: &std::io::Error) -> WriteError {
-    WriteError::Io(error.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
     use std::os::unix::fs::symlink;
 
     fn evidence(cwd: &Path) -> EvidenceDir {
-        EvidenceDir::new(cwd, Path::new("output")).unwrap()
+        EvidenceDir::open(cwd, Path::new("output")).unwrap()
     }
 
     #[test]
@@ -233,13 +168,14 @@ mod tests {
         let elsewhere = tmp.path().join("elsewhere");
         fs::create_dir(&elsewhere).unwrap();
         symlink(&elsewhere, tmp.path().join("output")).unwrap();
-        let why = EvidenceDir::new(tmp.path(), Path::new("output")).unwrap_err();
+        let why = EvidenceDir::open(tmp.path(), Path::new("output")).unwrap_err();
         assert!(why.contains("symbolic link"), "{why}");
 
         let tmp = tempfile::tempdir().unwrap();
         fs::create_dir(tmp.path().join("output")).unwrap();
         symlink(&elsewhere, tmp.path().join("output/qianwen-ops-auth")).unwrap();
-        assert!(EvidenceDir::new(tmp.path(), Path::new("output")).is_err());
+        assert!(EvidenceDir::open(tmp.path(), Path::new("output")).is_err());
+        assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0);
     }
 
     #[test]
@@ -267,17 +203,55 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let skills = tmp.path().join("skills/qianwen-ops-auth");
         fs::create_dir_all(&skills).unwrap();
-        let why = EvidenceDir::new(&skills, Path::new("output")).unwrap_err();
+        let why = EvidenceDir::open(&skills, Path::new("output")).unwrap_err();
         assert!(why.contains("skills/"), "{why}");
+        assert!(!skills.join("output").exists(), "nothing is created first");
 
         // A project directory that is a link into a skills tree.
         let project = tmp.path().join("project");
         symlink(&skills, &project).unwrap();
-        assert!(EvidenceDir::new(&project, Path::new("output")).is_err());
+        assert!(EvidenceDir::open(&project, Path::new("output")).is_err());
         // And an --output that leads there.
         let elsewhere = tmp.path().join("work");
         fs::create_dir(&elsewhere).unwrap();
-        assert!(EvidenceDir::new(&elsewhere, &tmp.path().join("skills/x")).is_err());
+        assert!(EvidenceDir::open(&elsewhere, &tmp.path().join("skills/x")).is_err());
+        assert!(!tmp.path().join("skills/x").exists());
+    }
+
+    #[test]
+    fn a_directory_moved_into_a_skills_tree_is_refused_at_the_write() {
+        let tmp = tempfile::tempdir().unwrap();
+        let e = evidence(tmp.path());
+        fs::create_dir(tmp.path().join("skills")).unwrap();
+        fs::rename(tmp.path().join("output"), tmp.path().join("skills/output")).unwrap();
+        let why = e.write("a.json", b"x", false).unwrap_err();
+        assert!(
+            matches!(&why, WriteError::Refused(w) if w.contains("skills/")),
+            "{why:?}"
+        );
+        assert_eq!(
+            fs::read_dir(tmp.path().join("skills/output/qianwen-ops-auth"))
+                .unwrap()
+                .count(),
+            0
+        );
+    }
+
+    #[test]
+    fn judging_creates_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        assert_eq!(
+            EvidenceDir::judge(tmp.path(), Path::new("output")).unwrap(),
+            "output/qianwen-ops-auth"
+        );
+        assert!(!tmp.path().join("output").exists());
+        fs::create_dir(tmp.path().join("skills")).unwrap();
+        assert!(EvidenceDir::judge(tmp.path(), Path::new("skills/x")).is_err());
+        evidence(tmp.path());
+        assert_eq!(
+            EvidenceDir::judge(tmp.path(), Path::new("output")).unwrap(),
+            "output/qianwen-ops-auth"
+        );
     }
 
     #[test]
@@ -287,13 +261,6 @@ mod tests {
         let dir = tmp.path().join("output/qianwen-ops-auth");
         assert!(dir.is_dir());
         assert_eq!(fs::read_dir(&dir).unwrap().count(), 0);
-    }
-
-    #[test]
-    fn the_install_directory_is_refused() {
-        let home = install_dir().unwrap();
-        let why = EvidenceDir::new(&home, Path::new("output")).unwrap_err();
-        assert!(why.contains("holds qianwen-auth"), "{why}");
     }
 
     #[test]

@@ -1,11 +1,15 @@
 //! The `project` import: `.env` and `.gitignore` in the current directory and its ancestors,
-//! read-only, at most 1 MiB, never through a symbolic link that leaves the file's directory.
+//! read-only, at most 1 MiB. Each file is opened through a handle on its directory without
+//! following a symbolic link, and without waiting on a FIFO; a link is followed only to another
+//! file of the same directory.
 
-use std::fs::{self, File};
 use std::io::{ErrorKind, Read};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
+use cap_std::ambient_authority;
+use cap_std::fs::{Dir, File, PermissionsExt};
+
+use crate::files::open_to_read;
 use crate::sandbox::bindings::qianwen::auth::project::{
     Directory, FileContents, ProjectFile, ReadError,
 };
@@ -13,8 +17,8 @@ use crate::sandbox::bindings::qianwen::auth::project::{
 /// The most the host hands over of one file.
 pub const MAX_FILE: u64 = 1024 * 1024;
 
-/// Opening never blocks, even if the name is a FIFO swapped in after the type check.
-const O_NONBLOCK: i32 = 0o4000;
+/// Links from one name to another in the same directory are followed this far, no further.
+const MAX_HOPS: usize = 8;
 
 #[derive(Debug, Clone)]
 pub struct ProjectFiles {
@@ -34,7 +38,7 @@ impl ProjectFiles {
             .iter()
             .map(|dir| Directory {
                 path: dir.to_string_lossy().into_owned(),
-                has_git: fs::symlink_metadata(dir.join(".git")).is_ok(),
+                has_git: std::fs::symlink_metadata(dir.join(".git")).is_ok(),
                 has_skills: dir.join("skills").is_dir(),
             })
             .collect()
@@ -42,41 +46,20 @@ impl ProjectFiles {
 
     /// The paths this grant can ever read, for the audit: `(depth, path)`.
     pub fn path(&self, depth: u32, file: ProjectFile) -> Option<PathBuf> {
-        let name = match file {
-            ProjectFile::Dotenv => ".env",
-            ProjectFile::Gitignore => ".gitignore",
-        };
         self.dirs
             .get(usize::try_from(depth).ok()?)
-            .map(|d| d.join(name))
+            .map(|d| d.join(file_name(file)))
     }
 
     pub fn read(&self, depth: u32, file: ProjectFile) -> Result<Option<FileContents>, ReadError> {
-        let path = self.path(depth, file).ok_or(ReadError::NoSuchDirectory)?;
-        let meta = match fs::symlink_metadata(&path) {
-            Ok(meta) => meta,
-            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(io(&e)),
+        let dir = usize::try_from(depth)
+            .ok()
+            .and_then(|d| self.dirs.get(d))
+            .ok_or(ReadError::NoSuchDirectory)?;
+        let dir = Dir::open_ambient_dir(dir, ambient_authority()).map_err(|e| io(&e))?;
+        let Some(handle) = open_in(&dir, file_name(file))? else {
+            return Ok(None);
         };
-        if meta.file_type().is_symlink() {
-            let target = fs::canonicalize(&path).map_err(|e| io(&e))?;
-            let dir = path
-                .parent()
-                .map(fs::canonicalize)
-                .transpose()
-                .map_err(|e| io(&e))?;
-            if target.parent() != dir.as_deref() {
-                return Err(ReadError::SymlinkOutside);
-            }
-        }
-        if !fs::metadata(&path).map_err(|e| io(&e))?.is_file() {
-            return Err(ReadError::NotAFile);
-        }
-        let mut handle = fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(O_NONBLOCK)
-            .open(&path)
-            .map_err(|e| io(&e))?;
         let meta = handle.metadata().map_err(|e| io(&e))?;
         if !meta.is_file() {
             return Err(ReadError::NotAFile);
@@ -84,16 +67,63 @@ impl ProjectFiles {
         if meta.len() > MAX_FILE {
             return Err(ReadError::TooLarge(meta.len()));
         }
-        let bytes = read_capped(&mut handle)?;
         Ok(Some(FileContents {
-            bytes,
+            bytes: read_capped(handle)?,
             mode: Some(meta.permissions().mode() & 0o777),
         }))
     }
 }
 
+fn file_name(file: ProjectFile) -> &'static str {
+    match file {
+        ProjectFile::Dotenv => ".env",
+        ProjectFile::Gitignore => ".gitignore",
+    }
+}
+
+/// `name` in `dir`, opened to read; a symbolic link only when it names another file of the
+/// same directory. None when nothing has that name.
+fn open_in(dir: &Dir, name: &str) -> Result<Option<File>, ReadError> {
+    let mut name = PathBuf::from(name);
+    for _ in 0..=MAX_HOPS {
+        let Some(plain) = name.to_str() else {
+            return Err(ReadError::SymlinkOutside);
+        };
+        match open_to_read(dir, plain) {
+            Ok(file) => return Ok(Some(file)),
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+            Err(e) => {
+                let is_link = dir
+                    .symlink_metadata(plain)
+                    .is_ok_and(|m| m.file_type().is_symlink());
+                if !is_link {
+                    return Err(io(&e));
+                }
+            }
+        }
+        let target = dir.read_link_contents(plain).map_err(|e| io(&e))?;
+        name = same_directory(&target).ok_or(ReadError::SymlinkOutside)?;
+    }
+    Err(ReadError::SymlinkOutside)
+}
+
+/// A link target that names a file of the link's own directory: `name` or `./name`.
+fn same_directory(target: &Path) -> Option<PathBuf> {
+    let mut normal = target
+        .components()
+        .filter(|c| *c != Component::CurDir)
+        .map(|c| match c {
+            Component::Normal(name) => Some(name),
+            _ => None,
+        });
+    match (normal.next(), normal.next()) {
+        (Some(Some(name)), None) => Some(PathBuf::from(name)),
+        _ => None,
+    }
+}
+
 /// Read at most `MAX_FILE` bytes, refusing a file that grew past it since its size was checked.
-fn read_capped(file: &mut File) -> Result<Vec<u8>, ReadError> {
+fn read_capped(file: File) -> Result<Vec<u8>, ReadError> {
     let mut bytes = Vec::new();
     file.take(MAX_FILE + 1)
         .read_to_end(&mut bytes)
@@ -112,7 +142,8 @@ fn io(error: &std::io::Error) -> ReadError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::os::unix::fs::symlink;
+    use std::fs;
+    use std::os::unix::fs::{PermissionsExt as _, symlink};
 
     fn files(dir: &Path) -> ProjectFiles {
         ProjectFiles::new(dir)
@@ -198,6 +229,44 @@ mod tests {
         assert!(matches!(
             f.read(0, ProjectFile::Gitignore),
             Err(ReadError::SymlinkOutside)
+        ));
+        // Into a subdirectory, through `..`, or round in a circle: not followed.
+        fs::create_dir(dir.join("sub")).unwrap();
+        fs::write(dir.join("sub/x"), "A=1").unwrap();
+        for target in ["sub/x", "../project/.env.shared", "loop"] {
+            fs::remove_file(dir.join(".env")).unwrap();
+            symlink(target, dir.join(".env")).unwrap();
+            let _ = std::os::unix::fs::symlink(".env", dir.join("loop"));
+            assert!(
+                matches!(
+                    f.read(0, ProjectFile::Dotenv),
+                    Err(ReadError::SymlinkOutside)
+                ),
+                "{target}"
+            );
+        }
+        fs::remove_file(dir.join(".env")).unwrap();
+        symlink("./.env.shared", dir.join(".env")).unwrap();
+        assert_eq!(
+            f.read(0, ProjectFile::Dotenv).unwrap().unwrap().bytes,
+            b"A=1"
+        );
+    }
+
+    #[test]
+    fn a_fifo_is_not_waited_on() {
+        let tmp = tempfile::tempdir().unwrap();
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            tmp.path().join(".env"),
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o600),
+            0,
+        )
+        .unwrap();
+        assert!(matches!(
+            files(tmp.path()).read(0, ProjectFile::Dotenv),
+            Err(ReadError::NotAFile)
         ));
     }
 

@@ -1,11 +1,13 @@
 //! The `setup` import, for `init` only: `./.env` and `./.gitignore` may gain a line at the end,
-//! or have one stated line replaced. Each change is a whole new file, written beside the old one
-//! and renamed over it, keeping its mode. The only key that can be written is the one the user
-//! gave on standard input, which the host holds and the component never hands back.
+//! or have one stated line replaced. Both are read and written through one handle on the
+//! current directory (see `files`), refused inside a `skills/` hierarchy. Each change is a whole
+//! new file, written beside the old one and renamed over it, keeping its mode. The only key that
+//! can be written is the one the user gave on standard input, which the host holds and the
+//! component never hands back.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::atomic::{self, Unchangeable};
+use crate::files::{Place, Unchangeable};
 use crate::grants::project::MAX_FILE;
 use crate::sandbox::bindings::qianwen::auth::setup::{LineRef, SetupError, SetupFile};
 
@@ -19,17 +21,18 @@ const NEW_DOTENV_MODE: u32 = 0o600;
 const NEW_GITIGNORE_MODE: u32 = 0o644;
 
 pub struct SetupFiles {
-    dir: PathBuf,
+    place: Place,
     /// The key read from standard input, if the user gave one.
     key: Option<String>,
 }
 
 impl SetupFiles {
-    pub fn new(dir: &Path, key: Option<String>) -> Self {
-        Self {
-            dir: dir.to_path_buf(),
+    /// The grant for the directory `dir`, or why nothing may be changed there.
+    pub fn new(dir: &Path, key: Option<String>) -> Result<Self, String> {
+        Ok(Self {
+            place: Place::open(dir, Path::new(""))?,
             key,
-        }
+        })
     }
 
     pub fn append_line(&self, file: SetupFile, line: &str) -> Result<(), SetupError> {
@@ -75,8 +78,8 @@ impl SetupFiles {
     }
 
     fn append(&self, file: SetupFile, line: &str) -> Result<(), SetupError> {
-        let path = self.path(file);
-        let (mut bytes, mode) = load(&path)?;
+        let name = name(file);
+        let (mut bytes, mode) = self.load(name)?;
         let eol: &[u8] = if bytes.windows(2).any(|w| w == b"\r\n") {
             b"\r\n"
         } else {
@@ -87,12 +90,14 @@ impl SetupFiles {
         }
         bytes.extend_from_slice(line.as_bytes());
         bytes.extend_from_slice(eol);
-        atomic::replace(&path, &bytes, mode.unwrap_or(new_mode(file))).map_err(|e| io(&e))
+        self.place
+            .replace(name, &bytes, mode.unwrap_or(new_mode(file)))
+            .map_err(|e| io(&e))
     }
 
     fn replace(&self, file: SetupFile, at: &LineRef, new: &str) -> Result<(), SetupError> {
-        let path = self.path(file);
-        let (bytes, mode) = load(&path)?;
+        let name = name(file);
+        let (bytes, mode) = self.load(name)?;
         let mut lines: Vec<&[u8]> = bytes.split_inclusive(|&b| b == b'\n').collect();
         let index = (at.number as usize)
             .checked_sub(1)
@@ -111,14 +116,36 @@ impl SetupFiles {
         let mut replaced = new.as_bytes().to_vec();
         replaced.extend_from_slice(&line[content_len..]);
         lines[index] = &replaced;
-        atomic::replace(&path, &lines.concat(), mode.unwrap_or(new_mode(file))).map_err(|e| io(&e))
+        self.place
+            .replace(name, &lines.concat(), mode.unwrap_or(new_mode(file)))
+            .map_err(|e| io(&e))
     }
 
-    fn path(&self, file: SetupFile) -> PathBuf {
-        self.dir.join(match file {
-            SetupFile::Dotenv => ".env",
-            SetupFile::Gitignore => ".gitignore",
-        })
+    /// The file's bytes and mode; empty and no mode when it does not exist. Links, non-files
+    /// and files over 1 MiB are refused.
+    fn load(&self, name: &str) -> Result<(Vec<u8>, Option<u32>), SetupError> {
+        match self.place.existing(name, MAX_FILE) {
+            Ok(None) => Ok((Vec::new(), None)),
+            Ok(Some((bytes, mode))) => Ok((bytes, Some(mode))),
+            Err(Unchangeable::Link) => Err(SetupError::Refused(format!(
+                "./{name} is a symbolic link; init does not write through links, so edit it by \
+                 hand"
+            ))),
+            Err(Unchangeable::NotAFile) => Err(SetupError::Refused(format!(
+                "./{name} is not a regular file"
+            ))),
+            Err(Unchangeable::TooLarge) => Err(SetupError::Refused(format!(
+                "./{name} is larger than 1 MiB"
+            ))),
+            Err(Unchangeable::Io(e)) => Err(io(&e)),
+        }
+    }
+}
+
+fn name(file: SetupFile) -> &'static str {
+    match file {
+        SetupFile::Dotenv => ".env",
+        SetupFile::Gitignore => ".gitignore",
     }
 }
 
@@ -152,29 +179,6 @@ fn check_line(line: &str) -> Result<(), SetupError> {
     Ok(())
 }
 
-/// The file's bytes and mode; empty and no mode when it does not exist. Links, non-files and
-/// files over 1 MiB are refused.
-fn load(path: &Path) -> Result<(Vec<u8>, Option<u32>), SetupError> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    match atomic::existing(path, MAX_FILE) {
-        Ok(None) => Ok((Vec::new(), None)),
-        Ok(Some((bytes, mode))) => Ok((bytes, Some(mode))),
-        Err(Unchangeable::Link) => Err(SetupError::Refused(format!(
-            "./{name} is a symbolic link; init does not write through links, so edit it by hand"
-        ))),
-        Err(Unchangeable::NotAFile) => Err(SetupError::Refused(format!(
-            "./{name} is not a regular file"
-        ))),
-        Err(Unchangeable::TooLarge) => Err(SetupError::Refused(format!(
-            "./{name} is larger than 1 MiB"
-        ))),
-        Err(Unchangeable::Io(e)) => Err(io(&e)),
-    }
-}
-
 fn io(error: &std::io::Error) -> SetupError {
     SetupError::Io(error.to_string())
 }
@@ -188,7 +192,7 @@ mod tests {
     const KEY: &str = "sk-FAKE_Zq8vX3mKw9Tj_Rp4Hs7Lc2Nb_a1b2";
 
     fn setup(dir: &Path) -> SetupFiles {
-        SetupFiles::new(dir, Some(KEY.into()))
+        SetupFiles::new(dir, Some(KEY.into())).unwrap()
     }
 
     fn read(dir: &Path, name: &str) -> String {
@@ -289,7 +293,7 @@ mod tests {
             format!("export DASHSCOPE_API_KEY={KEY}\n")
         );
         assert!(s.write_key("OPENAI_API_KEY", None).is_err());
-        let none = SetupFiles::new(tmp.path(), None);
+        let none = SetupFiles::new(tmp.path(), None).unwrap();
         assert!(matches!(
             none.write_key("DASHSCOPE_API_KEY", None),
             Err(SetupError::Refused(_))
@@ -312,5 +316,14 @@ mod tests {
             s.append_line(SetupFile::Gitignore, ".env"),
             Err(SetupError::Refused(_))
         ));
+    }
+
+    #[test]
+    fn nothing_is_changed_inside_a_skills_tree() {
+        let tmp = tempfile::tempdir().unwrap();
+        let skill = tmp.path().join("skills/some-skill");
+        fs::create_dir_all(&skill).unwrap();
+        let why = SetupFiles::new(&skill, None).err().unwrap();
+        assert!(why.contains("skills/"), "{why}");
     }
 }
