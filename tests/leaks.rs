@@ -266,3 +266,102 @@ fn a_host_panic_shows_no_key() {
     assert!(all.contains("leaks.rs"), "the panic's location is given");
     assert_no_leak(&all, &ALL_KEYS, "a host panic");
 }
+
+/// A crash of a process holding keys writes no core file, even when the limits allow one: the
+/// process gives up core files and (on Linux) becomes non-dumpable before it reads anything.
+/// A control process, crashed the same way, shows whether this system writes core files at all.
+#[test]
+fn a_crash_leaves_no_core_file() {
+    use std::os::unix::process::{CommandExt, ExitStatusExt};
+    use std::process::{Child, Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    fn spawn_allowing_cores(command: &mut Command) -> Child {
+        // SAFETY: between fork and exec only a system call is made.
+        unsafe {
+            command.pre_exec(|| {
+                let unlimited = rustix::process::Rlimit {
+                    current: None,
+                    maximum: None,
+                };
+                Ok(rustix::process::setrlimit(
+                    rustix::process::Resource::Core,
+                    unlimited,
+                )?)
+            });
+        }
+        command.spawn().unwrap()
+    }
+    fn abort(mut child: Child) {
+        let pid = rustix::process::Pid::from_child(&child);
+        rustix::process::kill_process(pid, rustix::process::Signal::ABORT).unwrap();
+        let status = child.wait().unwrap();
+        assert_eq!(
+            status.signal(),
+            Some(rustix::process::Signal::ABORT.as_raw())
+        );
+    }
+    fn cores(dir: &Path) -> Vec<PathBuf> {
+        files_under(dir)
+            .into_iter()
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("core"))
+            })
+            .collect()
+    }
+
+    let control = tempdir();
+    let child = spawn_allowing_cores(Command::new("sleep").arg("30").current_dir(control.path()));
+    std::thread::sleep(Duration::from_millis(200));
+    abort(child);
+    let control_dumped = !cores(control.path()).is_empty();
+
+    let (_repo, sub) = seeded_repo();
+    let mock = Mock::start(vec![Reply::Hang]);
+    let mut env = with("DASHSCOPE_API_KEY", STANDARD);
+    env.push(("QWEN_BASE_URL".into(), mock.url()));
+    let child = spawn_allowing_cores(
+        Command::new(env!("CARGO_BIN_EXE_qianwen-auth"))
+            .current_dir(&sub)
+            .env_clear()
+            .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .args([
+                "verify",
+                "--json",
+                "--timeout",
+                "20",
+                "--allow-host",
+                &mock.grant(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    );
+    // Crashed while the request is out: every key has been read by then.
+    let started = Instant::now();
+    while mock.seen().is_empty() && started.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", child.id())).unwrap();
+    abort(child);
+    assert!(
+        cores(&sub).is_empty(),
+        "a core file was written: {:?}",
+        cores(&sub)
+    );
+    let core_limit = limits
+        .lines()
+        .find(|l| l.starts_with("Max core file size"))
+        .unwrap();
+    assert_eq!(
+        core_limit.split_whitespace().filter(|w| *w == "0").count(),
+        2,
+        "the process kept the core limit it was given: {core_limit}"
+    );
+    if !control_dumped {
+        eprintln!(
+            "note: this system writes no core file where a crash happens (kernel.core_pattern), \
+             so only the limit could be checked"
+        );
+    }
+}

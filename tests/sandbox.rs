@@ -286,3 +286,55 @@ fn a_component_cannot_show_a_key_by_panicking_or_printing() {
         }
     }
 }
+
+/// A parent may start the process with SIGALRM, the signal behind the time limit, blocked and
+/// ignored (`exec` keeps both). The limit must hold all the same: the endless loop is stopped.
+#[test]
+fn the_time_limit_holds_whatever_the_signal_state_inherited() {
+    if std::env::var_os("LOOP_CHILD").is_some() {
+        let dir = tempdir();
+        let result = attempt(grants(dir.path(), &[]), "loop", &[]);
+        println!("host says: {result:?}");
+        return;
+    }
+    use std::os::unix::process::CommandExt;
+    let mut command = std::process::Command::new(std::env::current_exe().unwrap());
+    command
+        .args([
+            "--exact",
+            "the_time_limit_holds_whatever_the_signal_state_inherited",
+            "--nocapture",
+        ])
+        .env("LOOP_CHILD", "1");
+    // SAFETY: between fork and exec only async-signal-safe calls are made.
+    unsafe {
+        command.pre_exec(|| {
+            let mut alarm: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut alarm);
+            libc::sigaddset(&mut alarm, libc::SIGALRM);
+            libc::sigprocmask(libc::SIG_BLOCK, &alarm, std::ptr::null_mut());
+            libc::signal(libc::SIGALRM, libc::SIG_IGN);
+            Ok(())
+        });
+    }
+    let mut child = command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("the endless loop was not stopped within 30 s");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let out = child.wait_with_output().unwrap();
+    let all = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        all.contains("ran longer than its limit of 10 s and was stopped"),
+        "{all}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::cli::CapabilitiesArgs;
 use crate::exit::Exit;
 use crate::grants::{self, DASHSCOPE_HOSTS, EvidenceDir, Grants};
+use crate::output::out;
 use crate::render::json;
 use crate::sandbox::bindings::exports::qianwen::auth::types::StatusOptions;
 use crate::sandbox::{MEMORY_LIMIT, POLICY_BUDGET, Sandbox};
@@ -154,9 +155,9 @@ pub fn run(cwd: &Path, args: &CapabilitiesArgs) -> Result<Exit> {
         never: &NEVER,
     };
     if args.format.json {
-        json::print(&report);
+        json::print(&report)?;
     } else {
-        print!("{}", human(&report));
+        out!("{}", human(&report))?;
     }
     Ok(Exit::Ok)
 }

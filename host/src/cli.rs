@@ -1,11 +1,13 @@
 //! The command line. No option ever takes a key: keys come from the environment or `.env`.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
 use crate::exit::Exit;
 use crate::grants::Grant;
+use crate::output::{err, errln, out};
 use crate::render::style::ColorChoice;
 
 #[derive(Parser, Debug)]
@@ -220,26 +222,50 @@ pub struct FormatArgs {
     pub json: bool,
 }
 
+/// The command line, or the exit code of a usage error already reported (or of `--help` and
+/// `--version`, already printed).
+pub fn parse() -> Result<Cli, Exit> {
+    let mut args = Vec::new();
+    for (n, arg) in std::env::args_os().enumerate() {
+        match arg.into_string() {
+            Ok(arg) => args.push(arg),
+            Err(_) => {
+                errln!("error: argument {n} is not valid UTF-8 text; qianwen-auth takes only text");
+                return Err(Exit::Usage);
+            }
+        }
+    }
+    Cli::try_parse_from(&args).map_err(|error| usage_error(&error, args.get(1..).unwrap_or(&[])))
+}
+
 /// Print a usage error without echoing what was typed: an argument may be a pasted key.
-pub fn usage_error(error: &clap::Error) -> Exit {
+fn usage_error(error: &clap::Error, args: &[String]) -> Exit {
     use clap::error::ErrorKind;
     if matches!(
         error.kind(),
-        ErrorKind::DisplayHelp
-            | ErrorKind::DisplayVersion
-            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
     ) {
-        let _ = error.print();
-        return if error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-            Exit::Usage
+        let text = error.render();
+        let written = if std::io::stdout().is_terminal() {
+            out!("{}", text.ansi())
         } else {
-            Exit::Ok
+            out!("{text}")
+        };
+        return match written {
+            Ok(()) => Exit::Ok,
+            Err(e) => {
+                errln!("error: {e}");
+                Exit::Internal
+            }
         };
     }
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    eprint!("{}", redact(&error.render().to_string(), &args));
+    if error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        err!("{}", error.render());
+        return Exit::Usage;
+    }
+    err!("{}", redact(&error.render().to_string(), args));
     if args.iter().any(|a| a.contains("sk-")) {
-        eprintln!(
+        errln!(
             "note: qianwen-auth never takes a key as an argument; it reads QIANWEN_API_KEY or \
              DASHSCOPE_API_KEY from the environment or a .env file"
         );

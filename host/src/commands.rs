@@ -13,6 +13,7 @@ use crate::cli::{
 use crate::exit::Exit;
 use crate::files::{Place, Unchangeable};
 use crate::grants::{EvidenceDir, Grants, Limits, Network, SetupFiles};
+use crate::output::{err, errln, out, outln};
 use crate::render::{self, json, style::Style};
 use crate::sandbox::bindings::exports::qianwen::auth::types::{
     FlowAnswer, InitOutcome, StatusOptions, VerifyOptions, VerifyReport,
@@ -43,9 +44,9 @@ pub fn status(cwd: &Path, args: &StatusArgs, style: Style) -> Result<Exit> {
     std::mem::forget(instance);
     let exit = Exit::for_verdict(report.verdict);
     if args.format.json {
-        json::print(&json::Status::new(&report, exit as u8));
+        json::print(&json::Status::new(&report, exit as u8))?;
     } else {
-        print!("{}", render::status(&report, style));
+        out!("{}", render::status(&report, style))?;
     }
     Ok(exit)
 }
@@ -55,7 +56,7 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, style: Style) -> Result<Exit> {
         match EvidenceDir::open(cwd, &args.output).and_then(|dir| dir.probe().map(|()| dir)) {
             Ok(dir) => dir,
             Err(why) => {
-                eprintln!("error: no evidence can be written: {why}");
+                errln!("error: no evidence can be written: {why}");
                 return Ok(Exit::Usage);
             }
         };
@@ -85,10 +86,10 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, style: Style) -> Result<Exit> {
         let answer = match args.answer {
             Some(answer) => Some(flow_answer(answer)),
             None if interactive => {
-                print!(
+                out!(
                     "{}",
                     render::verify(&report, &granted, &instance.refusals(), style)
-                );
+                )?;
                 ask(&report)?
             }
             None => None,
@@ -96,10 +97,10 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, style: Style) -> Result<Exit> {
         if let Some(answer) = answer {
             let applying = instance.flow_step(Some(answer), None)?;
             if !json {
-                println!("\n{}", applying.guidance);
+                outln!("\n{}", applying.guidance)?;
             }
             if interactive && answer == FlowAnswer::Invalid {
-                eprintln!("Press Enter when the new key is in place, to verify again.");
+                errln!("Press Enter when the new key is in place, to verify again.");
                 terminal::read_line().context("reading standard input")?;
             }
             let again = spin(json, || instance.continue_flow(&options, answer))?;
@@ -112,18 +113,18 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, style: Style) -> Result<Exit> {
     if json {
         let mut out = json::Verify::new(&report, &granted, &refusals, args.timeout, exit as u8);
         out.previous = previous.as_ref().map(json::Previous::from);
-        json::print(&out);
+        json::print(&out)?;
     } else {
         if previous.is_some() {
-            println!();
+            outln!()?;
         }
-        print!("{}", render::verify(&report, &granted, &refusals, style));
+        out!("{}", render::verify(&report, &granted, &refusals, style))?;
         if let Some(flow) = report.flow.as_ref().filter(|f| f.step == 1) {
-            print!("{}", render::flow_question(flow, false));
+            out!("{}", render::flow_question(flow, false))?;
         }
     }
     if let Some(why) = &report.evidence_error {
-        eprintln!("warning: the evidence record was not written: {why}");
+        errln!("warning: the evidence record was not written: {why}");
     }
     Ok(exit)
 }
@@ -148,9 +149,9 @@ fn ask(report: &VerifyReport) -> Result<Option<FlowAnswer>> {
     let Some(flow) = &report.flow else {
         return Ok(None);
     };
-    print!("{}", render::flow_question(flow, true));
+    out!("{}", render::flow_question(flow, true))?;
     for _ in 0..3 {
-        eprint!("Answer 1 or 2: ");
+        err!("Answer 1 or 2: ");
         let Some(line) = terminal::read_line().context("reading the answer")? else {
             return Ok(None);
         };
@@ -171,7 +172,7 @@ fn ask(report: &VerifyReport) -> Result<Option<FlowAnswer>> {
 pub fn init(cwd: &Path, args: &InitArgs, style: Style) -> Result<Exit> {
     let key = if args.key_stdin {
         if std::io::stdin().is_terminal() {
-            eprintln!("Reading the key from standard input; it is not shown as you type.");
+            errln!("Reading the key from standard input; it is not shown as you type.");
         }
         Some(terminal::read_secret_line().context("reading the key from standard input")?)
     } else {
@@ -191,9 +192,9 @@ pub fn init(cwd: &Path, args: &InitArgs, style: Style) -> Result<Exit> {
         InitOutcome::Failed => Exit::Internal,
     };
     if args.format.json {
-        json::print(&json::Init::new(&report, exit as u8));
+        json::print(&json::Init::new(&report, exit as u8))?;
     } else {
-        print!("{}", render::init(&report, style));
+        out!("{}", render::init(&report, style))?;
     }
     Ok(exit)
 }
@@ -201,9 +202,9 @@ pub fn init(cwd: &Path, args: &InitArgs, style: Style) -> Result<Exit> {
 pub fn tokenplan(cwd: &Path, args: &FormatArgs, style: Style) -> Result<Exit> {
     let facts = plain(cwd)?.token_plan()?;
     if args.json {
-        json::print(&json::TokenPlan::new(&facts));
+        json::print(&json::TokenPlan::new(&facts))?;
     } else {
-        print!("{}", render::tokenplan(&facts, style));
+        out!("{}", render::tokenplan(&facts, style))?;
     }
     Ok(Exit::Ok)
 }
@@ -216,20 +217,20 @@ pub fn links(cwd: &Path, args: &LinksArgs) -> Result<Exit> {
     };
     if chosen.is_empty() {
         let topics: Vec<&str> = all.iter().map(|l| l.topic.as_str()).collect();
-        eprintln!(
+        errln!(
             "error: no such topic; the topics are: {}",
             topics.join(", ")
         );
         return Ok(Exit::Usage);
     }
     if args.format.json {
-        json::print(&json::Links::new(&chosen));
+        json::print(&json::Links::new(&chosen))?;
     } else if args.topic.is_some() {
-        println!("{}", chosen[0].url);
+        outln!("{}", chosen[0].url)?;
     } else {
         let width = chosen.iter().map(|l| l.topic.len()).max().unwrap_or(0);
         for l in chosen {
-            println!("{:width$}  {}  {}", l.topic, l.url, l.title);
+            outln!("{:width$}  {}  {}", l.topic, l.url, l.title)?;
         }
     }
     Ok(Exit::Ok)
@@ -238,7 +239,7 @@ pub fn links(cwd: &Path, args: &LinksArgs) -> Result<Exit> {
 pub fn agent_snippet(cwd: &Path, args: &SnippetArgs) -> Result<Exit> {
     let mut instance = plain(cwd)?;
     let Some(target) = &args.write else {
-        print!("{}", instance.agent_snippet()?);
+        out!("{}", instance.agent_snippet()?)?;
         return Ok(Exit::Ok);
     };
     let (place, name) = match Place::for_file(cwd, target) {
@@ -266,11 +267,11 @@ pub fn agent_snippet(cwd: &Path, args: &SnippetArgs) -> Result<Exit> {
         Err(why) => return refuse(&format!("{shown}: {why}")),
     };
     if existing.as_deref() == Some(updated.as_str()) {
-        println!("{shown} already holds the current block; nothing changed.");
+        outln!("{shown} already holds the current block; nothing changed.")?;
         return Ok(Exit::Ok);
     }
     if let Err(e) = place.replace(&name, updated.as_bytes(), mode) {
-        eprintln!("error: {shown} could not be written: {e}");
+        errln!("error: {shown} could not be written: {e}");
         return Ok(Exit::Internal);
     }
     let how = match &existing {
@@ -280,12 +281,12 @@ pub fn agent_snippet(cwd: &Path, args: &SnippetArgs) -> Result<Exit> {
         Some(_) => "appended the block after a blank line",
         None => "created it with the block",
     };
-    println!("{shown}: {how}.");
+    outln!("{shown}: {how}.")?;
     Ok(Exit::Ok)
 }
 
 fn refuse(why: &str) -> Result<Exit> {
-    eprintln!("error: {why}; nothing was changed");
+    errln!("error: {why}; nothing was changed");
     Ok(Exit::Usage)
 }
 
@@ -301,13 +302,13 @@ pub fn component(cwd: &Path, args: &ComponentArgs) -> Result<Exit> {
     let bytes = Sandbox::embedded();
     // Linked into place: an existing file is never replaced, even one that appeared just now.
     if let Err(e) = place.put(&name, bytes, 0o644, false) {
-        eprintln!("error: {shown} could not be written: {e}");
+        errln!("error: {shown} could not be written: {e}");
         return Ok(Exit::Internal);
     }
-    println!(
+    outln!(
         "{shown}: the policy component, {} bytes (WIT package qianwen:auth@0.1.0).",
         bytes.len()
-    );
+    )?;
     Ok(Exit::Ok)
 }
 
@@ -319,6 +320,8 @@ pub fn completions(shell: CompletionShell) -> Result<Exit> {
         CompletionShell::Fish => clap_complete::Shell::Fish,
     };
     let mut command = crate::cli::Cli::command();
-    clap_complete::generate(shell, &mut command, "qianwen-auth", &mut std::io::stdout());
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "qianwen-auth", &mut script);
+    out!("{}", String::from_utf8_lossy(&script))?;
     Ok(Exit::Ok)
 }

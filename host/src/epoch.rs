@@ -16,20 +16,25 @@ pub const TICK: Duration = Duration::from_millis(100);
 /// The process's one engine, which the signal handler advances.
 static ENGINE: OnceLock<Engine> = OnceLock::new();
 
-/// The engine, made by `make` the first time, with the clock running.
+/// The engine, made by `make` the first time, with the clock running and its signal let through
+/// to the calling thread, which is the one that will run wasm.
 pub fn engine(make: impl FnOnce() -> Result<Engine>) -> Result<Engine> {
-    if let Some(engine) = ENGINE.get() {
-        return Ok(engine.clone());
-    }
-    let made = make()?;
-    let engine = ENGINE.get_or_init(|| made).clone();
+    let engine = match ENGINE.get() {
+        Some(engine) => engine.clone(),
+        None => {
+            let made = make()?;
+            ENGINE.get_or_init(|| made).clone()
+        }
+    };
     static START: Once = Once::new();
     START.call_once(start);
+    unblock();
     Ok(engine)
 }
 
-/// Install the handler, then the timer. SA_RESTART: a read or wait the signal interrupts
-/// resumes by itself.
+/// Install the handler, then start the timer. A process may inherit SIGALRM ignored or blocked
+/// (`exec` keeps both); the handler and `unblock` undo that, so the deadline holds whatever the
+/// parent did. SA_RESTART: a read or wait the signal interrupts resumes by itself.
 fn start() {
     let tick = libc::timeval {
         tv_sec: 0,
@@ -48,6 +53,17 @@ fn start() {
             it_value: tick,
         };
         libc::setitimer(libc::ITIMER_REAL, &timer, std::ptr::null_mut());
+    }
+}
+
+/// Let SIGALRM through to the calling thread, whatever mask it inherited.
+fn unblock() {
+    // SAFETY: a signal set fully initialised by `sigemptyset` before use.
+    unsafe {
+        let mut alarm: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut alarm);
+        libc::sigaddset(&mut alarm, libc::SIGALRM);
+        libc::pthread_sigmask(libc::SIG_UNBLOCK, &alarm, std::ptr::null_mut());
     }
 }
 

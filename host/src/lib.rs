@@ -11,6 +11,8 @@ mod epoch;
 mod exit;
 mod files;
 pub mod grants;
+mod output;
+mod process;
 mod render;
 pub mod sandbox;
 mod terminal;
@@ -18,7 +20,6 @@ mod terminal;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::Parser;
 
 use cli::{Cli, Command};
 use exit::Exit;
@@ -26,15 +27,16 @@ use render::style::Style;
 
 /// The command line, from arguments to exit code.
 pub fn main() -> ExitCode {
+    process::guard_secrets();
     std::panic::set_hook(Box::new(report_panic));
-    let cli = match Cli::try_parse() {
+    let cli = match cli::parse() {
         Ok(cli) => cli,
-        Err(error) => return cli::usage_error(&error).into(),
+        Err(exit) => return exit.into(),
     };
     match run(&cli) {
         Ok(exit) => exit.into(),
         Err(error) => {
-            eprintln!("error: {error:#}");
+            output::errln!("error: {error:#}");
             Exit::Internal.into()
         }
     }
@@ -46,7 +48,7 @@ pub fn report_panic(info: &std::panic::PanicHookInfo<'_>) {
         .location()
         .map(|l| format!(" at {}:{}", l.file(), l.line()))
         .unwrap_or_default();
-    eprintln!(
+    output::errln!(
         "internal error: qianwen-auth stopped{place}. This is a bug; its message is withheld \
          because it might hold a key."
     );

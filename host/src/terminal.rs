@@ -46,6 +46,6 @@ impl Drop for EchoOff {
             &self.saved,
         );
         // The user's Enter was not echoed either.
-        eprintln!();
+        crate::output::errln!();
     }
 }

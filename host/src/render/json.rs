@@ -185,11 +185,9 @@ impl<'a> Status<'a> {
 }
 
 /// One JSON object on one line.
-pub fn print(value: &impl Serialize) {
-    match serde_json::to_string(value) {
-        Ok(text) => println!("{text}"),
-        Err(e) => eprintln!("error: could not write JSON: {e}"),
-    }
+pub fn print(value: &impl Serialize) -> std::io::Result<()> {
+    let text = serde_json::to_string(value).map_err(std::io::Error::other)?;
+    crate::output::outln!("{text}")
 }
 
 pub fn outcome(outcome: wit::Outcome) -> &'static str {
