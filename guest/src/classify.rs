@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use crate::links::Topic;
-use crate::scrub;
+use crate::scrub::Scrubber;
 use crate::wit::types::Outcome;
 
 /// A judgement of one answer.
@@ -39,17 +39,17 @@ pub enum TransportError {
 }
 
 /// Judge an HTTP answer. `truncated`: the body was longer than the cap and was cut. Whatever
-/// the judgement repeats from the answer (its code, request id, redirect host) is scrubbed of
-/// `secrets`, since servers echo keys.
+/// the judgement repeats from the answer (its code, request id, the redirect's host from the
+/// `location` header) passes `scrubber`, since servers echo keys.
 pub fn response(
     status: u16,
     body: &[u8],
     truncated: bool,
     location: Option<&str>,
-    secrets: &[&str],
+    scrubber: &Scrubber,
 ) -> Judgement {
     let judgement = judge(status, body, truncated, location);
-    let clean = |text: String| scrub::scrub(&text, secrets);
+    let clean = |text: String| scrubber.scrub(&text);
     Judgement {
         cause: clean(judgement.cause),
         next_step: clean(judgement.next_step),
@@ -316,7 +316,7 @@ mod tests {
     }
 
     fn outcome(status: u16, body: &[u8]) -> Outcome {
-        response(status, body, false, None, &[]).outcome
+        response(status, body, false, None, &Scrubber::default()).outcome
     }
 
     const OK: &[u8] =
@@ -332,7 +332,7 @@ mod tests {
         );
         assert_eq!(outcome(200, b"<html>hi</html>"), Outcome::BadResponse);
         assert_eq!(
-            response(200, OK, true, None, &[]).outcome,
+            response(200, OK, true, None, &Scrubber::default()).outcome,
             Outcome::BadResponse
         );
     }
@@ -417,7 +417,7 @@ mod tests {
         ];
         for &(status, code, message, expected) in rows {
             for body in [compat(code, message), native(code, message)] {
-                let j = response(status, &body, false, None, &[]);
+                let j = response(status, &body, false, None, &Scrubber::default());
                 assert_eq!(j.outcome, expected, "{status} {code}");
                 assert_eq!(j.server_code.as_deref(), Some(code));
                 assert!(j.request_id.is_some());
@@ -452,7 +452,13 @@ mod tests {
 
     #[test]
     fn redirects_and_odd_statuses() {
-        let j = response(302, b"", false, Some("https://evil.example/steal?k=v"), &[]);
+        let j = response(
+            302,
+            b"",
+            false,
+            Some("https://evil.example/steal?k=v"),
+            &Scrubber::default(),
+        );
         assert_eq!(j.outcome, Outcome::BadResponse);
         assert!(
             j.cause.contains("evil.example") && !j.cause.contains("steal"),
@@ -468,13 +474,38 @@ mod tests {
     fn a_key_in_the_code_or_id_is_never_repeated() {
         let key = "sk-FAKE_Zq8vX3mKw9Tj_Rp4Hs7Lc2Nb_a1b2";
         let body = format!(r#"{{"code":"{key}","message":"x","request_id":"{key}"}}"#);
-        let j = response(401, body.as_bytes(), false, None, &[key]);
+        let scrubber = Scrubber::new([key]);
+        let j = response(401, body.as_bytes(), false, None, &scrubber);
         let all = format!("{j:?}");
         assert!(!all.contains("Zq8vX3mK"), "the judgement repeats the key");
         let body = r#"{"code":"Invalid Api Key <script>","request_id":"r-1"}"#;
-        let j = response(401, body.as_bytes(), false, None, &[]);
+        let j = response(401, body.as_bytes(), false, None, &scrubber);
         assert_eq!(j.server_code, None);
         assert_eq!(j.request_id.as_deref(), Some("r-1"));
+    }
+
+    #[test]
+    fn a_key_in_a_redirect_header_is_never_repeated() {
+        let key = "sk-FAKE_Zq8vX3mKw9Tj_Rp4Hs7Lc2Nb_a1b2";
+        let scrubber = Scrubber::new([key]);
+        for location in [
+            format!("https://{}.evil.example/", key.to_ascii_uppercase()),
+            format!("https://{}.evil.example/", &key[8..20].to_ascii_lowercase()),
+        ] {
+            let j = response(302, b"", false, Some(&location), &scrubber);
+            assert!(
+                !format!("{j:?}").to_ascii_lowercase().contains("zq8vx3mk"),
+                "{}",
+                j.cause
+            );
+        }
+        let location = format!("https://{}.evil.example/", &key[8..20]);
+        let j = response(302, b"", false, Some(&location), &scrubber);
+        assert!(
+            j.cause.contains("to [redacted].evil.example"),
+            "{}",
+            j.cause
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The component's exports: thin adapters from WIT calls to the policy modules.
 
 use crate::bindings::exports::qianwen::auth::auth;
+use crate::outward::Outward;
 use crate::wit::policy::{self, DirectoryInput, DotenvEntry, DotenvParse, KeyClass};
 use crate::wit::types::{
     Flow, FlowAnswer, InitReport, Link, StatusOptions, StatusReport, TokenPlan, VerifyOptions,
@@ -78,6 +79,15 @@ impl auth::Guest for Component {
         verify_and_record(options)
     }
 
+    fn scrub(texts: Vec<String>) -> Vec<String> {
+        let options = StatusOptions {
+            region: None,
+            granted_hosts: Vec::new(),
+        };
+        let scrubber = status::resolve(&imports::inputs(), &options).scrubber;
+        texts.iter().map(|text| scrubber.scrub(text)).collect()
+    }
+
     fn continue_flow(options: VerifyOptions, answer: FlowAnswer) -> VerifyReport {
         let mut report = verify_and_record(options);
         let rejected = report.outcome == crate::wit::types::Outcome::AuthRejected;
@@ -94,8 +104,10 @@ impl auth::Guest for Component {
         let plan = setup::plan(&inputs, &status::resolve(&inputs, &options), key.as_deref());
         let (changes, failure) = imports::apply(&plan.changes);
         // Describe what is configured now, after the changes.
-        let after = status::resolve(&imports::inputs(), &options).report;
-        InitReport {
+        let after = status::resolve(&imports::inputs(), &options);
+        let scrubber = &after.scrubber;
+        let after = after.report;
+        let mut report = InitReport {
             outcome: if failure.is_some() {
                 crate::wit::types::InitOutcome::Failed
             } else {
@@ -108,7 +120,9 @@ impl auth::Guest for Component {
             next_steps: plan.next_steps,
             links: plan.links,
             warnings: after.warnings,
-        }
+        };
+        report.scrub_with(scrubber);
+        report
     }
 }
 

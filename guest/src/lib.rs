@@ -24,6 +24,7 @@ mod imports;
 mod keys;
 mod links;
 mod oss;
+mod outward;
 mod scrub;
 mod secret;
 mod setup;

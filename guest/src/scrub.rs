@@ -1,73 +1,286 @@
-//! SPEC §3: servers echo keys back, fully or in part, so every response is scrubbed before it
-//! is shown or saved: the key and every piece of it of eight characters or more, and any other
-//! token shaped like a DashScope key. And SPEC §7: server messages carry trailing URLs, which
-//! are not on the link table, so they go too.
+//! SPEC §3: nothing the tool shows or saves may hold a key. Servers echo keys back, fully, in
+//! part, or encoded; people paste keys where a path or a host belongs. So every text from
+//! outside passes one scrubber before it goes out: it hides every run of eight characters or
+//! more of a known secret, as it is or in the common encodings (any letter case; percent, JSON
+//! `\u` and `\x` escapes; hex; base64 and base64url at any alignment), and any other token
+//! shaped like a DashScope key. SPEC §7: server messages carry trailing URLs, which are not on
+//! the link table, so they go too.
+//!
+//! The work is linear in the text: each encoding is one decoding pass, and every window of eight
+//! decoded bytes is looked up in a set of the secrets' pieces.
 
+use std::collections::BTreeSet;
+
+use crate::keys;
 use crate::links;
 
 /// Pieces shorter than this are too common to be the key's.
 const PIECE: usize = 8;
 
+/// Of a longer value, only this much is looked for.
+const MAX_SECRET: usize = 4096;
+
 const REDACTED: &str = "[redacted]";
 const LINK_REMOVED: &str = "[link removed]";
 
-/// `text` without any piece of `secrets` of `PIECE` characters or more, and without any
-/// `sk-...` token.
-pub fn scrub(text: &str, secrets: &[&str]) -> String {
-    let bytes = text.as_bytes();
-    let mut hidden = vec![false; bytes.len()];
-    for secret in secrets
-        .iter()
-        .map(|s| s.as_bytes())
-        .filter(|s| s.len() >= PIECE)
-    {
-        let pieces: Vec<&[u8]> = secret.windows(PIECE).collect();
-        for (at, window) in bytes.windows(PIECE).enumerate() {
-            if pieces.contains(&window) {
-                hidden[at..at + PIECE].iter_mut().for_each(|h| *h = true);
+/// The secrets to hide, as pieces.
+#[derive(Debug, Default, Clone)]
+pub struct Scrubber {
+    /// Every run of `PIECE` bytes of every secret, in lower case. (A hash set would need the
+    /// random seed the component is not granted.)
+    pieces: BTreeSet<[u8; PIECE]>,
+}
+
+/// One decoded byte and the bytes of the text it came from.
+struct Decoded {
+    byte: u8,
+    from: usize,
+    to: usize,
+}
+
+impl Scrubber {
+    /// A scrubber for `secrets`; secrets shorter than eight bytes cannot be told from
+    /// ordinary text and are left to masking.
+    pub fn new<'a>(secrets: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut pieces = BTreeSet::new();
+        for secret in secrets {
+            let lower = secret.trim().to_ascii_lowercase();
+            // A value this long is no credential; its start is enough to bound the memory.
+            let start = &lower.as_bytes()[..lower.len().min(MAX_SECRET)];
+            for window in start.windows(PIECE) {
+                pieces.insert(piece(window));
+            }
+        }
+        Self { pieces }
+    }
+
+    /// `text` with every piece of a secret, in any encoding this module knows, and every other
+    /// key-shaped token replaced by `[redacted]`.
+    pub fn scrub(&self, text: &str) -> String {
+        let bytes = text.as_bytes();
+        let mut hidden = vec![false; bytes.len()];
+        if !self.pieces.is_empty() {
+            self.hide_in(&as_is(bytes), &mut hidden);
+            self.hide_in(&unescaped(bytes), &mut hidden);
+            for offset in 0..2 {
+                self.hide_in(&hex_decoded(bytes, offset), &mut hidden);
+            }
+            for offset in 0..4 {
+                self.hide_in(&base64_decoded(bytes, offset), &mut hidden);
+            }
+        }
+        hide_key_shaped_tokens(bytes, &mut hidden);
+        redact(text, &hidden)
+    }
+
+    /// Whether `text` holds nothing to scrub.
+    pub fn is_clean(&self, text: &str) -> bool {
+        self.scrub(text) == text
+    }
+
+    /// Mark the text behind every window of decoded bytes that is a piece of a secret.
+    fn hide_in(&self, decoded: &[Decoded], hidden: &mut [bool]) {
+        for window in decoded.windows(PIECE) {
+            let mut bytes = [0; PIECE];
+            for (b, d) in bytes.iter_mut().zip(window) {
+                *b = d.byte.to_ascii_lowercase();
+            }
+            if self.pieces.contains(&bytes) {
+                let (from, to) = (window[0].from, window[PIECE - 1].to);
+                hidden[from..to].iter_mut().for_each(|h| *h = true);
             }
         }
     }
-    hide_key_shaped_tokens(bytes, &mut hidden);
+}
 
-    let mut out = String::with_capacity(text.len());
+fn piece(bytes: &[u8]) -> [u8; PIECE] {
+    let mut piece = [0; PIECE];
+    piece.copy_from_slice(&bytes[..PIECE]);
+    piece
+}
+
+/// The text as it is. (Decoding alone could take a key's first characters for an escape.)
+fn as_is(bytes: &[u8]) -> Vec<Decoded> {
+    (0..bytes.len())
+        .map(|at| Decoded {
+            byte: bytes[at],
+            from: at,
+            to: at + 1,
+        })
+        .collect()
+}
+
+/// The text with `%XX`, `\uXXXX`, `\xXX` and backslash escapes decoded, other bytes as they are.
+fn unescaped(bytes: &[u8]) -> Vec<Decoded> {
+    let mut out = Vec::with_capacity(bytes.len());
     let mut at = 0;
     while at < bytes.len() {
-        if hidden[at] {
-            while at < bytes.len() && hidden[at] {
-                at += 1;
-            }
-            out.push_str(REDACTED);
-        } else {
-            let end = (at..bytes.len())
-                .find(|&i| hidden[i])
-                .unwrap_or(bytes.len());
-            // Hidden runs cover ASCII bytes only, so `at` and `end` are character boundaries.
-            out.push_str(&text[at..end]);
-            at = end;
-        }
+        let (byte, len) = match bytes[at] {
+            b'%' => hex_byte(bytes, at + 1).map_or((b'%', 1), |b| (b, 3)),
+            b'\\' => match bytes.get(at + 1) {
+                Some(b'u') => unicode_escape(bytes, at + 2).map_or((b'\\', 1), |b| (b, 6)),
+                Some(b'x') => hex_byte(bytes, at + 2).map_or((b'\\', 1), |b| (b, 4)),
+                Some(&c) if c.is_ascii_punctuation() => (c, 2),
+                _ => (b'\\', 1),
+            },
+            b => (b, 1),
+        };
+        out.push(Decoded {
+            byte,
+            from: at,
+            to: at + len,
+        });
+        at += len;
     }
     out
 }
 
-/// Mark `sk-` followed by at least `PIECE` key characters: whatever key it is, it is not shown.
+fn hex_value(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+fn hex_byte(bytes: &[u8], at: usize) -> Option<u8> {
+    let high = hex_value(*bytes.get(at)?)?;
+    let low = hex_value(*bytes.get(at + 1)?)?;
+    Some(high << 4 | low)
+}
+
+/// `\u00XX` for an ASCII character; a key holds nothing else. Anything else stands as a NUL,
+/// which no piece holds.
+fn unicode_escape(bytes: &[u8], at: usize) -> Option<u8> {
+    let high = hex_byte(bytes, at)?;
+    let low = hex_byte(bytes, at + 2)?;
+    Some(if high == 0 && low < 0x80 { low } else { 0 })
+}
+
+/// Runs of hex digits decoded two digits to a byte, starting `offset` digits into each run.
+/// Runs are kept apart by a NUL, so that no window joins two of them.
+fn hex_decoded(bytes: &[u8], offset: usize) -> Vec<Decoded> {
+    let mut out = Vec::new();
+    for (start, end) in runs(bytes, |c| hex_value(c).is_some()) {
+        let mut at = start + offset;
+        while at + 2 <= end {
+            let byte = hex_byte(bytes, at).unwrap_or(0);
+            out.push(Decoded {
+                byte,
+                from: at,
+                to: at + 2,
+            });
+            at += 2;
+        }
+        out.push(separator(end));
+    }
+    out
+}
+
+fn base64_value(c: u8) -> Option<u8> {
+    match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' | b'-' => Some(62),
+        b'/' | b'_' => Some(63),
+        _ => None,
+    }
+}
+
+/// Runs of base64 (either alphabet) decoded four characters to three bytes, starting `offset`
+/// characters into each run: every alignment of the secret in what was encoded shows up in
+/// one of the four offsets. Each byte stands for the whole group of four it came from.
+fn base64_decoded(bytes: &[u8], offset: usize) -> Vec<Decoded> {
+    let mut out = Vec::new();
+    for (start, end) in runs(bytes, |c| base64_value(c).is_some()) {
+        let mut at = start + offset;
+        while at + 4 <= end {
+            let group = (0..4).fold(0u32, |acc, i| {
+                acc << 6 | u32::from(base64_value(bytes[at + i]).unwrap_or(0))
+            });
+            for shift in [16, 8, 0] {
+                out.push(Decoded {
+                    byte: (group >> shift) as u8,
+                    from: at,
+                    to: at + 4,
+                });
+            }
+            at += 4;
+        }
+        out.push(separator(end));
+    }
+    out
+}
+
+/// A byte no piece holds, between two runs.
+fn separator(at: usize) -> Decoded {
+    Decoded {
+        byte: 0,
+        from: at,
+        to: at,
+    }
+}
+
+/// The maximal runs of bytes for which `is_in` holds, as `(start, end)`.
+fn runs(bytes: &[u8], is_in: impl Fn(u8) -> bool) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        if !is_in(bytes[at]) {
+            at += 1;
+            continue;
+        }
+        let start = at;
+        while at < bytes.len() && is_in(bytes[at]) {
+            at += 1;
+        }
+        out.push((start, at));
+    }
+    out
+}
+
+/// Mark `sk-` (in any case) followed by at least `PIECE` key characters: whatever key it is,
+/// it is not shown. The placeholder this tool writes is not a key.
 fn hide_key_shaped_tokens(bytes: &[u8], hidden: &mut [bool]) {
     let key_char = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
     let mut at = 0;
-    while let Some(offset) = bytes[at..].windows(3).position(|w| w == b"sk-") {
+    while let Some(offset) = bytes[at..]
+        .windows(3)
+        .position(|w| w.eq_ignore_ascii_case(b"sk-"))
+    {
         let start = at + offset;
         let end = (start + 3..bytes.len())
             .find(|&i| !key_char(bytes[i]))
             .unwrap_or(bytes.len());
-        if end - start - 3 >= PIECE {
+        let token = &bytes[start..end];
+        if token.len() - 3 >= PIECE && token != keys::PLACEHOLDER.as_bytes() {
             hidden[start..end].iter_mut().for_each(|h| *h = true);
         }
         at = end.max(start + 1);
     }
 }
 
+/// `text` with each run of hidden bytes replaced by one `[redacted]`, widened to whole
+/// characters.
+fn redact(text: &str, hidden: &[bool]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let hide = |at: usize, c: char| hidden[at..at + c.len_utf8()].iter().any(|&h| h);
+        if hide(at, c) {
+            while chars.next_if(|&(at, c)| hide(at, c)).is_some() {}
+            out.push_str(REDACTED);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The start of a response body as text, scrubbed, at most `max` characters.
-pub fn excerpt(body: &[u8], secrets: &[&str], max: usize) -> Option<String> {
+pub fn excerpt(body: &[u8], scrubber: &Scrubber, max: usize) -> Option<String> {
     if body.is_empty() {
         return None;
     }
@@ -75,7 +288,7 @@ pub fn excerpt(body: &[u8], secrets: &[&str], max: usize) -> Option<String> {
     // window is cut again, far shorter, by `max`.
     let window = &body[..body.len().min(max * 4 + 64)];
     let text = String::from_utf8_lossy(window);
-    let scrubbed = strip_links(&scrub(&text, secrets));
+    let scrubbed = strip_links(&scrubber.scrub(&text));
     let mut cut: String = scrubbed.chars().take(max).collect();
     if cut.len() < scrubbed.len() || window.len() < body.len() {
         cut.push('…');
@@ -115,50 +328,123 @@ mod tests {
 
     const KEY: &str = "sk-FAKE_Zq8vX3mKw9Tj_Rp4Hs7Lc2Nb_a1b2";
 
+    fn scrub(text: &str) -> String {
+        Scrubber::new([KEY]).scrub(text)
+    }
+
+    /// No piece of the key's secret part, in any case.
     fn clean(text: &str) -> bool {
-        let secret = &KEY[3..];
-        !text.contains(KEY)
-            && secret
-                .as_bytes()
-                .windows(PIECE)
-                .all(|w| !text.contains(std::str::from_utf8(w).unwrap()))
+        let text = text.to_ascii_lowercase();
+        KEY[3..]
+            .to_ascii_lowercase()
+            .as_bytes()
+            .windows(PIECE)
+            .all(|w| !text.contains(std::str::from_utf8(w).unwrap()))
     }
 
     #[test]
     fn whole_key_echoed() {
         let body = format!(r#"{{"error":{{"message":"Incorrect API key provided: {KEY}."}}}}"#);
-        let out = scrub(&body, &[KEY]);
+        let out = scrub(&body);
         assert!(clean(&out));
         assert!(
             out.contains("Incorrect API key provided: [redacted]."),
-            "{}",
-            out.len()
+            "{out}"
         );
     }
 
     #[test]
     fn pieces_of_the_key_echoed() {
         let piece = &KEY[10..22];
-        let body = format!("key ...{piece}... was rejected");
-        let out = scrub(&body, &[KEY]);
-        assert!(clean(&out));
+        let out = scrub(&format!("key ...{piece}... was rejected"));
         assert_eq!(out, "key ...[redacted]... was rejected");
         // Seven characters are left alone: too short to be telling.
         let short = &KEY[10..17];
-        assert_eq!(scrub(short, &[KEY]), short);
+        assert_eq!(scrub(short), short);
+    }
+
+    /// The key as servers and proxies have been seen to echo it: changed in case, escaped,
+    /// encoded, or embedded in something encoded.
+    #[test]
+    fn encoded_echoes_are_hidden() {
+        use base64::Engine;
+        let b64 = |s: &str, engine: &base64::engine::GeneralPurpose| engine.encode(s);
+        let percent_all: String = KEY.bytes().map(|b| format!("%{b:02X}")).collect();
+        let json_u: String = KEY.bytes().map(|b| format!("\\u{b:04x}")).collect();
+        let hex_lower: String = KEY.bytes().map(|b| format!("{b:02x}")).collect();
+        let hex_x: String = KEY.bytes().map(|b| format!("\\x{b:02X}")).collect();
+        let std = base64::engine::general_purpose::STANDARD;
+        let url = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let mut echoes = vec![
+            KEY.to_ascii_uppercase(),
+            KEY.to_ascii_lowercase(),
+            percent_all,
+            KEY.replace('_', "%5F").replace('-', "%2d"),
+            json_u,
+            format!("x{hex_lower}y"),
+            format!("0{hex_lower}"),
+            hex_lower.to_ascii_uppercase(),
+            hex_x,
+        ];
+        // Base64 of the key inside longer texts, at each alignment.
+        for prefix in ["", "a", "ab", "Bearer ", "user:"] {
+            echoes.push(b64(&format!("{prefix}{KEY}"), &std));
+            echoes.push(b64(&format!("{prefix}{KEY}!"), &url));
+        }
+        for echo in echoes {
+            let text = format!("the server said: {echo} (twice: {echo})");
+            let out = scrub(&text);
+            assert!(clean(&out), "survived: {out}");
+            assert!(!out.contains(&echo), "{echo} survived");
+            assert!(out.starts_with("the server said: "), "{out}");
+            // Decoding what is left must not bring the key back either.
+            let decoded: String = unescaped(out.as_bytes())
+                .iter()
+                .map(|d| d.byte as char)
+                .collect();
+            assert!(clean(&decoded), "{decoded}");
+        }
+    }
+
+    #[test]
+    fn ordinary_text_survives() {
+        for text in [
+            "Invalid API-key provided.",
+            "request id 7f3c2a1b-2c4d-4e5f-8a9b-0c1d2e3f4a5b",
+            "SGVsbG8gd29ybGQsIHRoaXMgaXMgYmFzZTY0IHRleHQ=",
+            "deadbeefcafebabe0123456789abcdef",
+            "%E6%97%A0%E6%95%88",
+            "无效的 API-key",
+            "DASHSCOPE_API_KEY=sk-your-key-here",
+        ] {
+            assert_eq!(scrub(text), text);
+        }
     }
 
     #[test]
     fn any_key_shaped_token_is_hidden() {
-        let out = scrub("other key sk-abcdefgh12345678 and sk-short", &[]);
-        assert_eq!(out, "other key [redacted] and sk-short");
+        let out = Scrubber::default()
+            .scrub("other key sk-abcdefgh12345678 and SK-ABCDEFGH9 and sk-short");
+        assert_eq!(out, "other key [redacted] and [redacted] and sk-short");
     }
 
     #[test]
     fn text_around_non_ascii_survives() {
-        let body = format!("无效的 API-key：{KEY}。请检查");
-        let out = scrub(&body, &[KEY]);
+        let out = scrub(&format!("无效的 API-key：{KEY}。请检查"));
         assert_eq!(out, "无效的 API-key：[redacted]。请检查");
+    }
+
+    #[test]
+    fn every_secret_counts() {
+        let s = Scrubber::new([
+            "sk-FAKE_Jd6Yu1Qe5Wn8_Vm3Kx9Pg4Tz_9f3c",
+            "FAKE_Ty5Gh2Vn9Bx4_Cs7Mk1Ld6Pw3",
+            "short",
+        ]);
+        assert_eq!(s.scrub("a Ty5Gh2Vn9Bx4 b"), "a [redacted] b");
+        assert_eq!(s.scrub("Jd6Yu1Qe5Wn8"), "[redacted]");
+        assert!(s.is_clean("short and sweet"));
+        assert!(!s.is_clean("/home/me/FAKE_Ty5Gh2Vn9Bx4_Cs7/out"));
     }
 
     #[test]
@@ -175,12 +461,13 @@ mod tests {
 
     #[test]
     fn excerpt_is_bounded_and_scrubbed() {
+        let s = Scrubber::new([KEY]);
         let body = format!("{KEY} {}", "y.".repeat(500));
-        let e = excerpt(body.as_bytes(), &[KEY], 100).unwrap();
+        let e = excerpt(body.as_bytes(), &s, 100).unwrap();
         assert!(clean(&e));
         assert_eq!(e.chars().count(), 101);
         assert!(e.ends_with('…'));
-        assert_eq!(excerpt(b"", &[KEY], 10), None);
-        assert_eq!(excerpt(b"\xff ok", &[], 10).as_deref(), Some("\u{fffd} ok"));
+        assert_eq!(excerpt(b"", &s, 10), None);
+        assert_eq!(excerpt(b"\xff ok", &s, 10).as_deref(), Some("\u{fffd} ok"));
     }
 }

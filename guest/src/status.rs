@@ -8,6 +8,8 @@ use crate::gitignore::{self, Rules};
 use crate::keys;
 use crate::links::{self, Topic};
 use crate::oss;
+use crate::outward::Outward;
+use crate::scrub::Scrubber;
 use crate::secret::Secret;
 use crate::wit::policy::DirectoryInput;
 use crate::wit::project::{Directory, FileContents, ProjectFile, ReadError};
@@ -31,6 +33,20 @@ pub fn variable_names() -> Vec<&'static str> {
 /// Variables whose values are secrets: a file holding one must be private and ignored by git.
 fn is_secret(name: &str) -> bool {
     chain::KEY_NAMES.contains(&name) || oss::PAIRS.iter().any(|(_, _, secret)| *secret == name)
+}
+
+/// The scrubber for every value on the chain that must never show: the secrets, and the OSS
+/// AccessKey ids, which are shown only masked.
+fn scrubber(levels: &[Level]) -> Scrubber {
+    let names: Vec<&str> = variable_names()
+        .into_iter()
+        .filter(|name| is_secret(name) || oss::PAIRS.iter().any(|(_, id, _)| id == name))
+        .collect();
+    let values = levels
+        .iter()
+        .flat_map(|level| names.iter().filter_map(|name| level.raw(name)))
+        .flat_map(|value| [value.expose(), keys::normalize(value.expose())]);
+    Scrubber::new(values)
 }
 
 /// What the host handed over: the granted environment and the project files.
@@ -177,13 +193,15 @@ struct Dotenv {
     state: &'static str,
 }
 
-/// The chain's outcome with what only the component may hold: the key itself.
+/// The chain's outcome with what only the component may hold: the key itself, and the
+/// scrubber that knows every secret on the chain.
 #[derive(Debug)]
 pub struct Resolved {
     pub report: StatusReport,
     /// The key in use, as it would be sent.
     pub key: Option<Secret>,
     pub endpoint: Endpoint,
+    pub scrubber: Scrubber,
 }
 
 pub fn build(inputs: &Inputs, options: &StatusOptions) -> StatusReport {
@@ -223,6 +241,7 @@ pub fn resolve(inputs: &Inputs, options: &StatusOptions) -> Resolved {
         }
     }
 
+    let scrubber = scrubber(&levels);
     let resolution = chain::resolve_key(&levels);
     let key = resolution.key.as_ref().map(key_report);
     let shadowed: Vec<KeyReport> = resolution.shadowed.iter().map(key_report).collect();
@@ -234,7 +253,7 @@ pub fn resolve(inputs: &Inputs, options: &StatusOptions) -> Resolved {
 
     check_files(inputs, &dotenvs, &mut warnings);
 
-    let (endpoint, problems) = choose_endpoint(&levels, options);
+    let (endpoint, problems) = choose_endpoint(&levels, options, &scrubber);
     warnings.extend(problems.into_iter().map(|p| warning(p.code, p.message)));
     if let Some(why) = &endpoint.refused {
         warnings.push(warning(
@@ -277,10 +296,13 @@ pub fn resolve(inputs: &Inputs, options: &StatusOptions) -> Resolved {
             })
             .collect(),
     };
+    let mut report = report;
+    report.scrub_with(&scrubber);
     Resolved {
         report,
         key: resolution.key.map(|k| k.value),
         endpoint,
+        scrubber,
     }
 }
 
@@ -437,14 +459,30 @@ fn relative_path(dirs: &[Directory], top: usize, depth: usize) -> String {
 fn choose_endpoint(
     levels: &[Level],
     options: &StatusOptions,
+    scrubber: &Scrubber,
 ) -> (Endpoint, Vec<endpoint::Problem>) {
     let from = |name: &str| chain::setting(levels, name).map(|(level, v)| (v, level.describe()));
-    endpoint::choose(&Choice {
+    let mut problems = Vec::new();
+    // A URL that holds a secret would carry it to the server, and into every report.
+    let base_url = from(BASE_URL).filter(|(url, _)| {
+        let clean = scrubber.is_clean(url);
+        if !clean {
+            problems.push(endpoint::Problem {
+                code: "invalid-base-url",
+                message: "QWEN_BASE_URL holds a key, or something shaped like one; it is ignored"
+                    .into(),
+            });
+        }
+        clean
+    });
+    let (endpoint, more) = endpoint::choose(&Choice {
         option_region: options.region.as_deref(),
         env_region: from(REGION),
-        base_url: from(BASE_URL),
+        base_url,
         granted: &options.granted_hosts,
-    })
+    });
+    problems.extend(more);
+    (endpoint, problems)
 }
 
 fn key_report(found: &Found) -> KeyReport {

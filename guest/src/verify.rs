@@ -7,7 +7,8 @@ use crate::classify::{self, Judgement, TransportError};
 use crate::endpoint;
 use crate::flow;
 use crate::links;
-use crate::scrub;
+use crate::outward::Outward;
+use crate::scrub::{self, Scrubber};
 use crate::status::Resolved;
 use crate::wit::types::{Attempt, Outcome, Verdict, VerifyReport};
 
@@ -54,7 +55,14 @@ pub trait Transport {
     fn sleep_ms(&mut self, ms: u64);
 }
 
+/// Verify, and report only what passed the scrubber.
 pub fn run(resolved: &Resolved, transport: &mut impl Transport) -> VerifyReport {
+    let mut report = verify(resolved, transport);
+    report.scrub_with(&resolved.scrubber);
+    report
+}
+
+fn verify(resolved: &Resolved, transport: &mut impl Transport) -> VerifyReport {
     let status = &resolved.report;
     let mut report = VerifyReport {
         outcome: Outcome::NoKey,
@@ -117,7 +125,7 @@ pub fn run(resolved: &Resolved, transport: &mut impl Transport) -> VerifyReport 
                         &response.body,
                         response.truncated,
                         response.location.as_deref(),
-                        &[key.expose()],
+                        &resolved.scrubber,
                     ),
                 };
                 (judgement, Some(response))
@@ -147,7 +155,7 @@ pub fn run(resolved: &Resolved, transport: &mut impl Transport) -> VerifyReport 
         break (judgement, response);
     };
 
-    finish(&mut report, judgement, last.as_ref(), key.expose());
+    finish(&mut report, judgement, last.as_ref(), &resolved.scrubber);
     if report.outcome == Outcome::AuthRejected {
         report.flow = Some(flow::step(None, None));
         if let Some(other) = endpoint::other_region(&report.endpoint.region) {
@@ -161,7 +169,7 @@ pub fn run(resolved: &Resolved, transport: &mut impl Transport) -> VerifyReport 
     report
 }
 
-fn finish(report: &mut VerifyReport, j: Judgement, last: Option<&Response>, key: &str) {
+fn finish(report: &mut VerifyReport, j: Judgement, last: Option<&Response>, scrubber: &Scrubber) {
     report.outcome = j.outcome;
     report.http_status = last.map(|r| r.status);
     report.cause = j.cause;
@@ -169,7 +177,7 @@ fn finish(report: &mut VerifyReport, j: Judgement, last: Option<&Response>, key:
     report.links = j.links.into_iter().map(links::get).collect();
     report.server_code = j.server_code;
     report.request_id = j.request_id;
-    report.excerpt = last.and_then(|r| scrub::excerpt(&r.body, &[key], EXCERPT_CHARS));
+    report.excerpt = last.and_then(|r| scrub::excerpt(&r.body, scrubber, EXCERPT_CHARS));
     if report.attempts.len() > 1 {
         report.hints.push(format!(
             "{} requests were made (429 and 5xx are retried)",

@@ -8,6 +8,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::cli::CapabilitiesArgs;
+use crate::commands;
 use crate::exit::Exit;
 use crate::grants::{self, DASHSCOPE_HOSTS, EvidenceDir, Grants};
 use crate::output::out;
@@ -129,14 +130,24 @@ pub fn run(cwd: &Path, args: &CapabilitiesArgs) -> Result<Exit> {
             set: grants.environment.iter().any(|(n, _)| n == name),
         })
         .collect();
+    let mut instance = sandbox.instantiate(grants)?;
+    let mut screened = vec![("--output", args.output.to_string_lossy().into_owned())];
+    screened.extend(
+        args.allow_host
+            .iter()
+            .map(|g| ("--allow-host", g.to_string())),
+    );
+    if let Some(exit) = commands::screen(&mut instance, &screened)? {
+        return Ok(exit);
+    }
     // Which .env files are read is the policy's own rule: ask it.
-    let status = sandbox.instantiate(grants)?.status(&StatusOptions {
+    let status = instance.status(&StatusOptions {
         region: None,
         granted_hosts: Vec::new(),
     })?;
     let (evidence_dir, evidence_refused) = match EvidenceDir::judge(cwd, &args.output) {
         Ok(dir) => (Some(dir), None),
-        Err(why) => (None, Some(why)),
+        Err(why) => (None, Some(instance.scrub_one(&why)?)),
     };
     let mut allowed_hosts: Vec<String> =
         DASHSCOPE_HOSTS.iter().map(|h| format!("{h}:443")).collect();

@@ -52,17 +52,8 @@ pub fn status(cwd: &Path, args: &StatusArgs, style: Style) -> Result<Exit> {
 }
 
 pub fn verify(cwd: &Path, args: &VerifyArgs, style: Style) -> Result<Exit> {
-    let evidence =
-        match EvidenceDir::open(cwd, &args.output).and_then(|dir| dir.probe().map(|()| dir)) {
-            Ok(dir) => dir,
-            Err(why) => {
-                errln!("error: no evidence can be written: {why}");
-                return Ok(Exit::Usage);
-            }
-        };
     let total = Duration::from_secs(args.timeout);
     let mut grants = Grants::for_cwd(cwd);
-    grants.evidence = Some(evidence);
     grants.network = Network::new(
         args.allow_host.clone(),
         Limits {
@@ -70,7 +61,23 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, style: Style) -> Result<Exit> {
             total,
         },
     );
+    let mut instance = Sandbox::new()?.instantiate(grants)?;
     let granted: Vec<String> = args.allow_host.iter().map(ToString::to_string).collect();
+    let mut screened: Vec<(&str, String)> = vec![("--output", shown(&args.output))];
+    screened.extend(granted.iter().map(|g| ("--allow-host", g.clone())));
+    if let Some(exit) = screen(&mut instance, &screened)? {
+        return Ok(exit);
+    }
+    let evidence =
+        match EvidenceDir::open(cwd, &args.output).and_then(|dir| dir.probe().map(|()| dir)) {
+            Ok(dir) => dir,
+            Err(why) => {
+                let why = instance.scrub_one(&why)?;
+                errln!("error: no evidence can be written: {why}");
+                return Ok(Exit::Usage);
+            }
+        };
+    instance.grant_evidence(evidence);
     let options = VerifyOptions {
         region: args.endpoint.region.clone(),
         granted_hosts: granted.clone(),
@@ -78,7 +85,6 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, style: Style) -> Result<Exit> {
     let json = args.format.json;
     // Ask only a person at a terminal; agents and scripts get the question printed.
     let interactive = !json && args.answer.is_none() && std::io::stdin().is_terminal();
-    let mut instance = Sandbox::new()?.instantiate(grants)?;
 
     let mut report = spin(json, || instance.verify(&options))?;
     let mut previous = None;
@@ -86,10 +92,8 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, style: Style) -> Result<Exit> {
         let answer = match args.answer {
             Some(answer) => Some(flow_answer(answer)),
             None if interactive => {
-                out!(
-                    "{}",
-                    render::verify(&report, &granted, &instance.refusals(), style)
-                )?;
+                let refusals = refusals(&mut instance)?;
+                out!("{}", render::verify(&report, &granted, &refusals, style))?;
                 ask(&report)?
             }
             None => None,
@@ -108,7 +112,7 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, style: Style) -> Result<Exit> {
         }
     }
 
-    let refusals = instance.refusals();
+    let refusals = refusals(&mut instance)?;
     let exit = Exit::for_outcome(report.outcome);
     if json {
         let mut out = json::Verify::new(&report, &granted, &refusals, args.timeout, exit as u8);
@@ -127,6 +131,36 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, style: Style) -> Result<Exit> {
         errln!("warning: the evidence record was not written: {why}");
     }
     Ok(exit)
+}
+
+/// What the network grant refused, in words that passed the scrubber: a refused request names
+/// the host it was for.
+fn refusals(instance: &mut Instance) -> Result<Vec<String>> {
+    let refused = instance.refusals();
+    instance.scrub(&refused)
+}
+
+/// Refuse option values that hold a secret or look like a key, as a key pasted in the wrong
+/// place would: named by their option, never shown, and before anything is done.
+pub fn screen(instance: &mut Instance, values: &[(&str, String)]) -> Result<Option<Exit>> {
+    let texts: Vec<String> = values.iter().map(|(_, value)| value.clone()).collect();
+    let scrubbed = instance.scrub(&texts)?;
+    for ((option, value), clean) in values.iter().zip(&scrubbed) {
+        if value != clean {
+            errln!(
+                "error: the value given to {option} holds a key, or something shaped like one; \
+                 it is not shown, and nothing was done (qianwen-auth never takes a key as an \
+                 argument)"
+            );
+            return Ok(Some(Exit::Usage));
+        }
+    }
+    Ok(None)
+}
+
+/// A path as typed, for screening and messages.
+fn shown(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
 }
 
 /// Run `f` with a spinner on a terminal's stderr, unless the output is JSON.
@@ -180,7 +214,7 @@ pub fn init(cwd: &Path, args: &InitArgs, style: Style) -> Result<Exit> {
     };
     let setup = match SetupFiles::new(cwd, key.clone()) {
         Ok(setup) => setup,
-        Err(why) => return refuse(&why),
+        Err(why) => return refuse(&plain(cwd)?.scrub_one(&why)?),
     };
     let mut grants = Grants::for_cwd(cwd);
     grants.setup = Some(setup);
@@ -242,9 +276,12 @@ pub fn agent_snippet(cwd: &Path, args: &SnippetArgs) -> Result<Exit> {
         out!("{}", instance.agent_snippet()?)?;
         return Ok(Exit::Ok);
     };
+    if let Some(exit) = screen(&mut instance, &[("--write", shown(target))])? {
+        return Ok(exit);
+    }
     let (place, name) = match Place::for_file(cwd, target) {
         Ok(found) => found,
-        Err(why) => return refuse(&why),
+        Err(why) => return refuse(&instance.scrub_one(&why)?),
     };
     let shown = place.show(&name);
     let (existing, mode) = match place.existing(&name, MAX_SNIPPET_TARGET) {
@@ -291,9 +328,13 @@ fn refuse(why: &str) -> Result<Exit> {
 }
 
 pub fn component(cwd: &Path, args: &ComponentArgs) -> Result<Exit> {
+    let mut instance = plain(cwd)?;
+    if let Some(exit) = screen(&mut instance, &[("--out", shown(&args.out))])? {
+        return Ok(exit);
+    }
     let (place, name) = match Place::for_file(cwd, &args.out) {
         Ok(found) => found,
-        Err(why) => return refuse(&why),
+        Err(why) => return refuse(&instance.scrub_one(&why)?),
     };
     let shown = place.show(&name);
     if place.contains(&name) {

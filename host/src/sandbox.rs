@@ -306,6 +306,23 @@ impl Instance {
         })
     }
 
+    /// `texts` with every secret the component can see, and anything shaped like a key, hidden.
+    pub fn scrub(&mut self, texts: &[String]) -> Result<Vec<String>> {
+        self.call(POLICY_BUDGET, |c, s| {
+            c.qianwen_auth_auth().call_scrub(s, texts)
+        })
+    }
+
+    /// One text, scrubbed.
+    pub fn scrub_one(&mut self, text: &str) -> Result<String> {
+        Ok(self.scrub(&[text.to_string()])?.remove(0))
+    }
+
+    /// Grant the evidence directory, once it has been opened.
+    pub fn grant_evidence(&mut self, evidence: EvidenceDir) {
+        self.store.data_mut().evidence = Some(evidence);
+    }
+
     pub fn links(&mut self) -> Result<Vec<Link>> {
         self.call(POLICY_BUDGET, |c, s| c.qianwen_auth_policy().call_links(s))
     }

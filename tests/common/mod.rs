@@ -117,20 +117,96 @@ fn secret_part(key: &str) -> &str {
     key
 }
 
-/// Fail if `text` holds `key` or any 8-character piece of its secret part. The message names
-/// the key by its position only, never by its value.
+/// Fail if `text` holds `key` or any 8-character piece of its secret part, in any letter case,
+/// or inside anything that decodes to it: percent and backslash escapes, hex, base64. The
+/// message names the key by its position only, never by its value.
 pub fn assert_no_leak(text: &str, keys: &[&str], context: &str) {
+    let views = decoded_views(text);
     for (n, key) in keys.iter().enumerate() {
-        let secret = secret_part(key).as_bytes();
-        let leaked = text.contains(key)
-            || secret
+        let secret = secret_part(key).to_ascii_lowercase();
+        let leaked = views.iter().any(|view| {
+            secret
+                .as_bytes()
                 .windows(8)
-                .any(|w| text.contains(std::str::from_utf8(w).unwrap()));
+                .any(|piece| view.windows(8).any(|w| w.eq_ignore_ascii_case(piece)))
+        });
         assert!(
             !leaked,
             "{context}: key #{n} (or an 8-character piece of it) appears in the output"
         );
     }
+}
+
+/// `text` as it is and as it reads once decoded in each way a server might encode a key.
+fn decoded_views(text: &str) -> Vec<Vec<u8>> {
+    use base64::Engine;
+    let bytes = text.as_bytes();
+    let mut views = vec![bytes.to_vec(), unescape(bytes)];
+    let hex = |c: u8| c.is_ascii_hexdigit();
+    for run in runs(bytes, hex) {
+        for offset in 0..2 {
+            let digits = &run[offset.min(run.len())..];
+            let decoded: Vec<u8> = digits
+                .chunks_exact(2)
+                .filter_map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
+                .collect();
+            views.push(decoded);
+        }
+    }
+    let b64 = |c: u8| c.is_ascii_alphanumeric() || b"+/-_".contains(&c);
+    for run in runs(bytes, b64) {
+        let standard: Vec<u8> = run
+            .iter()
+            .map(|&c| match c {
+                b'-' => b'+',
+                b'_' => b'/',
+                c => c,
+            })
+            .collect();
+        for offset in 0..4 {
+            let mut part = standard[offset.min(standard.len())..].to_vec();
+            part.truncate(part.len() / 4 * 4);
+            if let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(&part) {
+                views.push(decoded);
+            }
+        }
+    }
+    views
+}
+
+/// The maximal runs of bytes for which `is_in` holds.
+fn runs(bytes: &[u8], is_in: impl Fn(u8) -> bool) -> Vec<&[u8]> {
+    bytes
+        .split(|&c| !is_in(c))
+        .filter(|run| run.len() >= 8)
+        .collect()
+}
+
+/// `%XX`, `\uXXXX` and `\xXX` decoded.
+fn unescape(bytes: &[u8]) -> Vec<u8> {
+    let hex = |s: &[u8]| {
+        std::str::from_utf8(s)
+            .ok()
+            .and_then(|s| u32::from_str_radix(s, 16).ok())
+    };
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        let rest = &bytes[at..];
+        let (byte, len) = match rest {
+            [b'%', a, b, ..] if hex(&[*a, *b]).is_some() => (hex(&[*a, *b]).unwrap() as u8, 3),
+            [b'\\', b'x', a, b, ..] if hex(&[*a, *b]).is_some() => {
+                (hex(&[*a, *b]).unwrap() as u8, 4)
+            }
+            [b'\\', b'u', a, b, c, d, ..] if hex(&[*a, *b, *c, *d]).is_some_and(|v| v < 0x80) => {
+                (hex(&[*a, *b, *c, *d]).unwrap() as u8, 6)
+            }
+            _ => (rest[0], 1),
+        };
+        out.push(byte);
+        at += len;
+    }
+    out
 }
 
 pub const ALL_KEYS: [&str; 5] = [STANDARD, STANDARD_2, PLAN, ACCESS_KEY_ID, ACCESS_KEY_SECRET];

@@ -1,0 +1,94 @@
+//! SPEC §3 at the component's edge: every report passes the scrubber as a whole before it
+//! leaves, so no text that came from outside (a path, `QWEN_BASE_URL`, a server's words) can
+//! carry a secret out, whatever module put it there. Masked keys and the link table hold no
+//! secret and pass unchanged.
+
+use crate::scrub::Scrubber;
+use crate::wit::types::{
+    DotenvReport, EndpointReport, Flow, InitReport, KeyReport, OssReport, StatusReport,
+    VariableState, VerifyReport, Warning,
+};
+
+/// A value whose text is scrubbed in place.
+pub trait Outward {
+    fn scrub_with(&mut self, scrubber: &Scrubber);
+}
+
+impl Outward for String {
+    fn scrub_with(&mut self, scrubber: &Scrubber) {
+        *self = scrubber.scrub(self);
+    }
+}
+
+impl<T: Outward> Outward for Option<T> {
+    fn scrub_with(&mut self, scrubber: &Scrubber) {
+        if let Some(value) = self {
+            value.scrub_with(scrubber);
+        }
+    }
+}
+
+impl<T: Outward> Outward for Vec<T> {
+    fn scrub_with(&mut self, scrubber: &Scrubber) {
+        for value in self {
+            value.scrub_with(scrubber);
+        }
+    }
+}
+
+/// Scrub each named field of a record.
+macro_rules! outward {
+    ($type:ty: $($field:ident),*) => {
+        impl Outward for $type {
+            fn scrub_with(&mut self, scrubber: &Scrubber) {
+                $(self.$field.scrub_with(scrubber);)*
+            }
+        }
+    };
+}
+
+outward!(KeyReport: name, path, masked, detail);
+outward!(Warning: code, message);
+outward!(EndpointReport: base, probe_url, region, chosen_by);
+outward!(VariableState: name);
+outward!(OssReport: credentials, access_key_id, variables, problems, summary);
+outward!(DotenvReport: path);
+outward!(Flow: question, guidance);
+outward!(StatusReport: key, shadowed, endpoint, warnings, oss, next_steps, dotenv_files);
+outward!(VerifyReport: cause, next_step, hints, key, endpoint, server_code, request_id, excerpt, evidence, evidence_error, warnings, flow);
+outward!(InitReport: changes, summary, key, next_steps, warnings);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::status::{one_directory, resolve};
+    use crate::wit::types::StatusOptions;
+
+    const KEY: &str = "sk-FAKE_Zq8vX3mKw9Tj_Rp4Hs7Lc2Nb_a1b2";
+
+    #[test]
+    fn a_key_in_a_path_or_an_endpoint_never_leaves() {
+        let mut inputs = one_directory(
+            &[
+                ("DASHSCOPE_API_KEY", KEY),
+                ("QWEN_BASE_URL", "https://Zq8vX3mKw9Tj.example/v1"),
+            ],
+            None,
+            None,
+            false,
+        );
+        inputs.dirs[0].path = format!("/home/me/{}", &KEY[3..]);
+        let options = StatusOptions {
+            region: None,
+            granted_hosts: Vec::new(),
+        };
+        let report = resolve(&inputs, &options).report;
+        let all = format!("{report:?}").to_ascii_lowercase();
+        assert!(!all.contains("zq8vx3mk"), "{all}");
+        assert_eq!(
+            report.key.unwrap().masked.as_deref(),
+            Some("sk-****************a1b2"),
+            "masks pass unchanged"
+        );
+    }
+}
