@@ -487,3 +487,61 @@ fn encoded_echoes_and_keys_in_option_values_never_show() {
     }
     c.check();
 }
+
+/// Whatever proxy variables are set, a proxy never receives the key in clear: plain http to a
+/// granted loopback host goes direct, and https goes through the proxy encrypted end to end.
+/// The proxy records every byte it is sent.
+#[test]
+fn a_proxy_never_sees_the_key_in_clear() {
+    use mock::TLS_NAME;
+    use mock::proxy::{Behaviour, Proxy};
+    let dir = tempdir();
+    let plain = Mock::start(vec![Reply::json(200, mock::OK_BODY)]);
+    let (tls, ca) = Mock::start_tls(vec![Reply::json(200, mock::OK_BODY)]);
+    let ca_file = write(dir.path().join("ca.pem"), &ca);
+    let tunnel = Proxy::start(Behaviour::Tunnel(tls.port));
+    let socks = Proxy::start(Behaviour::Socks5(tls.port));
+    let https_base = format!("https://{TLS_NAME}");
+    for proxy in [&tunnel, &socks] {
+        for variable in [
+            "http_proxy",
+            "HTTP_PROXY",
+            "https_proxy",
+            "HTTPS_PROXY",
+            "all_proxy",
+            "ALL_PROXY",
+        ] {
+            let url = proxy.url();
+            for (base, grant) in [
+                (plain.url(), plain.grant()),
+                (https_base.clone(), TLS_NAME.to_string()),
+            ] {
+                let env = [
+                    ("DASHSCOPE_API_KEY", STANDARD),
+                    ("QWEN_BASE_URL", base.as_str()),
+                    ("SSL_CERT_FILE", ca_file.to_str().unwrap()),
+                    (variable, url.as_str()),
+                ];
+                let out = run(
+                    dir.path(),
+                    &env,
+                    &["verify", "--json", "--allow-host", &grant],
+                );
+                assert_no_leak(&out.all(), &ALL_KEYS, variable);
+            }
+        }
+        assert_no_leak(&proxy.received(), &ALL_KEYS, "what the proxy received");
+        assert!(
+            !proxy.received().contains("Bearer"),
+            "a request reached the proxy in clear"
+        );
+    }
+    // Both proxies were used, for https only.
+    assert!(
+        tunnel
+            .asked()
+            .iter()
+            .all(|a| a == &format!("{TLS_NAME}:443"))
+    );
+    assert!(!tunnel.asked().is_empty() && !socks.asked().is_empty());
+}

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use common::guests;
 use common::*;
 use mock::{Mock, Reply};
-use qianwen_auth::grants::{EvidenceDir, Grants, Limits, Network, ProjectFiles};
+use qianwen_auth::grants::{EvidenceDir, Grants, Limits, Network, ProjectFiles, Proxies};
 use qianwen_auth::sandbox::Sandbox;
 use qianwen_auth::sandbox::bindings::exports::qianwen::auth::types::StatusOptions;
 
@@ -184,6 +184,7 @@ fn requests_anywhere_but_dashscope_are_refused_before_connecting() {
             connect: Duration::from_secs(2),
             total: Duration::from_secs(3),
         },
+        Proxies::default(),
     );
     let answers = attempt(g, "http", &specs).unwrap();
     assert_eq!(answers.len(), specs.len());
@@ -204,6 +205,7 @@ fn requests_anywhere_but_dashscope_are_refused_before_connecting() {
             connect: Duration::from_secs(2),
             total: Duration::from_secs(3),
         },
+        Proxies::default(),
     );
     let answers = attempt(g, "http", &[format!("http|127.0.0.1:{port}|/")]).unwrap();
     assert_eq!(answers[0].1, "answered 200");

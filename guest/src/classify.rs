@@ -30,12 +30,53 @@ pub enum TransportError {
     Dns,
     Refused,
     Tls,
-    /// Connecting or waiting for the answer took longer than the time limit.
+    /// Connecting took longer than the time limit: nothing was sent.
+    ConnectTimeout,
+    /// The request went out, but no whole answer came within the time limit.
     Timeout,
     /// The connection broke before the answer was complete.
     Broken,
+    /// A proxy on the way failed, before anything was sent.
+    Proxy(ProxyFailure),
     /// Anything else, in the host's words.
     Other(String),
+}
+
+/// Where a connection through a proxy failed, as the host reports it: the text of a
+/// `wasi:http` `internal-error`, `{"proxy-failure": {...}}` (see `wit/`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ProxyFailure {
+    /// The proxy, without credentials.
+    pub proxy: String,
+    /// The variable that set it.
+    pub from: String,
+    pub socks: bool,
+    /// `dns`, `refused`, `timeout`, `tls`, `auth`, `tunnel`, `socks`, `unusable` or `other`.
+    pub stage: String,
+    /// The host's words, for `unusable`.
+    pub detail: String,
+}
+
+impl ProxyFailure {
+    /// The failure the host described in `text`, if it describes one.
+    pub fn parse(text: &str) -> Option<Self> {
+        let value: Value = serde_json::from_str(text).ok()?;
+        let failure = value.get("proxy-failure")?;
+        let field = |name: &str| {
+            failure
+                .get(name)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        Some(Self {
+            proxy: field("proxy"),
+            from: field("from"),
+            socks: failure.get("socks").and_then(Value::as_bool) == Some(true),
+            stage: field("stage"),
+            detail: field("detail"),
+        })
+    }
 }
 
 /// Judge an HTTP answer. `truncated`: the body was longer than the cap and was cut. Whatever
@@ -243,13 +284,16 @@ fn redirect_host(location: &str) -> Option<String> {
     valid.then(|| host.to_string())
 }
 
-/// Judge a request that got no complete answer.
+/// Judge a request that got no complete answer, saying whether anything was sent.
 pub fn transport(error: &TransportError, host: &str) -> Judgement {
     let not_judged = "The key was not judged.";
     let (outcome, cause, next_step) = match error {
         TransportError::Denied => (
             Outcome::HostDenied,
-            format!("The host refused to send the request to {host}: it is not on the allowlist"),
+            format!(
+                "The host refused to send the request to {host}: it is not on the allowlist; \
+                 nothing was sent"
+            ),
             format!(
                 "Only dashscope.aliyuncs.com and dashscope-intl.aliyuncs.com are allowed; grant \
                  another host with --allow-host if you trust it. {not_judged}"
@@ -257,32 +301,45 @@ pub fn transport(error: &TransportError, host: &str) -> Judgement {
         ),
         TransportError::Dns => (
             Outcome::Network,
-            format!("DNS: the name {host} could not be resolved"),
+            format!("DNS: the name {host} could not be resolved; nothing was sent"),
             format!("Check the network, the DNS settings and any proxy. {not_judged}"),
         ),
         TransportError::Refused => (
             Outcome::Network,
-            format!("The connection to {host} was refused"),
+            format!("The connection to {host} was refused; nothing was sent"),
             format!("Check the network, the firewall and any proxy. {not_judged}"),
         ),
         TransportError::Tls => (
             Outcome::Network,
-            format!("TLS: the secure connection to {host} failed"),
+            format!("TLS: the secure connection to {host} failed; nothing was sent"),
             format!(
                 "A proxy that inspects TLS needs its certificate in SSL_CERT_FILE; otherwise \
                  check the system's clock and certificates. {not_judged}"
             ),
         ),
+        TransportError::ConnectTimeout => (
+            Outcome::Timeout,
+            format!("{host} did not accept a connection within the time limit; nothing was sent"),
+            format!(
+                "Check the network and any firewall, or allow more time with --timeout. {not_judged}"
+            ),
+        ),
         TransportError::Timeout => (
             Outcome::Timeout,
-            format!("No answer from {host} within the time limit"),
+            format!(
+                "The request was sent to {host}, but no whole answer came within the time limit"
+            ),
             format!("Check the network, or allow more time with --timeout. {not_judged}"),
         ),
         TransportError::Broken => (
             Outcome::Network,
-            format!("The connection to {host} broke before the answer was complete"),
+            format!(
+                "The request was sent to {host}, but the connection broke before the answer \
+                 was complete"
+            ),
             format!("Try again; check any proxy in between. {not_judged}"),
         ),
+        TransportError::Proxy(failure) => proxy(failure, host),
         TransportError::Other(what) => (
             Outcome::Network,
             format!("The request to {host} failed: {what}"),
@@ -298,6 +355,88 @@ pub fn transport(error: &TransportError, host: &str) -> Judgement {
         request_id: None,
         retryable: false,
     }
+}
+
+/// A failure on the way through a proxy: which proxy (as the host shows it, without
+/// credentials), which variable set it, and which step failed. Nothing was sent.
+fn proxy(f: &ProxyFailure, host: &str) -> (Outcome, String, String) {
+    let not_judged = "The key was not judged.";
+    let proxy = format!("{} (from {})", f.proxy, f.from);
+    let unset = format!("or unset {} to connect directly", f.from);
+    let (outcome, cause, next_step) = match f.stage.as_str() {
+        "unusable" => (
+            Outcome::Network,
+            capitalise(&f.detail),
+            not_judged.to_string(),
+        ),
+        "dns" if f.socks => (
+            Outcome::Network,
+            format!("DNS: the host of the proxy {proxy}, or {host}, could not be resolved"),
+            format!(
+                "Check the proxy's name in {}, {unset}. {not_judged}",
+                f.from
+            ),
+        ),
+        "dns" => (
+            Outcome::Network,
+            format!("DNS: the host of the proxy {proxy} could not be resolved"),
+            format!(
+                "Check the proxy's name in {}, {unset}. {not_judged}",
+                f.from
+            ),
+        ),
+        "refused" => (
+            Outcome::Network,
+            format!("The connection to the proxy {proxy} was refused"),
+            format!("Check that the proxy is running at that address, {unset}. {not_judged}"),
+        ),
+        "timeout" => (
+            Outcome::Timeout,
+            format!("The proxy {proxy} did not connect to {host} within the time limit"),
+            format!("Check the proxy, or allow more time with --timeout, {unset}. {not_judged}"),
+        ),
+        "tls" => (
+            Outcome::Network,
+            format!("TLS: the secure connection to {host} through the proxy {proxy} failed"),
+            format!(
+                "A proxy that inspects TLS needs its certificate in SSL_CERT_FILE; otherwise \
+                 check the system's clock and certificates. {not_judged}"
+            ),
+        ),
+        "auth" => (
+            Outcome::Network,
+            format!(
+                "The proxy {proxy} asks for credentials (HTTP 407) before it connects to {host}"
+            ),
+            format!(
+                "Put the proxy's user and password in {} (http://user:password@host:port). \
+                 {not_judged}",
+                f.from
+            ),
+        ),
+        "tunnel" | "socks" => (
+            Outcome::Network,
+            format!("The proxy {proxy} would not connect to {host}"),
+            format!(
+                "The proxy may block {host} or fail to reach it: check its rules, or name \
+                 {host} in NO_PROXY to connect directly. {not_judged}"
+            ),
+        ),
+        _ => (
+            Outcome::Network,
+            format!("The connection through the proxy {proxy} failed"),
+            format!("Check the proxy, {unset}. {not_judged}"),
+        ),
+    };
+    (outcome, format!("{cause}; nothing was sent"), next_step)
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -509,20 +648,73 @@ mod tests {
     }
 
     #[test]
-    fn transport_errors_say_the_key_was_not_judged() {
-        for (error, expected) in [
-            (TransportError::Denied, Outcome::HostDenied),
-            (TransportError::Dns, Outcome::Network),
-            (TransportError::Refused, Outcome::Network),
-            (TransportError::Tls, Outcome::Network),
-            (TransportError::Timeout, Outcome::Timeout),
-            (TransportError::Broken, Outcome::Network),
-            (TransportError::Other("x".into()), Outcome::Network),
+    fn transport_errors_say_the_key_was_not_judged_and_whether_it_was_sent() {
+        for (error, expected, sent) in [
+            (TransportError::Denied, Outcome::HostDenied, false),
+            (TransportError::Dns, Outcome::Network, false),
+            (TransportError::Refused, Outcome::Network, false),
+            (TransportError::Tls, Outcome::Network, false),
+            (TransportError::ConnectTimeout, Outcome::Timeout, false),
+            (TransportError::Timeout, Outcome::Timeout, true),
+            (TransportError::Broken, Outcome::Network, true),
         ] {
             let j = transport(&error, "dashscope.aliyuncs.com");
             assert_eq!(j.outcome, expected);
             assert!(j.next_step.contains("not judged"), "{error:?}");
+            assert!(j.cause.contains("dashscope.aliyuncs.com"), "{error:?}");
+            assert_eq!(j.cause.contains("was sent to"), sent, "{}", j.cause);
+            assert_eq!(j.cause.contains("nothing was sent"), !sent, "{}", j.cause);
             assert!(!j.retryable);
         }
+    }
+
+    #[test]
+    fn a_proxy_failure_names_the_proxy_its_variable_and_the_step() {
+        let text = |stage: &str| {
+            format!(
+                r#"{{"proxy-failure":{{"proxy":"http://***@proxy.example:3128","from":"HTTPS_PROXY","socks":false,"stage":"{stage}"}}}}"#
+            )
+        };
+        for (stage, words, outcome) in [
+            ("refused", "connection to the proxy", Outcome::Network),
+            ("dns", "DNS: the host of the proxy", Outcome::Network),
+            ("timeout", "did not connect", Outcome::Timeout),
+            (
+                "tls",
+                "TLS: the secure connection to dashscope.aliyuncs.com through",
+                Outcome::Network,
+            ),
+            ("auth", "HTTP 407", Outcome::Network),
+            (
+                "tunnel",
+                "would not connect to dashscope.aliyuncs.com",
+                Outcome::Network,
+            ),
+            ("whatever", "through the proxy", Outcome::Network),
+        ] {
+            let failure = ProxyFailure::parse(&text(stage)).unwrap();
+            let j = transport(&TransportError::Proxy(failure), "dashscope.aliyuncs.com");
+            assert_eq!(j.outcome, outcome, "{stage}");
+            assert!(j.cause.contains(words), "{stage}: {}", j.cause);
+            assert!(
+                j.cause
+                    .contains("http://***@proxy.example:3128 (from HTTPS_PROXY)"),
+                "{stage}: {}",
+                j.cause
+            );
+            assert!(j.cause.ends_with("; nothing was sent"), "{}", j.cause);
+        }
+        let unusable = r#"{"proxy-failure":{"stage":"unusable","detail":"the proxy in https_proxy cannot be used: it is not a URL"}}"#;
+        let j = transport(
+            &TransportError::Proxy(ProxyFailure::parse(unusable).unwrap()),
+            "dashscope.aliyuncs.com",
+        );
+        assert!(
+            j.cause
+                .starts_with("The proxy in https_proxy cannot be used"),
+            "{}",
+            j.cause
+        );
+        assert_eq!(ProxyFailure::parse("connection reset"), None);
     }
 }

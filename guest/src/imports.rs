@@ -7,7 +7,7 @@ use crate::bindings::wasi::http::types::{
     ErrorCode, Fields, IncomingBody, Method, OutgoingBody, OutgoingRequest, Scheme,
 };
 use crate::bindings::wasi::io::streams::StreamError;
-use crate::classify::TransportError;
+use crate::classify::{ProxyFailure, TransportError};
 use crate::evidence;
 use crate::setup::Change;
 use crate::status::{self, Inputs};
@@ -122,20 +122,28 @@ impl Transport for WasiTransport {
             .map_err(refused)?;
         let body = outgoing.body().map_err(refused)?;
         let pending = outgoing_handler::handle(outgoing, None).map_err(|e| transport_error(&e))?;
-        {
-            let stream = body.write().map_err(refused)?;
-            stream
-                .blocking_write_and_flush(request.body)
-                .map_err(|e| stream_error(&e))?;
-        }
-        OutgoingBody::finish(body, None).map_err(|e| transport_error(&e))?;
+        let written = body
+            .write()
+            .map_err(refused)
+            .and_then(|stream| {
+                stream
+                    .blocking_write_and_flush(request.body)
+                    .map_err(|e| stream_error(&e))
+            })
+            .and_then(|()| OutgoingBody::finish(body, None).map_err(|e| transport_error(&e)));
 
         pending.subscribe().block();
         let incoming = match pending.get() {
             Some(Ok(Ok(response))) => response,
+            // A request that failed before it was sent closes its body: the failure, not the
+            // closed body, is what happened.
             Some(Ok(Err(error))) => return Err(transport_error(&error)),
-            Some(Err(())) | None => return Err(TransportError::Other("no response".into())),
+            Some(Err(())) | None => {
+                written?;
+                return Err(TransportError::Other("no response".into()));
+            }
         };
+        written?;
         let header = |name: &str| {
             incoming
                 .headers()
@@ -194,6 +202,8 @@ fn stream_error(error: &StreamError) -> TransportError {
         StreamError::LastOperationFailed(e) => {
             match crate::bindings::wasi::http::types::http_error_code(e) {
                 Some(code) => transport_error(&code),
+                // wasmtime hands a response body's error over without its code, only its words.
+                None if e.to_debug_string().contains("timeout") => TransportError::Timeout,
                 None => TransportError::Broken,
             }
         }
@@ -210,8 +220,8 @@ fn transport_error(code: &ErrorCode) -> TransportError {
         | ErrorCode::DestinationUnavailable
         | ErrorCode::DestinationIpProhibited
         | ErrorCode::DestinationIpUnroutable => TransportError::Refused,
-        ErrorCode::ConnectionTimeout
-        | ErrorCode::ConnectionReadTimeout
+        ErrorCode::ConnectionTimeout => TransportError::ConnectTimeout,
+        ErrorCode::ConnectionReadTimeout
         | ErrorCode::ConnectionWriteTimeout
         | ErrorCode::HttpResponseTimeout => TransportError::Timeout,
         ErrorCode::TlsProtocolError
@@ -220,7 +230,10 @@ fn transport_error(code: &ErrorCode) -> TransportError {
         ErrorCode::ConnectionTerminated
         | ErrorCode::HttpResponseIncomplete
         | ErrorCode::HttpProtocolError => TransportError::Broken,
-        ErrorCode::InternalError(Some(what)) => TransportError::Other(what.clone()),
+        ErrorCode::InternalError(Some(what)) => match ProxyFailure::parse(what) {
+            Some(failure) => TransportError::Proxy(failure),
+            None => TransportError::Other(what.clone()),
+        },
         other => TransportError::Other(format!("{other:?}")),
     }
 }

@@ -12,7 +12,7 @@ use crate::cli::{
 };
 use crate::exit::Exit;
 use crate::files::{Place, Unchangeable};
-use crate::grants::{EvidenceDir, Grants, Limits, Network, SetupFiles};
+use crate::grants::{EvidenceDir, Grants, Limits, Network, Proxies, SetupFiles};
 use crate::output::{err, errln, out, outln};
 use crate::render::{self, json, style::Style};
 use crate::sandbox::bindings::exports::qianwen::auth::types::{
@@ -60,6 +60,7 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, style: Style) -> Result<Exit> {
             connect: CONNECT_TIMEOUT.min(total),
             total,
         },
+        Proxies::from_env(|name| std::env::var(name).ok()),
     );
     let mut instance = Sandbox::new()?.instantiate(grants)?;
     let granted: Vec<String> = args.allow_host.iter().map(ToString::to_string).collect();

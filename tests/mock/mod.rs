@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod proxy;
+
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -25,6 +27,8 @@ pub enum Reply {
     Hang,
     /// Promise a body, send half of it, then reset the connection.
     ResetMidBody,
+    /// Promise a body, send a little of it, then say nothing more until the client gives up.
+    StallMidBody,
 }
 
 impl Reply {
@@ -54,6 +58,10 @@ impl Reply {
         }
     }
 }
+
+/// A name the TLS mock's certificate holds that resolves nowhere: only a proxy, which connects
+/// every request to the mock, can reach it. (Loopback is never proxied.)
+pub const TLS_NAME: &str = "api.test.example";
 
 pub const OK_BODY: &str = r#"{"id":"chatcmpl-mock","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"Hello!"},"finish_reason":"stop"}],"model":"qwen-turbo"}"#;
 
@@ -99,7 +107,8 @@ impl Mock {
         Self::spawn(script, None)
     }
 
-    /// The same over TLS, with a certificate for `localhost` issued by the returned CA (PEM).
+    /// The same over TLS, with a certificate for `localhost` and for `TLS_NAME` (a name only a
+    /// proxy resolves, to this mock) issued by the returned CA (PEM).
     pub fn start_tls(script: Vec<Reply>) -> (Mock, String) {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let ca_key = rcgen::KeyPair::generate().unwrap();
@@ -111,7 +120,7 @@ impl Mock {
         let ca = ca_params.self_signed(&ca_key).unwrap();
         let issuer = rcgen::Issuer::new(ca_params, ca_key);
         let leaf_key = rcgen::KeyPair::generate().unwrap();
-        let leaf = rcgen::CertificateParams::new(vec!["localhost".to_string()])
+        let leaf = rcgen::CertificateParams::new(vec!["localhost".to_string(), TLS_NAME.into()])
             .unwrap()
             .signed_by(&leaf_key, &issuer)
             .unwrap();
@@ -229,6 +238,14 @@ fn serve(stream: TcpStream, reply: Reply, seen: &Mutex<Vec<Seen>>) {
             let _ = write_response(&mut stream, 401, &headers, body.as_bytes());
         }
         Reply::Hang => {
+            std::thread::sleep(Duration::from_secs(120));
+        }
+        Reply::StallMidBody => {
+            let head =
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 4000\r\n\r\n";
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&OK_BODY.as_bytes()[..40]);
+            let _ = stream.flush();
             std::thread::sleep(Duration::from_secs(120));
         }
         Reply::ResetMidBody => {

@@ -5,11 +5,13 @@
 mod evidence;
 mod network;
 mod project;
+mod proxy;
 mod setup;
 
 pub use evidence::EvidenceDir;
 pub use network::{DASHSCOPE_HOSTS, Grant, Limits, Network};
 pub use project::ProjectFiles;
+pub use proxy::Proxies;
 pub use setup::SetupFiles;
 
 /// The environment variables the component may see (SPEC §1, §6). Everything else in the

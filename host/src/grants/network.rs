@@ -2,7 +2,8 @@
 //! or for a host the user granted with `--allow-host`; plain http only to a granted loopback
 //! host. Judged on the request the component actually made, before any connection, in the
 //! `send_request` hook. Redirects are never followed; every request has a connect and a total
-//! time limit; proxies and `SSL_CERT_FILE` are honoured as curl honours them.
+//! time limit; proxies (see `proxy`) and `SSL_CERT_FILE` are honoured as curl honours them, and
+//! a failure on the way through a proxy is reported as the proxy's.
 
 use std::future::Future;
 use std::net::IpAddr;
@@ -12,6 +13,8 @@ use std::time::Duration;
 
 use http_body_util::BodyExt;
 use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks};
+
+use super::proxy::{self, Proxies, Proxy};
 
 /// The hosts the component may reach without a grant, on port 443 over https only.
 pub const DASHSCOPE_HOSTS: [&str; 2] = ["dashscope.aliyuncs.com", "dashscope-intl.aliyuncs.com"];
@@ -81,6 +84,7 @@ pub struct Network {
     open: bool,
     granted: Vec<Grant>,
     limits: Limits,
+    proxies: Proxies,
     refused: Mutex<Vec<String>>,
     /// For https: trusts the system's roots (and SSL_CERT_FILE), loaded when first needed.
     tls: OnceLock<Result<reqwest::Client, String>>,
@@ -89,11 +93,12 @@ pub struct Network {
 }
 
 impl Network {
-    pub fn new(granted: Vec<Grant>, limits: Limits) -> Self {
+    pub fn new(granted: Vec<Grant>, limits: Limits, proxies: Proxies) -> Self {
         Self {
             open: true,
             granted,
             limits,
+            proxies,
             refused: Mutex::default(),
             tls: OnceLock::new(),
             plain: OnceLock::new(),
@@ -108,6 +113,7 @@ impl Network {
                 connect: Duration::ZERO,
                 total: Duration::ZERO,
             },
+            Proxies::default(),
         );
         network.open = false;
         network
@@ -171,7 +177,8 @@ impl Network {
         })
     }
 
-    /// The client for a request over `https` or not.
+    /// The client for a request over `https` or not. Only the https client knows the proxies:
+    /// plain http is never proxied.
     fn client(&self, https: bool) -> Result<reqwest::Client, String> {
         let cell = if https { &self.tls } else { &self.plain };
         cell.get_or_init(|| {
@@ -180,11 +187,17 @@ impl Network {
             let builder = reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .connect_timeout(self.limits.connect)
-                .timeout(self.limits.total);
+                .timeout(self.limits.total)
+                .no_proxy();
             // Loading the system's roots takes longer than a request to loopback; plain http
             // needs none.
             let builder = if https {
-                builder
+                // The same choice `send_request` made, so that a failure names the right proxy.
+                let proxies = self.proxies.clone();
+                builder.proxy(reqwest::Proxy::custom(move |url| {
+                    let host = url.host_str().unwrap_or_default();
+                    proxies.choose(true, host).ok().flatten().map(|p| p.url)
+                }))
             } else {
                 builder.tls_certs_only(Vec::new())
             };
@@ -226,15 +239,28 @@ impl WasiHttpHooks for Network {
             }
             return Box::new(async { Err(Error::HttpRequestDenied) });
         }
-        let client = self.client(request.uri().scheme() == Some(&http::uri::Scheme::HTTPS));
+        let https = request.uri().scheme() == Some(&http::uri::Scheme::HTTPS);
+        let host = request.uri().host().unwrap_or_default();
+        let proxy = match self.proxies.choose(https, host) {
+            Ok(proxy) => proxy,
+            Err(why) => {
+                let failure = proxy::unusable(&why);
+                return Box::new(async { Err(Error::InternalError(Some(failure))) });
+            }
+        };
+        let client = self.client(https);
         Box::new(async move {
             let client = client.map_err(|why| Error::InternalError(Some(why)))?;
-            send(client, request).await
+            send(client, request, proxy).await
         })
     }
 }
 
-async fn send(client: reqwest::Client, request: http::Request<WasiBody>) -> SendResult {
+async fn send(
+    client: reqwest::Client,
+    request: http::Request<WasiBody>,
+    proxy: Option<Proxy>,
+) -> SendResult {
     let (parts, body) = request.into_parts();
     let body = body.collect().await?.to_bytes();
     let mut headers = parts.headers;
@@ -245,7 +271,10 @@ async fn send(client: reqwest::Client, request: http::Request<WasiBody>) -> Send
         .body(body)
         .send()
         .await
-        .map_err(|e| transport_error(&e))?;
+        .map_err(|e| match &proxy {
+            Some(proxy) if e.is_connect() => proxy_error(&e, proxy),
+            _ => transport_error(&e),
+        })?;
     let response: http::Response<reqwest::Body> = response.into();
     let response = response.map(|body| body.map_err(|e| transport_error(&e)).boxed_unsync());
     Ok((response, Box::new(async { Ok(()) })))
@@ -306,6 +335,42 @@ fn transport_error(error: &reqwest::Error) -> Error {
     }
 }
 
+/// A connection through `proxy` that could not be made: which step failed, for the component.
+fn proxy_error(error: &reqwest::Error, proxy: &Proxy) -> Error {
+    let chain: Vec<&(dyn std::error::Error + 'static)> =
+        std::iter::successors(Some(error as &(dyn std::error::Error + 'static)), |e| {
+            e.source().or_else(|| {
+                e.downcast_ref::<std::io::Error>()
+                    .and_then(|io| io.get_ref())
+                    .map(|inner| inner as &(dyn std::error::Error + 'static))
+            })
+        })
+        .collect();
+    let said = |words: &str| chain.iter().any(|e| e.to_string().contains(words));
+    let refused = chain.iter().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused)
+    });
+    let stage = if error.is_timeout() {
+        "timeout"
+    } else if error.is_dns() {
+        "dns"
+    } else if refused {
+        "refused"
+    } else if chain.iter().any(|e| e.is::<rustls::Error>()) {
+        "tls"
+    } else if said("proxy authorization required") {
+        "auth"
+    } else if said("tunnel error") {
+        "tunnel"
+    } else if said("SOCKS error") {
+        "socks"
+    } else {
+        "other"
+    };
+    Error::InternalError(Some(proxy::failure(proxy, stage)))
+}
+
 fn https(error: &reqwest::Error) -> bool {
     error.url().is_some_and(|u| u.scheme() == "https")
 }
@@ -321,6 +386,7 @@ mod tests {
                 connect: Duration::from_secs(1),
                 total: Duration::from_secs(2),
             },
+            Proxies::default(),
         )
     }
 
