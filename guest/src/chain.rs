@@ -3,6 +3,8 @@
 //! level `QIANWEN_API_KEY` beats `DASHSCOPE_API_KEY`. Nothing here overwrites anything: each
 //! level is only read.
 
+use std::collections::BTreeMap;
+
 use crate::dotenv::Parsed;
 use crate::keys;
 use crate::secret::Secret;
@@ -11,13 +13,15 @@ use crate::wit::types::Source;
 /// The key's names, the alias first because it wins within a level.
 pub const KEY_NAMES: [&str; 2] = ["QIANWEN_API_KEY", "DASHSCOPE_API_KEY"];
 
-/// One level of the chain and the values it holds.
+/// One level of the chain and the values it holds, by name: looking one up takes time
+/// logarithmic in the number of names, so that a file of many thousands of lines costs no more
+/// than its length.
 #[derive(Debug, Clone)]
 pub struct Level {
     pub source: Source,
     /// The `.env` file, as shown to the user; none for the environment.
     pub path: Option<String>,
-    values: Vec<(String, Secret)>,
+    values: BTreeMap<String, Secret>,
 }
 
 impl Level {
@@ -32,11 +36,11 @@ impl Level {
 
     /// A parsed `.env` file; for a name defined twice, the last definition counts.
     pub fn dotenv(source: Source, path: String, parsed: &Parsed) -> Self {
-        let mut values: Vec<(String, Secret)> = Vec::new();
-        for entry in &parsed.entries {
-            values.retain(|(name, _)| *name != entry.name);
-            values.push((entry.name.clone(), entry.value.clone()));
-        }
+        let values = parsed
+            .entries
+            .iter()
+            .map(|entry| (entry.name.clone(), entry.value.clone()))
+            .collect();
         Self {
             source,
             path: Some(path),
@@ -46,7 +50,7 @@ impl Level {
 
     /// The raw value of `name` at this level, empty or not.
     pub fn raw(&self, name: &str) -> Option<&Secret> {
-        self.values.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+        self.values.get(name)
     }
 
     /// The value of `name` at this level, if it is set and not blank.

@@ -136,7 +136,11 @@ fn verify_and_record(options: VerifyOptions) -> VerifyReport {
             granted_hosts: options.granted_hosts,
         },
     );
-    let mut report = verify::run(&resolved, &mut imports::WasiTransport);
+    let mut report = verify::run(
+        &resolved,
+        &mut imports::WasiTransport,
+        options.request_time_limit_ms,
+    );
     match imports::write_evidence(&report, started) {
         Ok(path) => report.evidence = Some(path),
         Err(why) => report.evidence_error = Some(why),

@@ -17,11 +17,36 @@ pub struct Rules {
 
 #[derive(Debug, Clone)]
 struct Pattern {
-    glob: Vec<u8>,
+    /// The literal start of the pattern, up to its first wildcard or escape. git compares it
+    /// as it is and matches only the rest as a pattern (`match_pathname` in git's `dir.c`),
+    /// which is why `a**/b` matches `ab` and `a/x/b` alike.
+    prefix: Vec<u8>,
+    /// The rest's path segments; a single segment for a pattern without a `/`.
+    segments: Vec<Segment>,
     negate: bool,
     dir_only: bool,
     /// The pattern holds a `/` before its end, so it matches relative to `base` only.
     anchored: bool,
+}
+
+/// One segment of a pattern, between slashes.
+#[derive(Debug, Clone, PartialEq)]
+enum Segment {
+    /// `**` (or more stars) standing alone: any number of whole segments.
+    Globstar,
+    /// Anything else: a glob within one segment.
+    Glob(Vec<Token>),
+}
+
+/// One step of a glob within a segment.
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    /// `*` (or any run of them): any run of characters.
+    Star,
+    /// `?`: one character.
+    Any,
+    Class(ByteSet),
+    Literal(u8),
 }
 
 impl Rules {
@@ -84,13 +109,103 @@ fn pattern(line: &str) -> Option<Pattern> {
         return None;
     }
     let anchored = line.contains('/');
-    let line = line.strip_prefix('/').unwrap_or(line);
+    let line = line.strip_prefix('/').unwrap_or(line).as_bytes();
+    // Only a pattern matched against a whole path is cut so; one matched against a name is a
+    // pattern from its start.
+    let literal = if anchored {
+        line.iter()
+            .position(|c| b"*?[\\".contains(c))
+            .unwrap_or(line.len())
+    } else {
+        0
+    };
+    let (prefix, rest) = line.split_at(literal);
+    let mut segments: Vec<Segment> = Vec::new();
+    for raw in split_segments(rest) {
+        // Two stars or more, standing alone between slashes, are git's globstar.
+        let segment = if raw.len() >= 2 && raw.iter().all(|&c| c == b'*') {
+            Segment::Globstar
+        } else {
+            Segment::Glob(tokens(raw))
+        };
+        // `**/**` is `**`.
+        if !(segment == Segment::Globstar && segments.last() == Some(&Segment::Globstar)) {
+            segments.push(segment);
+        }
+    }
     Some(Pattern {
-        glob: line.as_bytes().to_vec(),
+        prefix: prefix.to_vec(),
+        segments,
         negate,
         dir_only,
         anchored,
     })
+}
+
+/// The pattern's segments: split at each `/` (escaped or not) outside a bracket class.
+fn split_segments(pattern: &[u8]) -> Vec<&[u8]> {
+    let mut segments = Vec::new();
+    let (mut start, mut at) = (0, 0);
+    while at < pattern.len() {
+        match pattern[at] {
+            b'\\' if pattern.get(at + 1) == Some(&b'/') => {
+                segments.push(&pattern[start..at]);
+                at += 2;
+                start = at;
+                continue;
+            }
+            b'\\' => at += 1,
+            b'[' => {
+                if let Some((_, after)) = class(&pattern[at + 1..]) {
+                    at = pattern.len() - after.len();
+                    continue;
+                }
+            }
+            b'/' => {
+                segments.push(&pattern[start..at]);
+                start = at + 1;
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    segments.push(&pattern[start..]);
+    segments
+}
+
+/// A segment's glob as tokens; a run of `*` is one `Star`.
+fn tokens(glob: &[u8]) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < glob.len() {
+        let token = match glob[at] {
+            b'*' => {
+                at += 1;
+                if out.last() != Some(&Token::Star) {
+                    out.push(Token::Star);
+                }
+                continue;
+            }
+            b'?' => Token::Any,
+            b'[' => match class(&glob[at + 1..]) {
+                Some((set, after)) => {
+                    at = glob.len() - after.len();
+                    out.push(Token::Class(set));
+                    continue;
+                }
+                // An unclosed `[` is a literal.
+                None => Token::Literal(b'['),
+            },
+            b'\\' if at + 1 < glob.len() => {
+                at += 1;
+                Token::Literal(glob[at])
+            }
+            c => Token::Literal(c),
+        };
+        out.push(token);
+        at += 1;
+    }
+    out
 }
 
 fn trim_unescaped_trailing_spaces(line: &str) -> &str {
@@ -111,78 +226,91 @@ impl Pattern {
             return false;
         }
         if self.anchored {
-            wildmatch(&self.glob, rel.as_bytes())
+            let Some(rest) = rel.as_bytes().strip_prefix(self.prefix.as_slice()) else {
+                return false;
+            };
+            let text: Vec<&[u8]> = rest.split(|&c| c == b'/').collect();
+            path_matches(&self.segments, &text)
         } else {
             let name = rel.rsplit('/').next().unwrap_or(rel);
-            wildmatch(&self.glob, name.as_bytes())
+            match self.segments.first() {
+                Some(Segment::Glob(tokens)) => glob_matches(tokens, name.as_bytes()),
+                // A lone `**` outside a path is a `*`.
+                Some(Segment::Globstar) => true,
+                None => false,
+            }
         }
     }
 }
 
-/// git's wildmatch with `WM_PATHNAME`: `*`, `?` and classes stop at `/`; `**` between slashes
-/// (or at either end) crosses them.
-fn wildmatch(pattern: &[u8], text: &[u8]) -> bool {
-    matches_from(pattern, text, true)
+/// git's wildmatch with `WM_PATHNAME` over whole segments: each glob segment matches one path
+/// segment; `**` matches any number of them (at the end, at least one: `a/**` is everything
+/// inside `a`). Dynamic
+/// programming over segments, one row at a time: time is the product of the two lengths at
+/// worst, whatever the pattern, with no backtracking to blow up.
+fn path_matches(pattern: &[Segment], text: &[&[u8]]) -> bool {
+    let globs = pattern.iter().filter(|s| **s != Segment::Globstar).count();
+    if globs > text.len() {
+        return false;
+    }
+    // `next[j]`: the pattern after segment `i` matches `text[j..]`.
+    let mut next: Vec<bool> = (0..=text.len()).map(|j| j == text.len()).collect();
+    for (i, segment) in pattern.iter().enumerate().rev() {
+        let mut row = vec![false; text.len() + 1];
+        for j in (0..=text.len()).rev() {
+            row[j] = match segment {
+                // After the last `/`, `**` matches the rest, even an empty one: there must be a
+                // rest (a segment, maybe empty) for the `/` before it to have matched.
+                Segment::Globstar if i + 1 == pattern.len() => j < text.len(),
+                Segment::Globstar => next[j] || (j < text.len() && row[j + 1]),
+                Segment::Glob(tokens) => {
+                    j < text.len() && next[j + 1] && glob_matches(tokens, text[j])
+                }
+            };
+        }
+        next = row;
+    }
+    next[0]
 }
 
-/// `segment_start`: the pattern position follows its start or a `/`, where `**` is special.
-fn matches_from(pattern: &[u8], text: &[u8], segment_start: bool) -> bool {
-    let Some((&p, rest)) = pattern.split_first() else {
-        return text.is_empty();
-    };
-    match p {
-        b'*' if rest.first() == Some(&b'*') => {
-            let after = &rest[1..];
-            if !(segment_start && (after.is_empty() || after[0] == b'/')) {
-                return star(after, text);
+/// A glob against one path segment. Only the last `*` is ever returned to: a later `*` can
+/// match whatever an earlier one could, so no other choice needs trying, and the work is at
+/// most the product of the two lengths.
+fn glob_matches(tokens: &[Token], text: &[u8]) -> bool {
+    let (mut p, mut t) = (0, 0);
+    let mut last_star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match tokens.get(p) {
+            Some(Token::Star) => {
+                last_star = Some((p + 1, t));
+                p += 1;
             }
-            if after.is_empty() {
-                return true;
+            Some(token) if token.matches(text[t]) => {
+                p += 1;
+                t += 1;
             }
-            // `**/tail`: `tail` here, or after any `/` further on.
-            let tail = &after[1..];
-            matches_from(tail, text, true)
-                || text
-                    .iter()
-                    .enumerate()
-                    .any(|(i, &c)| c == b'/' && matches_from(tail, &text[i + 1..], true))
+            _ => match last_star {
+                Some((after, from)) => {
+                    last_star = Some((after, from + 1));
+                    p = after;
+                    t = from + 1;
+                }
+                None => return false,
+            },
         }
-        b'*' => star(rest, text),
-        b'?' => match text.split_first() {
-            Some((&c, t)) if c != b'/' => matches_from(rest, t, false),
-            _ => false,
-        },
-        b'[' => match (text.split_first(), class(rest)) {
-            (Some((&c, t)), Some((set, after))) if c != b'/' && set.contains(c) => {
-                matches_from(after, t, false)
-            }
-            (_, Some(_)) => false,
-            // An unclosed `[` is a literal.
-            (Some((&b'[', t)), None) => matches_from(rest, t, false),
-            _ => false,
-        },
-        b'\\' if !rest.is_empty() => match text.split_first() {
-            Some((&c, t)) if c == rest[0] => matches_from(&rest[1..], t, c == b'/'),
-            _ => false,
-        },
-        _ => match text.split_first() {
-            Some((&c, t)) if c == p => matches_from(rest, t, c == b'/'),
-            _ => false,
-        },
     }
+    tokens[p..].iter().all(|token| *token == Token::Star)
 }
 
-/// A single `*`: any run of characters other than `/`, then `rest`.
-fn star(rest: &[u8], text: &[u8]) -> bool {
-    for i in 0..=text.len() {
-        if matches_from(rest, &text[i..], false) {
-            return true;
-        }
-        if i < text.len() && text[i] == b'/' {
-            break;
+impl Token {
+    fn matches(&self, c: u8) -> bool {
+        match self {
+            Token::Star => true,
+            Token::Any => c != b'/',
+            Token::Class(set) => c != b'/' && set.contains(c),
+            Token::Literal(l) => *l == c,
         }
     }
-    false
 }
 
 /// A bracket class after its `[`: the set it stands for, and the pattern after its `]`.
@@ -220,7 +348,7 @@ fn class(pattern: &[u8]) -> Option<(ByteSet, &[u8])> {
     None
 }
 
-#[derive(Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 struct ByteSet {
     ranges: Vec<(u8, u8)>,
     negate: bool,
@@ -317,11 +445,122 @@ mod tests {
 
     #[test]
     fn classes() {
-        assert!(wildmatch(b"[a-c]x", b"bx"));
-        assert!(!wildmatch(b"[a-c]x", b"dx"));
-        assert!(wildmatch(b"[!a-c]x", b"dx"));
-        assert!(wildmatch(b"[]]", b"]"));
-        assert!(wildmatch(b"[", b"["));
-        assert!(!wildmatch(b"[a]", b"/"));
+        let glob = |g: &str, t: &str| glob_matches(&tokens(g.as_bytes()), t.as_bytes());
+        assert!(glob("[a-c]x", "bx"));
+        assert!(!glob("[a-c]x", "dx"));
+        assert!(glob("[!a-c]x", "dx"));
+        assert!(glob("[]]", "]"));
+        assert!(glob("[", "["));
+        assert!(!glob("[a]", "/"));
+        assert!(!ignored(&[("", "a[/]b")], "a[/]b"));
+    }
+
+    /// A small, reproducible random source: the same cases on every run.
+    struct Random(u64);
+
+    impl Random {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+
+        fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+            from[self.below(from.len())]
+        }
+    }
+
+    /// Random patterns against random paths, judged by this module and by git itself
+    /// (`git check-ignore`): they must agree on every one.
+    #[test]
+    fn agrees_with_git() {
+        let repo = tempfile::tempdir().unwrap();
+        let git = |args: &[&str], input: Option<&str>| {
+            use std::io::Write;
+            let mut child = std::process::Command::new("git")
+                .args(args)
+                .current_dir(repo.path())
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .ok()?;
+            child
+                .stdin
+                .take()?
+                .write_all(input.unwrap_or("").as_bytes())
+                .ok()?;
+            Some(String::from_utf8_lossy(&child.wait_with_output().ok()?.stdout).into_owned())
+        };
+        if git(&["init", "-q"], None).is_none() {
+            eprintln!("skipped: git is not installed, so there is nothing to compare with");
+            return;
+        }
+        let pieces = [
+            "a", "b", "ab", ".env", "*", "*", "?", "**", "/", "/", "[ab]", "[!a]", "[a-b]", "[]a]",
+            "\\*", "\\a", "e",
+        ];
+        let names = ["a", "b", "ab", "ba", "aab", ".env", "e"];
+        let mut random = Random(0x9e37_79b9_7f4a_7c15);
+        // `a` is a directory, with a .gitignore of its own now and then.
+        std::fs::create_dir(repo.path().join("a")).unwrap();
+        let mut paths: Vec<String> = Vec::new();
+        for _ in 0..40 {
+            let depth = 1 + random.below(4);
+            let path: Vec<&str> = (0..depth).map(|_| random.pick(&names)).collect();
+            let path = path.join("/");
+            let (dirs, _) = path.rsplit_once('/').unwrap_or(("", ""));
+            // A name cannot be a file here and a directory there.
+            if !dirs.is_empty() && std::fs::create_dir_all(repo.path().join(dirs)).is_err() {
+                continue;
+            }
+            if std::fs::write(repo.path().join(&path), "").is_ok() {
+                paths.push(path);
+            }
+        }
+        let lines = |random: &mut Random| -> String {
+            let lines: Vec<String> = (0..1 + random.below(3))
+                .map(|_| {
+                    let mut line = String::new();
+                    if random.below(6) == 0 {
+                        line.push('!');
+                    }
+                    for _ in 0..1 + random.below(5) {
+                        line.push_str(random.pick(&pieces));
+                    }
+                    line
+                })
+                .collect();
+            lines.join("\n") + "\n"
+        };
+        let mut disagreements = Vec::new();
+        for _ in 0..1000 {
+            let top = lines(&mut random);
+            let nested = (random.below(2) == 0).then(|| lines(&mut random));
+            std::fs::write(repo.path().join(".gitignore"), &top).unwrap();
+            let _ = std::fs::remove_file(repo.path().join("a/.gitignore"));
+            if let Some(nested) = &nested {
+                std::fs::write(repo.path().join("a/.gitignore"), nested).unwrap();
+            }
+            let stdin = paths.join("\n") + "\n";
+            let Some(out) = git(
+                &["check-ignore", "--no-index", "-v", "-n", "--stdin"],
+                Some(&stdin),
+            ) else {
+                continue;
+            };
+            let mut rules = vec![Rules::parse("", &top)];
+            rules.extend(nested.as_deref().map(|text| Rules::parse("a", text)));
+            for line in out.lines() {
+                let (source, path) = line.split_once('\t').unwrap_or((line, ""));
+                let pattern = source.splitn(3, ':').nth(2).unwrap_or("");
+                let by_git = !pattern.is_empty() && !pattern.starts_with('!');
+                if is_ignored(&rules, path) != by_git {
+                    disagreements.push(format!("{top:?} {nested:?} {path}: git says {by_git}"));
+                }
+            }
+        }
+        assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
     }
 }

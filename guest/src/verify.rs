@@ -20,8 +20,10 @@ pub const BODY: &[u8] = br#"{"model":"qwen-turbo","messages":[{"role":"user","co
 
 pub const MAX_RETRIES: u32 = 2;
 const BACKOFF_MS: u64 = 1500;
-/// A `Retry-After` longer than this is reported, not waited for.
-const MAX_RETRY_AFTER_S: u64 = 60;
+/// A whole verification, retries and the waits before them included, ends within this many
+/// request time limits: each request is cut off at one, and a retry is made only when its wait
+/// and its own time limit fit into what is left.
+pub const BUDGET_IN_LIMITS: u64 = 3;
 const EXCERPT_CHARS: usize = 400;
 
 /// One verification request, ready to send.
@@ -55,14 +57,15 @@ pub trait Transport {
     fn sleep_ms(&mut self, ms: u64);
 }
 
-/// Verify, and report only what passed the scrubber.
-pub fn run(resolved: &Resolved, transport: &mut impl Transport) -> VerifyReport {
-    let mut report = verify(resolved, transport);
+/// Verify with requests the host cuts off after `limit_ms` each, and report only what passed
+/// the scrubber.
+pub fn run(resolved: &Resolved, transport: &mut impl Transport, limit_ms: u64) -> VerifyReport {
+    let mut report = verify(resolved, transport, limit_ms);
     report.scrub_with(&resolved.scrubber);
     report
 }
 
-fn verify(resolved: &Resolved, transport: &mut impl Transport) -> VerifyReport {
+fn verify(resolved: &Resolved, transport: &mut impl Transport, limit_ms: u64) -> VerifyReport {
     let status = &resolved.report;
     let mut report = VerifyReport {
         outcome: Outcome::NoKey,
@@ -111,6 +114,9 @@ fn verify(resolved: &Resolved, transport: &mut impl Transport) -> VerifyReport {
 
     let request = request(&resolved.endpoint.probe_url, key.expose());
     let host = request.authority.clone();
+    let deadline = transport
+        .now_ms()
+        .saturating_add(limit_ms.saturating_mul(BUDGET_IN_LIMITS));
     let mut attempt = 0;
     let (judgement, last) = loop {
         let started = transport.now_ms();
@@ -138,19 +144,28 @@ fn verify(resolved: &Resolved, transport: &mut impl Transport) -> VerifyReport {
             outcome: judgement.outcome,
         });
         if judgement.retryable && attempt < MAX_RETRIES {
-            match delay_ms(response.as_ref(), attempt) {
-                Some(ms) => {
-                    transport.sleep_ms(ms);
-                    attempt += 1;
-                    continue;
-                }
-                None => {
-                    report.hints.push(format!(
-                        "The server asked to wait longer than {MAX_RETRY_AFTER_S} s before \
-                         trying again; no retry was made"
-                    ));
-                }
+            let (wait, asked) = delay_ms(response.as_ref(), attempt);
+            if transport
+                .now_ms()
+                .saturating_add(wait)
+                .saturating_add(limit_ms)
+                <= deadline
+            {
+                transport.sleep_ms(wait);
+                attempt += 1;
+                continue;
             }
+            report.hints.push(format!(
+                "No retry was made: {} {}, and another request after that could not end within \
+                 the {} s the whole verification may take (three times --timeout)",
+                if asked {
+                    "the server asked to wait"
+                } else {
+                    "the next retry waits"
+                },
+                seconds(wait),
+                seconds(limit_ms.saturating_mul(BUDGET_IN_LIMITS)),
+            ));
         }
         break (judgement, response);
     };
@@ -186,16 +201,24 @@ fn finish(report: &mut VerifyReport, j: Judgement, last: Option<&Response>, scru
     }
 }
 
-/// How long to wait before retry number `attempt + 1`: the server's `Retry-After` in seconds
-/// when it gives one, else 1.5 s × 2^attempt. None when the server asks for too long.
-fn delay_ms(response: Option<&Response>, attempt: u32) -> Option<u64> {
+/// How long to wait before retry number `attempt + 1`, and whether the server asked for it:
+/// its `Retry-After` in seconds when it gives one, else 1.5 s × 2^attempt.
+fn delay_ms(response: Option<&Response>, attempt: u32) -> (u64, bool) {
     let asked = response
         .and_then(|r| r.retry_after.as_deref())
         .and_then(|v| v.trim().parse::<u64>().ok());
     match asked {
-        Some(s) if s > MAX_RETRY_AFTER_S => None,
-        Some(s) => Some(s * 1000),
-        None => Some(BACKOFF_MS << attempt),
+        Some(s) => (s.saturating_mul(1000), true),
+        None => (BACKOFF_MS << attempt, false),
+    }
+}
+
+/// Milliseconds as seconds, for people: `1.5 s`, `60 s`.
+fn seconds(ms: u64) -> String {
+    if ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{:.1} s", ms as f64 / 1000.0)
     }
 }
 
@@ -236,11 +259,13 @@ mod tests {
     /// What a request was sent as: authority, path, headers.
     type Sent = (String, String, Vec<(&'static str, String)>);
 
-    /// Answers from a script, and a clock that only moves when slept on.
+    /// Answers from a script, and a clock that moves only by each request's latency and by
+    /// the waits.
     struct Scripted {
         answers: Vec<Result<Response, TransportError>>,
         sent: Vec<Sent>,
         clock: u64,
+        latency: u64,
         slept: Vec<u64>,
     }
 
@@ -250,6 +275,7 @@ mod tests {
                 answers,
                 sent: Vec::new(),
                 clock: 0,
+                latency: 7,
                 slept: Vec::new(),
             }
         }
@@ -262,7 +288,7 @@ mod tests {
                 request.path.clone(),
                 request.headers.clone(),
             ));
-            self.clock += 7;
+            self.clock += self.latency;
             if self.answers.is_empty() {
                 panic!("more requests than scripted answers");
             }
@@ -300,10 +326,15 @@ mod tests {
 
     const OK: &str = r#"{"choices":[{"message":{"content":"hi"}}]}"#;
 
+    /// With the default time limit of 30 s per request.
+    fn run_30s(resolved: &Resolved, transport: &mut Scripted) -> VerifyReport {
+        run(resolved, transport, 30_000)
+    }
+
     #[test]
     fn pass_sends_exactly_the_documented_request() {
         let mut t = Scripted::new(vec![answer(200, OK)]);
-        let r = run(&resolved(&[("DASHSCOPE_API_KEY", KEY)]), &mut t);
+        let r = run_30s(&resolved(&[("DASHSCOPE_API_KEY", KEY)]), &mut t);
         assert_eq!(r.outcome, Outcome::Pass);
         assert_eq!(r.http_status, Some(200));
         assert_eq!(r.attempts.len(), 1);
@@ -352,7 +383,7 @@ mod tests {
             ),
         ] {
             let mut t = Scripted::new(vec![]);
-            let r = run(&resolved(&env), &mut t);
+            let r = run_30s(&resolved(&env), &mut t);
             assert_eq!(r.outcome, outcome);
             assert!(t.sent.is_empty());
             assert!(r.attempts.is_empty());
@@ -363,7 +394,7 @@ mod tests {
     #[test]
     fn custom_loopback_endpoint() {
         let mut t = Scripted::new(vec![answer(200, OK)]);
-        let r = run(
+        let r = run_30s(
             &resolved(&[
                 ("DASHSCOPE_API_KEY", KEY),
                 ("QWEN_BASE_URL", "http://127.0.0.1:8080"),
@@ -378,7 +409,7 @@ mod tests {
     #[test]
     fn retries_5xx_and_429_with_backoff() {
         let mut t = Scripted::new(vec![answer(500, "{}"), answer(200, OK)]);
-        let r = run(&resolved(&[("DASHSCOPE_API_KEY", KEY)]), &mut t);
+        let r = run_30s(&resolved(&[("DASHSCOPE_API_KEY", KEY)]), &mut t);
         assert_eq!(r.outcome, Outcome::Pass);
         assert_eq!(r.attempts.len(), 2);
         assert_eq!(r.attempts[0].http_status, Some(500));
@@ -389,34 +420,73 @@ mod tests {
             answer(503, "{}"),
             answer(502, "{}"),
         ]);
-        let r = run(&resolved(&[("DASHSCOPE_API_KEY", KEY)]), &mut t);
+        let r = run_30s(&resolved(&[("DASHSCOPE_API_KEY", KEY)]), &mut t);
         assert_eq!(r.outcome, Outcome::ServerError);
         assert_eq!(r.attempts.len(), 3, "at most two retries");
         assert_eq!(t.slept, vec![1500, 3000]);
     }
 
     #[test]
-    fn retry_after_is_honoured_and_capped() {
-        let mut t = Scripted::new(vec![
+    fn retry_after_is_honoured_within_the_time_budget() {
+        let busy = |after: &str| {
             Ok(Response {
                 status: 429,
-                retry_after: Some("4".into()),
+                retry_after: Some(after.into()),
                 ..Response::default()
-            }),
-            answer(200, OK),
-        ]);
-        run(&resolved(&[("DASHSCOPE_API_KEY", KEY)]), &mut t);
+            })
+        };
+        let mut t = Scripted::new(vec![busy("4"), answer(200, OK)]);
+        run_30s(&resolved(&[("DASHSCOPE_API_KEY", KEY)]), &mut t);
         assert_eq!(t.slept, vec![4000]);
 
-        let mut t = Scripted::new(vec![Ok(Response {
-            status: 429,
-            retry_after: Some("3600".into()),
-            ..Response::default()
-        })]);
-        let r = run(&resolved(&[("DASHSCOPE_API_KEY", KEY)]), &mut t);
-        assert_eq!(r.outcome, Outcome::RateLimited);
-        assert!(t.slept.is_empty());
-        assert!(r.hints[0].contains("no retry"));
+        // 60 s and another request of up to 30 s do not fit into 90 s once a request was made.
+        for after in ["60", "3600", "18446744073709551615"] {
+            let mut t = Scripted::new(vec![busy(after)]);
+            let r = run_30s(&resolved(&[("DASHSCOPE_API_KEY", KEY)]), &mut t);
+            assert_eq!(r.outcome, Outcome::RateLimited);
+            assert!(t.slept.is_empty(), "{after}");
+            assert!(
+                r.hints[0].starts_with("No retry was made: the server asked"),
+                "{}",
+                r.hints[0]
+            );
+        }
+    }
+
+    /// Whatever the server does, the requests and the waits between them end within three
+    /// request time limits.
+    #[test]
+    fn a_verification_ends_within_three_time_limits() {
+        for limit in [1_000u64, 2_000, 30_000] {
+            for after in [None, Some("0"), Some("1"), Some("2"), Some("59")] {
+                let slow_failure = || {
+                    Ok(Response {
+                        status: 503,
+                        retry_after: after.map(str::to_string),
+                        ..Response::default()
+                    })
+                };
+                let mut t = Scripted::new(vec![slow_failure(), slow_failure(), slow_failure()]);
+                t.latency = limit;
+                run(&resolved(&[("DASHSCOPE_API_KEY", KEY)]), &mut t, limit);
+                assert!(
+                    t.clock <= 3 * limit,
+                    "{limit} ms limit, Retry-After {after:?}: took {} ms",
+                    t.clock
+                );
+            }
+        }
+        // With fast answers, the backoff of 1.5 s fits a 1 s limit once, not twice.
+        let mut t = Scripted::new(vec![answer(500, "{}"), answer(500, "{}")]);
+        let r = run(&resolved(&[("DASHSCOPE_API_KEY", KEY)]), &mut t, 1_000);
+        assert_eq!(t.slept, vec![1500]);
+        assert!(
+            r.hints
+                .iter()
+                .any(|h| h.contains("the next retry waits 3 s")),
+            "{:?}",
+            r.hints
+        );
     }
 
     #[test]
@@ -430,7 +500,7 @@ mod tests {
             Err(TransportError::Refused),
         ] {
             let mut t = Scripted::new(vec![answer]);
-            let r = run(&resolved(&[("DASHSCOPE_API_KEY", KEY)]), &mut t);
+            let r = run_30s(&resolved(&[("DASHSCOPE_API_KEY", KEY)]), &mut t);
             assert_eq!(r.attempts.len(), 1);
             assert!(t.slept.is_empty());
         }
@@ -442,7 +512,7 @@ mod tests {
             r#"{{"error":{{"message":"Incorrect API key provided: {KEY}","code":"invalid_api_key"}}}}"#
         );
         let mut t = Scripted::new(vec![answer(401, &body)]);
-        let r = run(&resolved(&[("DASHSCOPE_API_KEY", KEY)]), &mut t);
+        let r = run_30s(&resolved(&[("DASHSCOPE_API_KEY", KEY)]), &mut t);
         assert_eq!(r.outcome, Outcome::AuthRejected);
         assert!(
             r.hints
@@ -465,7 +535,7 @@ mod tests {
             body_error: Some(TransportError::Broken),
             ..Response::default()
         })]);
-        let r = run(&resolved(&[("DASHSCOPE_API_KEY", KEY)]), &mut t);
+        let r = run_30s(&resolved(&[("DASHSCOPE_API_KEY", KEY)]), &mut t);
         assert_eq!(r.outcome, Outcome::Network);
         assert_eq!(r.http_status, Some(200));
     }
@@ -473,7 +543,7 @@ mod tests {
     #[test]
     fn latency_is_measured() {
         let mut t = Scripted::new(vec![answer(200, OK)]);
-        let r = run(&resolved(&[("DASHSCOPE_API_KEY", KEY)]), &mut t);
+        let r = run_30s(&resolved(&[("DASHSCOPE_API_KEY", KEY)]), &mut t);
         assert_eq!(r.attempts[0].latency_ms, 7);
     }
 }

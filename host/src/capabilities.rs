@@ -212,7 +212,7 @@ fn human(r: &Report) -> String {
     );
     let _ = writeln!(
         out,
-        "  - Limits: {} MiB of memory; {} s per call that sends nothing (verify: 3 x --timeout + 130 s)",
+        "  - Limits: {} MiB of memory; {} s per call that sends nothing (verify: 3 x --timeout + 10 s)",
         r.memory_limit_mib, r.call_time_limit_s
     );
     let _ = writeln!(out, "\nNever granted:");

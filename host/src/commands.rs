@@ -82,6 +82,7 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, style: Style) -> Result<Exit> {
     let options = VerifyOptions {
         region: args.endpoint.region.clone(),
         granted_hosts: granted.clone(),
+        request_time_limit_ms: total.as_millis() as u64,
     };
     let json = args.format.json;
     // Ask only a person at a terminal; agents and scripts get the question printed.
