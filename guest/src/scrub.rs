@@ -9,8 +9,6 @@
 //! The work is linear in the text: each encoding is one decoding pass, and every window of eight
 //! decoded bytes is looked up in a set of the secrets' pieces.
 
-use std::collections::BTreeSet;
-
 use crate::keys;
 use crate::links;
 
@@ -26,9 +24,9 @@ const LINK_REMOVED: &str = "[link removed]";
 /// The secrets to hide, as pieces.
 #[derive(Debug, Default, Clone)]
 pub struct Scrubber {
-    /// Every run of `PIECE` bytes of every secret, in lower case. (A hash set would need the
-    /// random seed the component is not granted.)
-    pieces: BTreeSet<[u8; PIECE]>,
+    /// Every run of `PIECE` bytes of every secret, in lower case, as a number; sorted, for a
+    /// binary search. (A hash set would need the random seed the component is not granted.)
+    pieces: Vec<u64>,
 }
 
 /// One decoded byte and the bytes of the text it came from.
@@ -42,15 +40,15 @@ impl Scrubber {
     /// A scrubber for `secrets`; secrets shorter than eight bytes cannot be told from
     /// ordinary text and are left to masking.
     pub fn new<'a>(secrets: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut pieces = BTreeSet::new();
+        let mut pieces = Vec::new();
         for secret in secrets {
-            let lower = secret.trim().to_ascii_lowercase();
+            let secret = secret.trim().as_bytes();
             // A value this long is no credential; its start is enough to bound the memory.
-            let start = &lower.as_bytes()[..lower.len().min(MAX_SECRET)];
-            for window in start.windows(PIECE) {
-                pieces.insert(piece(window));
-            }
+            let start = &secret[..secret.len().min(MAX_SECRET)];
+            pieces.extend(start.windows(PIECE).map(|w| piece(w.iter().copied())));
         }
+        pieces.sort_unstable();
+        pieces.dedup();
         Self { pieces }
     }
 
@@ -59,18 +57,33 @@ impl Scrubber {
     pub fn scrub(&self, text: &str) -> String {
         let bytes = text.as_bytes();
         let mut hidden = vec![false; bytes.len()];
-        if !self.pieces.is_empty() {
-            self.hide_in(&as_is(bytes), &mut hidden);
-            self.hide_in(&unescaped(bytes), &mut hidden);
-            for offset in 0..2 {
-                self.hide_in(&hex_decoded(bytes, offset), &mut hidden);
+        if !self.pieces.is_empty() && bytes.len() >= PIECE {
+            for (at, window) in bytes.windows(PIECE).enumerate() {
+                if self.is_piece(window.iter().copied()) {
+                    hidden[at..at + PIECE].iter_mut().for_each(|h| *h = true);
+                }
             }
-            for offset in 0..4 {
-                self.hide_in(&base64_decoded(bytes, offset), &mut hidden);
+            // Each decoding only where it could yield eight bytes.
+            if bytes.contains(&b'%') || bytes.contains(&b'\\') {
+                self.hide_in(&unescaped(bytes), &mut hidden);
+            }
+            for (start, end) in runs(bytes, |c| hex_value(c).is_some(), 2 * PIECE) {
+                for offset in 0..2 {
+                    self.hide_in(&hex_decoded(bytes, start + offset, end), &mut hidden);
+                }
+            }
+            for (start, end) in runs(bytes, |c| base64_value(c).is_some(), PIECE * 4 / 3 + 1) {
+                for offset in 0..4 {
+                    self.hide_in(&base64_decoded(bytes, start + offset, end), &mut hidden);
+                }
             }
         }
         hide_key_shaped_tokens(bytes, &mut hidden);
-        redact(text, &hidden)
+        if hidden.contains(&true) {
+            redact(text, &hidden)
+        } else {
+            text.to_string()
+        }
     }
 
     /// Whether `text` holds nothing to scrub.
@@ -78,14 +91,14 @@ impl Scrubber {
         self.scrub(text) == text
     }
 
+    fn is_piece(&self, window: impl Iterator<Item = u8>) -> bool {
+        self.pieces.binary_search(&piece(window)).is_ok()
+    }
+
     /// Mark the text behind every window of decoded bytes that is a piece of a secret.
     fn hide_in(&self, decoded: &[Decoded], hidden: &mut [bool]) {
         for window in decoded.windows(PIECE) {
-            let mut bytes = [0; PIECE];
-            for (b, d) in bytes.iter_mut().zip(window) {
-                *b = d.byte.to_ascii_lowercase();
-            }
-            if self.pieces.contains(&bytes) {
+            if self.is_piece(window.iter().map(|d| d.byte)) {
                 let (from, to) = (window[0].from, window[PIECE - 1].to);
                 hidden[from..to].iter_mut().for_each(|h| *h = true);
             }
@@ -93,21 +106,11 @@ impl Scrubber {
     }
 }
 
-fn piece(bytes: &[u8]) -> [u8; PIECE] {
-    let mut piece = [0; PIECE];
-    piece.copy_from_slice(&bytes[..PIECE]);
-    piece
-}
-
-/// The text as it is. (Decoding alone could take a key's first characters for an escape.)
-fn as_is(bytes: &[u8]) -> Vec<Decoded> {
-    (0..bytes.len())
-        .map(|at| Decoded {
-            byte: bytes[at],
-            from: at,
-            to: at + 1,
-        })
-        .collect()
+/// Eight bytes, in lower case, as one number.
+fn piece(bytes: impl Iterator<Item = u8>) -> u64 {
+    bytes
+        .take(PIECE)
+        .fold(0, |acc, b| acc << 8 | u64::from(b.to_ascii_lowercase()))
 }
 
 /// The text with `%XX`, `\uXXXX`, `\xXX` and backslash escapes decoded, other bytes as they are.
@@ -158,24 +161,16 @@ fn unicode_escape(bytes: &[u8], at: usize) -> Option<u8> {
     Some(if high == 0 && low < 0x80 { low } else { 0 })
 }
 
-/// Runs of hex digits decoded two digits to a byte, starting `offset` digits into each run.
-/// Runs are kept apart by a NUL, so that no window joins two of them.
-fn hex_decoded(bytes: &[u8], offset: usize) -> Vec<Decoded> {
-    let mut out = Vec::new();
-    for (start, end) in runs(bytes, |c| hex_value(c).is_some()) {
-        let mut at = start + offset;
-        while at + 2 <= end {
-            let byte = hex_byte(bytes, at).unwrap_or(0);
-            out.push(Decoded {
-                byte,
-                from: at,
-                to: at + 2,
-            });
-            at += 2;
-        }
-        out.push(separator(end));
-    }
-    out
+/// The hex digits `start..end` decoded two digits to a byte.
+fn hex_decoded(bytes: &[u8], start: usize, end: usize) -> Vec<Decoded> {
+    (start..end.saturating_sub(1))
+        .step_by(2)
+        .map(|at| Decoded {
+            byte: hex_byte(bytes, at).unwrap_or(0),
+            from: at,
+            to: at + 2,
+        })
+        .collect()
 }
 
 fn base64_value(c: u8) -> Option<u8> {
@@ -189,42 +184,30 @@ fn base64_value(c: u8) -> Option<u8> {
     }
 }
 
-/// Runs of base64 (either alphabet) decoded four characters to three bytes, starting `offset`
-/// characters into each run: every alignment of the secret in what was encoded shows up in
-/// one of the four offsets. Each byte stands for the whole group of four it came from.
-fn base64_decoded(bytes: &[u8], offset: usize) -> Vec<Decoded> {
+/// The base64 (either alphabet) in `start..end` decoded four characters to three bytes. Each
+/// byte stands for the whole group of four it came from. The caller tries every starting
+/// offset of a run: the secret's alignment in what was encoded shows up in one of four.
+fn base64_decoded(bytes: &[u8], start: usize, end: usize) -> Vec<Decoded> {
     let mut out = Vec::new();
-    for (start, end) in runs(bytes, |c| base64_value(c).is_some()) {
-        let mut at = start + offset;
-        while at + 4 <= end {
-            let group = (0..4).fold(0u32, |acc, i| {
-                acc << 6 | u32::from(base64_value(bytes[at + i]).unwrap_or(0))
+    let mut at = start;
+    while at + 4 <= end {
+        let group = (0..4).fold(0u32, |acc, i| {
+            acc << 6 | u32::from(base64_value(bytes[at + i]).unwrap_or(0))
+        });
+        for shift in [16, 8, 0] {
+            out.push(Decoded {
+                byte: (group >> shift) as u8,
+                from: at,
+                to: at + 4,
             });
-            for shift in [16, 8, 0] {
-                out.push(Decoded {
-                    byte: (group >> shift) as u8,
-                    from: at,
-                    to: at + 4,
-                });
-            }
-            at += 4;
         }
-        out.push(separator(end));
+        at += 4;
     }
     out
 }
 
-/// A byte no piece holds, between two runs.
-fn separator(at: usize) -> Decoded {
-    Decoded {
-        byte: 0,
-        from: at,
-        to: at,
-    }
-}
-
-/// The maximal runs of bytes for which `is_in` holds, as `(start, end)`.
-fn runs(bytes: &[u8], is_in: impl Fn(u8) -> bool) -> Vec<(usize, usize)> {
+/// The maximal runs of at least `min` bytes for which `is_in` holds, as `(start, end)`.
+fn runs(bytes: &[u8], is_in: impl Fn(u8) -> bool, min: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut at = 0;
     while at < bytes.len() {
@@ -236,7 +219,9 @@ fn runs(bytes: &[u8], is_in: impl Fn(u8) -> bool) -> Vec<(usize, usize)> {
         while at < bytes.len() && is_in(bytes[at]) {
             at += 1;
         }
-        out.push((start, at));
+        if at - start >= min {
+            out.push((start, at));
+        }
     }
     out
 }

@@ -20,6 +20,7 @@ use crate::sandbox::bindings::exports::qianwen::auth::types::{
 };
 use crate::sandbox::{Instance, Sandbox};
 use crate::terminal;
+use crate::timings;
 
 /// How long connecting may take, at most; the total limit is `--timeout`.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -39,6 +40,7 @@ pub fn status(cwd: &Path, args: &StatusArgs, style: Style) -> Result<Exit> {
         region: args.endpoint.region.clone(),
         granted_hosts: Vec::new(),
     })?;
+    timings::mark("guest");
     // The process ends next. Unmapping the sandbox's memory region by region first would only
     // delay that, on the path that people and agents run most.
     std::mem::forget(instance);
@@ -48,6 +50,7 @@ pub fn status(cwd: &Path, args: &StatusArgs, style: Style) -> Result<Exit> {
     } else {
         out!("{}", render::status(&report, style))?;
     }
+    timings::mark("rendered");
     Ok(exit)
 }
 

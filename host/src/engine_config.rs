@@ -14,5 +14,8 @@ pub fn config(windows: bool) -> wasmtime::Config {
     // of frames with the system unwinder. Windows requires the unwind tables.
     config.native_unwind_info(windows);
     config.generate_address_map(false);
+    // A run instantiates once and ends: copying the small data segments is cheaper than
+    // building a copy-on-write image of them (a memfd, a write, a mapping) every run.
+    config.memory_init_cow(false);
     config
 }

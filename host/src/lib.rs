@@ -6,6 +6,7 @@
 mod capabilities;
 mod cli;
 mod commands;
+mod compiled;
 mod engine_config;
 mod epoch;
 mod exit;
@@ -16,6 +17,7 @@ mod process;
 mod render;
 pub mod sandbox;
 mod terminal;
+mod timings;
 
 use std::process::ExitCode;
 
@@ -27,19 +29,23 @@ use render::style::Style;
 
 /// The command line, from arguments to exit code.
 pub fn main() -> ExitCode {
+    timings::mark("main");
     process::guard_secrets();
     std::panic::set_hook(Box::new(report_panic));
     let cli = match cli::parse() {
         Ok(cli) => cli,
         Err(exit) => return exit.into(),
     };
-    match run(&cli) {
-        Ok(exit) => exit.into(),
+    timings::mark("parsed");
+    let exit = match run(&cli) {
+        Ok(exit) => exit,
         Err(error) => {
             output::errln!("error: {error:#}");
-            Exit::Internal.into()
+            Exit::Internal
         }
-    }
+    };
+    timings::report();
+    exit.into()
 }
 
 /// A panic says where it happened and nothing else: its message might hold a key.

@@ -11,7 +11,7 @@ use wasmtime_wasi::p2::pipe::{ClosedInputStream, MemoryOutputPipe, SinkOutputStr
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 use crate::grants::{self, EvidenceDir, Network, ProjectFiles, SetupFiles};
-use crate::{engine_config, epoch};
+use crate::{compiled, engine_config, epoch, timings};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
 pub mod bindings {
@@ -38,9 +38,6 @@ use bindings::qianwen::auth::setup::{LineRef, SetupError, SetupFile};
 /// The policy component, built from `guest/` by build.rs: what `component --out` hands to other
 /// hosts.
 pub const COMPONENT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/qianwen_auth.wasm"));
-
-/// The same component compiled for this binary's target by build.rs: what the CLI runs.
-const COMPILED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/qianwen_auth.cwasm"));
 
 /// How much of the guest's stderr is kept, to find a panic's location in it.
 const STDERR_CAPACITY: usize = 64 * 1024;
@@ -144,15 +141,12 @@ pub struct Sandbox {
 }
 
 impl Sandbox {
-    /// The policy component built into this binary, loaded from the binary's own bytes.
+    /// The policy component built into this binary, compiled for its target (see `compiled`).
     pub fn new() -> Result<Self> {
         let engine = engine()?;
-        // SAFETY: `deserialize` runs the bytes it is given as native code. These were compiled
-        // by this crate's build, for this target, and are part of the binary itself: no file
-        // is read, so nothing anyone could change after the build is ever run.
-        let component = unsafe { Component::deserialize(&engine, COMPILED) }
-            .map_err(anyhow::Error::from)
-            .context("loading the policy component")?;
+        timings::mark("engine");
+        let component = compiled::load(&engine)?;
+        timings::mark("deserialized");
         Self::assemble(engine, component)
     }
 
@@ -183,6 +177,7 @@ impl Sandbox {
 
     fn assemble(engine: Engine, component: Component) -> Result<Self> {
         let linker = linker(&engine)?;
+        timings::mark("linked");
         Ok(Self {
             engine,
             component,
@@ -215,6 +210,7 @@ impl Sandbox {
         let component = bindings::Component::instantiate(&mut store, &self.component, &self.linker)
             .map_err(anyhow::Error::from)
             .context("instantiating the policy component")?;
+        timings::mark("instantiated");
         Ok(Instance {
             store,
             component,
@@ -225,7 +221,11 @@ impl Sandbox {
 }
 
 fn engine() -> Result<Engine> {
-    epoch::engine(|| Ok(Engine::new(&engine_config::config(cfg!(windows)))?))
+    epoch::engine(|| {
+        let mut config = engine_config::config(cfg!(windows));
+        compiled::configure(&mut config);
+        Ok(Engine::new(&config)?)
+    })
 }
 
 /// How long a call that sends nothing may run.
