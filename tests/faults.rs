@@ -287,29 +287,9 @@ fn no_native_code_is_loaded_from_any_file() {
     let out = run(&project, &env, &["status", "--json"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
 
-    let base_url = mock.url();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_qianwen-auth"))
-        .current_dir(&project)
-        .env_clear()
-        .envs(env)
-        .env("QWEN_BASE_URL", &base_url)
-        .args([
-            "verify",
-            "--json",
-            "--timeout",
-            "20",
-            "--allow-host",
-            &mock.grant(),
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_verify(&project, &env, &mock.url(), &mock.grant(), |_| {});
     // Once the request has arrived, the component is loaded and running.
-    let started = std::time::Instant::now();
-    while mock.seen().is_empty() && started.elapsed() < std::time::Duration::from_secs(20) {
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    wait_until(|| !mock.seen().is_empty());
     let maps = fs::read_to_string(format!("/proc/{}/maps", child.id()));
     let fds: Vec<PathBuf> = fs::read_dir(format!("/proc/{}/fd", child.id()))
         .map(|d| {

@@ -274,10 +274,10 @@ fn a_host_panic_shows_no_key() {
 #[test]
 fn a_crash_leaves_no_core_file() {
     use std::os::unix::process::{CommandExt, ExitStatusExt};
-    use std::process::{Child, Command, Stdio};
-    use std::time::{Duration, Instant};
+    use std::process::{Child, Command};
+    use std::time::Duration;
 
-    fn spawn_allowing_cores(command: &mut Command) -> Child {
+    fn allow_cores(command: &mut Command) {
         // SAFETY: between fork and exec only a system call is made.
         unsafe {
             command.pre_exec(|| {
@@ -291,7 +291,6 @@ fn a_crash_leaves_no_core_file() {
                 )?)
             });
         }
-        command.spawn().unwrap()
     }
     fn abort(mut child: Child) {
         let pid = rustix::process::Pid::from_child(&child);
@@ -313,36 +312,20 @@ fn a_crash_leaves_no_core_file() {
     }
 
     let control = tempdir();
-    let child = spawn_allowing_cores(Command::new("sleep").arg("30").current_dir(control.path()));
+    let mut sleeper = Command::new("sleep");
+    sleeper.arg("30").current_dir(control.path());
+    allow_cores(&mut sleeper);
+    let child = sleeper.spawn().unwrap();
     std::thread::sleep(Duration::from_millis(200));
     abort(child);
     let control_dumped = !cores(control.path()).is_empty();
 
     let (_repo, sub) = seeded_repo();
     let mock = Mock::start(vec![Reply::Hang]);
-    let mut env = with("DASHSCOPE_API_KEY", STANDARD);
-    env.push(("QWEN_BASE_URL".into(), mock.url()));
-    let child = spawn_allowing_cores(
-        Command::new(env!("CARGO_BIN_EXE_qianwen-auth"))
-            .current_dir(&sub)
-            .env_clear()
-            .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .args([
-                "verify",
-                "--json",
-                "--timeout",
-                "20",
-                "--allow-host",
-                &mock.grant(),
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
-    );
+    let env = with("DASHSCOPE_API_KEY", STANDARD);
+    let child = spawn_verify(&sub, &borrow(&env), &mock.url(), &mock.grant(), allow_cores);
     // Crashed while the request is out: every key has been read by then.
-    let started = Instant::now();
-    while mock.seen().is_empty() && started.elapsed() < Duration::from_secs(20) {
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_until(|| !mock.seen().is_empty());
     let limits = std::fs::read_to_string(format!("/proc/{}/limits", child.id())).unwrap();
     abort(child);
     assert!(

@@ -56,6 +56,37 @@ pub fn run(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
     }
 }
 
+/// `qianwen-auth verify --json` in `dir` with only `env`, against a granted loopback endpoint at
+/// `base_url` (`grant`), started and left running. With `prepare`, the command can be changed
+/// before it starts.
+pub fn spawn_verify(
+    dir: &Path,
+    env: &[(&str, &str)],
+    base_url: &str,
+    grant: &str,
+    prepare: impl FnOnce(&mut Command),
+) -> std::process::Child {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_qianwen-auth"));
+    command
+        .current_dir(dir)
+        .env_clear()
+        .envs(env.iter().copied())
+        .env("QWEN_BASE_URL", base_url)
+        .args(["verify", "--json", "--timeout", "20", "--allow-host", grant])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    prepare(&mut command);
+    command.spawn().expect("the binary runs")
+}
+
+/// Wait until `done` holds, for at most 20 s.
+pub fn wait_until(done: impl Fn() -> bool) {
+    let started = std::time::Instant::now();
+    while !done() && started.elapsed() < std::time::Duration::from_secs(20) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 /// Run the test `name` of the running test binary again, in a child process with `var` set to
 /// `value`; everything the child wrote. For what only shows outside the process: panics, and
 /// anything written straight to stdout or stderr.
