@@ -20,6 +20,7 @@ fn main() {
     let workspace = manifest_dir.parent().expect("host/ lives in the workspace");
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("set by cargo"));
     for watched in [
+        "facts",
         "guest",
         "wit",
         "Cargo.lock",

@@ -11,9 +11,9 @@ use std::time::{Duration, Instant};
 use common::guests;
 use common::*;
 use mock::{Mock, Reply};
+use qianwen_auth::bindings::exports::qianwen::auth::types::StatusOptions;
 use qianwen_auth::grants::{EvidenceDir, Grants, Limits, Network, ProjectFiles, Proxies};
 use qianwen_auth::sandbox::Sandbox;
-use qianwen_auth::sandbox::bindings::exports::qianwen::auth::types::StatusOptions;
 
 /// Grants like `status` gets them in `dir`, with `env` as the granted environment.
 fn grants(dir: &Path, env: &[(&str, &str)]) -> Grants {

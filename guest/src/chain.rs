@@ -10,8 +10,8 @@ use crate::keys;
 use crate::secret::Secret;
 use crate::wit::types::Source;
 
-/// The key's names, the alias first because it wins within a level.
-pub const KEY_NAMES: [&str; 2] = ["QIANWEN_API_KEY", "DASHSCOPE_API_KEY"];
+/// The key's names, in the order the chain prefers them within a level.
+pub use qianwen_auth_facts::variables::KEY_NAMES;
 
 /// One level of the chain and the values it holds, by name: looking one up takes time
 /// logarithmic in the number of names, so that a file of many thousands of lines costs no more

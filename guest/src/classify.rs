@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::links::Topic;
 use crate::scrub::Scrubber;
+use crate::transport::{BODY_CAP, ProxyFailure, TransportError};
 use crate::wit::types::Outcome;
 
 /// A judgement of one answer.
@@ -20,63 +21,6 @@ pub struct Judgement {
     pub request_id: Option<String>,
     /// Worth another try (429 and 5xx only).
     pub retryable: bool,
-}
-
-/// What broke when no complete answer arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TransportError {
-    /// The host refused to send the request.
-    Denied,
-    Dns,
-    Refused,
-    Tls,
-    /// Connecting took longer than the time limit: nothing was sent.
-    ConnectTimeout,
-    /// The request went out, but no whole answer came within the time limit.
-    Timeout,
-    /// The connection broke before the answer was complete.
-    Broken,
-    /// A proxy on the way failed, before anything was sent.
-    Proxy(ProxyFailure),
-    /// Anything else, in the host's words.
-    Other(String),
-}
-
-/// Where a connection through a proxy failed, as the host reports it: the text of a
-/// `wasi:http` `internal-error`, `{"proxy-failure": {...}}` (see `wit/`).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ProxyFailure {
-    /// The proxy, without credentials.
-    pub proxy: String,
-    /// The variable that set it.
-    pub from: String,
-    pub socks: bool,
-    /// `dns`, `refused`, `timeout`, `tls`, `auth`, `tunnel`, `socks`, `unusable` or `other`.
-    pub stage: String,
-    /// The host's words, for `unusable`.
-    pub detail: String,
-}
-
-impl ProxyFailure {
-    /// The failure the host described in `text`, if it describes one.
-    pub fn parse(text: &str) -> Option<Self> {
-        let value: Value = serde_json::from_str(text).ok()?;
-        let failure = value.get("proxy-failure")?;
-        let field = |name: &str| {
-            failure
-                .get(name)
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string()
-        };
-        Some(Self {
-            proxy: field("proxy"),
-            from: field("from"),
-            socks: failure.get("socks").and_then(Value::as_bool) == Some(true),
-            stage: field("stage"),
-            detail: field("detail"),
-        })
-    }
 }
 
 /// Judge an HTTP answer. `truncated`: the body was longer than the cap and was cut. Whatever
@@ -116,7 +60,7 @@ fn judge(status: u16, body: &[u8], truncated: bool, location: Option<&str>) -> J
     let (outcome, cause, next_step, links): (Outcome, String, String, Vec<Topic>) = match status {
         200 if truncated => bad_response(format!(
             "HTTP 200, but the answer is larger than {} KiB, which a chat completion never is",
-            crate::verify::BODY_CAP / 1024
+            BODY_CAP / 1024
         )),
         200 => match json.as_ref() {
             Some(v)

@@ -1,25 +1,10 @@
 //! SPEC §4, endpoints: which base URL a verification goes to, and whether a custom
-//! `QWEN_BASE_URL` may be used at all. The host enforces its own allowlist on every request;
-//! this module refuses early and explains why.
+//! `QWEN_BASE_URL` may be used at all. The allowlist is judged by the same rule the host
+//! applies to every request (`qianwen_auth_facts::allowlist`); this module applies it early,
+//! so that `status` and `verify` agree, and explains a refusal.
 
-/// As of 2026-08-03. Region id, base URL, in words.
-pub const REGIONS: [(&str, &str, &str); 2] = [
-    (
-        "cn-beijing",
-        "https://dashscope.aliyuncs.com",
-        "the China (Beijing) site",
-    ),
-    (
-        "ap-southeast-1",
-        "https://dashscope-intl.aliyuncs.com",
-        "the international (Singapore) site",
-    ),
-];
-
-pub const DEFAULT_REGION: &str = "cn-beijing";
-
-/// The OpenAI-compatible API under a DashScope base.
-const COMPATIBLE_PATH: &str = "/compatible-mode/v1";
+use qianwen_auth_facts::allowlist::{self, Grant, Refusal, Scheme};
+use qianwen_auth_facts::endpoints::{self, COMPATIBLE_PATH, DEFAULT_REGION, REGIONS, Region};
 
 /// Where the verification request goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,13 +42,8 @@ pub struct Problem {
 pub fn choose(choice: &Choice) -> (Endpoint, Vec<Problem>) {
     let mut problems = Vec::new();
     if let Some(region) = choice.option_region {
-        match region_base(region) {
-            Some(base) => {
-                return (
-                    standard(region, base, "the --region option".into()),
-                    problems,
-                );
-            }
+        match endpoints::region(region) {
+            Some(region) => return (standard(region, "the --region option".into()), problems),
             None => problems.push(unknown_region("--region")),
         }
     }
@@ -78,51 +58,37 @@ pub fn choose(choice: &Choice) -> (Endpoint, Vec<Problem>) {
         }
     }
     if let Some((region, from)) = &choice.env_region {
-        match region_base(region) {
-            Some(base) => {
+        match endpoints::region(region) {
+            Some(region) => {
                 let chosen_by = format!("QWEN_REGION ({from})");
-                return (standard(region, base, chosen_by), problems);
+                return (standard(region, chosen_by), problems);
             }
             None => problems.push(unknown_region("QWEN_REGION")),
         }
     }
-    let base = region_base(DEFAULT_REGION).unwrap_or(REGIONS[0].1);
-    (
-        standard(DEFAULT_REGION, base, "the default".into()),
-        problems,
-    )
+    (standard(DEFAULT_REGION, "the default".into()), problems)
 }
 
 /// The other region's id, for the hint after a 401.
 pub fn other_region(region: &str) -> Option<&'static str> {
-    region_base(region)?;
+    endpoints::region(region)?;
     REGIONS
         .iter()
-        .find(|(id, _, _)| *id != region)
-        .map(|(id, _, _)| *id)
+        .find(|r| !r.id.eq_ignore_ascii_case(region.trim()))
+        .map(|r| r.id)
 }
 
 /// The region's site, in words.
 pub fn region_words(region: &str) -> &'static str {
-    REGIONS
-        .iter()
-        .find(|(id, _, _)| *id == region)
-        .map_or("a custom endpoint", |(_, _, words)| words)
+    endpoints::region(region).map_or("a custom endpoint", |r| r.words)
 }
 
-fn region_base(region: &str) -> Option<&'static str> {
-    let region = region.trim().to_ascii_lowercase();
-    REGIONS
-        .iter()
-        .find(|(id, _, _)| *id == region)
-        .map(|(_, base, _)| *base)
-}
-
-fn standard(region: &str, base: &str, chosen_by: String) -> Endpoint {
+fn standard(region: Region, chosen_by: String) -> Endpoint {
+    let base = format!("https://{}", region.host);
     Endpoint {
-        base: base.to_string(),
         probe_url: format!("{base}{COMPATIBLE_PATH}/chat/completions"),
-        region: region.trim().to_ascii_lowercase(),
+        base,
+        region: region.id.to_string(),
         chosen_by,
         refused: None,
     }
@@ -130,7 +96,7 @@ fn standard(region: &str, base: &str, chosen_by: String) -> Endpoint {
 
 fn unknown_region(from: &str) -> Problem {
     // The value is not repeated: people paste keys into the wrong variable.
-    let known: Vec<&str> = REGIONS.iter().map(|(id, _, _)| *id).collect();
+    let known: Vec<&str> = REGIONS.iter().map(|r| r.id).collect();
     Problem {
         code: "unknown-region",
         message: format!(
@@ -158,10 +124,8 @@ fn custom(
     }
     let authority = parsed.authority();
     let base = format!("{}://{authority}{path}", parsed.scheme);
-    let dashscope = REGIONS
-        .iter()
-        .find(|(_, b, _)| b.strip_prefix("https://") == Some(parsed.host.as_str()));
-    let region = dashscope.map_or("custom", |(id, _, _)| id).to_string();
+    let dashscope = endpoints::region_of_host(&parsed.host);
+    let region = dashscope.map_or("custom", |r| r.id).to_string();
     if dashscope.is_some() && path != COMPATIBLE_PATH {
         problems.push(Problem {
             code: "base-url-path",
@@ -171,7 +135,7 @@ fn custom(
             ),
         });
     }
-    let refused = refusal(&parsed, dashscope.is_some(), granted);
+    let refused = refusal(&parsed, granted);
     Ok((
         Endpoint {
             probe_url: format!("{base}/chat/completions"),
@@ -184,51 +148,27 @@ fn custom(
     ))
 }
 
-/// Why a parsed base URL may not be contacted, if it may not.
-fn refusal(url: &Url, dashscope: bool, granted: &[String]) -> Option<String> {
+/// Why a parsed base URL may not be contacted, if it may not: the allowlist's judgement, in
+/// words that say what to do. Grants that do not parse open nothing.
+fn refusal(url: &Url, granted: &[String]) -> Option<String> {
+    let grants: Vec<Grant> = granted.iter().filter_map(|g| g.parse().ok()).collect();
     let host = &url.host;
-    if host.starts_with("token-plan.") && host.ends_with(".maas.aliyuncs.com") {
-        return Some(format!(
-            "{host} is a Token Plan endpoint, which this tool never contacts"
-        ));
-    }
-    let is_granted = granted.iter().any(|g| grant_covers(g, host, url.port()));
-    if url.scheme == "http" {
-        if !(is_loopback(host) && is_granted) {
-            return Some(format!(
-                "{host} is reached over plain http; only https is allowed (plain http only \
-                 to a loopback host granted with --allow-host)"
-            ));
+    let authority = url.authority();
+    let why = allowlist::judge(Scheme::named(&url.scheme), host, url.port(), &grants).err()?;
+    Some(match why {
+        Refusal::TokenPlan => {
+            format!("{host} is a Token Plan endpoint, which this tool never contacts")
         }
-        return None;
-    }
-    if dashscope && url.port() == 443 || is_granted {
-        return None;
-    }
-    Some(format!(
-        "{} is not a DashScope host; grant it with --allow-host {} if you trust it",
-        url.authority(),
-        url.authority()
-    ))
-}
-
-/// Whether a `HOST` or `HOST:PORT` grant covers `host` on `port` (a bare host means 443).
-pub fn grant_covers(grant: &str, host: &str, port: u16) -> bool {
-    let grant = grant.trim().to_ascii_lowercase();
-    let (g_host, g_port) = match grant.rsplit_once(':') {
-        Some((h, p)) if !h.ends_with(':') && !h.is_empty() && p.parse::<u16>().is_ok() => {
-            (h.to_string(), p.parse::<u16>().unwrap_or(443))
-        }
-        _ => (grant.clone(), 443),
-    };
-    let g_host = g_host.trim_start_matches('[').trim_end_matches(']');
-    g_host == host.trim_start_matches('[').trim_end_matches(']') && g_port == port
-}
-
-fn is_loopback(host: &str) -> bool {
-    host == "localhost"
-        || host == "[::1]"
-        || host.starts_with("127.") && host.split('.').count() == 4
+        Refusal::PlainHttp => format!(
+            "{host} is reached over plain http; only https is allowed (plain http only to a \
+             loopback host granted with --allow-host)"
+        ),
+        Refusal::UnsupportedScheme => format!("{authority} uses a scheme other than https"),
+        Refusal::NotAllowed => format!(
+            "{authority} is not a DashScope host; grant it with --allow-host {authority} if you \
+             trust it"
+        ),
+    })
 }
 
 /// The strict subset of URLs a base URL may be: `scheme://host[:port][/path]`, with no
@@ -475,6 +415,22 @@ mod tests {
         );
         assert!(e.refused.is_some());
         let (e, _) = pick(None, None, Some("http://[::1]:8080"), &["[::1]:8080"]);
+        assert_eq!(e.refused, None);
+    }
+
+    /// The host's send hook judges with the same rule: what it would refuse, status refuses.
+    #[test]
+    fn loopback_only_as_the_address_parser_reads_it() {
+        for (url, grant) in [
+            ("http://127.999.0.1:1", "127.999.0.1:1"),
+            ("http://localhost.example:80", "localhost.example:80"),
+            ("http://10.0.0.1:8080", "10.0.0.1:8080"),
+        ] {
+            let (e, _) = pick(None, None, Some(url), &[grant]);
+            let why = e.refused.unwrap_or_else(|| panic!("{url} was usable"));
+            assert!(why.contains("plain http"), "{why}");
+        }
+        let (e, _) = pick(None, None, Some("http://127.3.2.1:80"), &["127.3.2.1:80"]);
         assert_eq!(e.refused, None);
     }
 

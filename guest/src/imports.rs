@@ -7,19 +7,19 @@ use crate::bindings::wasi::http::types::{
     ErrorCode, Fields, IncomingBody, Method, OutgoingBody, OutgoingRequest, Scheme,
 };
 use crate::bindings::wasi::io::streams::StreamError;
-use crate::classify::{ProxyFailure, TransportError};
 use crate::evidence;
 use crate::setup::Change;
 use crate::status::{self, Inputs};
 use crate::time;
-use crate::verify::{BODY_CAP, Request, Response, Transport};
+use crate::transport::{BODY_CAP, Request, Response, Transport};
+use crate::transport::{ProxyFailure, TransportError};
 use crate::wit::evidence::WriteError;
 use crate::wit::project;
 use crate::wit::setup::{self as setup_files, SetupError};
 use crate::wit::types::VerifyReport;
 
 pub fn inputs() -> Inputs {
-    let env = status::variable_names()
+    let env = qianwen_auth_facts::variables::GRANTED
         .into_iter()
         .filter_map(|name| {
             std::env::var_os(name).map(|v| (name.to_string(), v.to_string_lossy().into_owned()))

@@ -32,6 +32,7 @@ mod snippet;
 mod status;
 mod time;
 mod tokenplan;
+mod transport;
 mod verify;
 
 mod bindings {

@@ -6,42 +6,13 @@ use crate::chain::{self, Level};
 use crate::keys;
 use crate::wit::types::{OssReport, VariableState, Warning};
 
-pub const BUCKET: &str = "QWEN_TMP_OSS_BUCKET";
-pub const REGION: &str = "QWEN_TMP_OSS_REGION";
+pub use qianwen_auth_facts::variables::oss::{ALL, BUCKET, PAIRS, REGION, URL_EXPIRES};
 
-/// The AccessKey pairs in the order they are tried: (label, id variable, secret variable).
-pub const PAIRS: [(&str, &str, &str); 2] = [
-    (
-        "QWEN_TMP_OSS_AK",
-        "QWEN_TMP_OSS_AK_ID",
-        "QWEN_TMP_OSS_AK_SECRET",
-    ),
-    (
-        "OSS_ACCESS_KEY",
-        "OSS_ACCESS_KEY_ID",
-        "OSS_ACCESS_KEY_SECRET",
-    ),
-];
-
-pub const OPTIONAL: [&str; 3] = [
-    "QWEN_TMP_OSS_PREFIX",
-    "QWEN_TMP_OSS_ENDPOINT",
-    "QWEN_TMP_OSS_URL_EXPIRES",
-];
-
-const URL_EXPIRES: &str = "QWEN_TMP_OSS_URL_EXPIRES";
-
-/// Every OSS variable, in the order they are reported.
-pub fn variables() -> impl Iterator<Item = &'static str> {
-    [BUCKET, REGION]
-        .into_iter()
-        .chain(PAIRS.iter().flat_map(|(_, id, secret)| [*id, *secret]))
-        .chain(OPTIONAL)
-}
-
+/// The OSS settings on the chain, what is missing, and which AccessKey pair is in use.
 pub fn report(levels: &[Level]) -> OssReport {
     let set = |name: &str| chain::setting(levels, name);
-    let variables = variables()
+    let variables = ALL
+        .into_iter()
         .map(|name| {
             let found = set(name);
             VariableState {
@@ -55,11 +26,11 @@ pub fn report(levels: &[Level]) -> OssReport {
     let mut problems = Vec::new();
     let complete = PAIRS
         .iter()
-        .find(|(_, id, secret)| set(id).is_some() && set(secret).is_some());
-    for (_, id, secret) in PAIRS {
-        match (set(id).is_some(), set(secret).is_some()) {
-            (true, false) => problems.push(half_pair(id, secret)),
-            (false, true) => problems.push(half_pair(secret, id)),
+        .find(|pair| set(pair.id).is_some() && set(pair.secret).is_some());
+    for pair in PAIRS {
+        match (set(pair.id).is_some(), set(pair.secret).is_some()) {
+            (true, false) => problems.push(half_pair(pair.id, pair.secret)),
+            (false, true) => problems.push(half_pair(pair.secret, pair.id)),
             _ => {}
         }
     }
@@ -76,7 +47,7 @@ pub fn report(levels: &[Level]) -> OssReport {
                 "oss-credentials-missing",
                 format!(
                     "{BUCKET} is set, but neither {} + {} nor {} + {} are both set",
-                    PAIRS[0].1, PAIRS[0].2, PAIRS[1].1, PAIRS[1].2
+                    PAIRS[0].id, PAIRS[0].secret, PAIRS[1].id, PAIRS[1].secret
                 ),
             ));
         }
@@ -104,9 +75,9 @@ pub fn report(levels: &[Level]) -> OssReport {
     };
     OssReport {
         enabled,
-        credentials: complete.map(|(label, _, _)| label.to_string()),
+        credentials: complete.map(|pair| pair.label.to_string()),
         access_key_id: complete
-            .and_then(|(_, id, _)| set(id))
+            .and_then(|pair| set(pair.id))
             .and_then(|(_, value)| keys::mask(keys::normalize(value))),
         variables,
         problems,

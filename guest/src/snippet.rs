@@ -6,6 +6,7 @@ pub const END: &str = "<!-- /QIANWEN_SKILLS -->";
 
 /// The block, markers included, ending in a line break.
 pub fn block() -> String {
+    let legend = qianwen_auth_facts::exit::Exit::legend();
     format!(
         "{START}
 ## QianWen (DashScope) credentials
@@ -23,8 +24,7 @@ instead of touching the key yourself:
   `.gitignore`, for the user to fill in.
 
 Never print, log or ask for the key's value; never put it in a command line. Exit codes:
-0 ok, 2 usage, 3 no usable key, 4 rejected, 5 plan key, 6 network, 7 billing/quota/rate,
-8 server or unreadable answer.
+{legend}.
 {END}
 "
     )

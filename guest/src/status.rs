@@ -18,29 +18,14 @@ use crate::wit::types::{
     Verdict, Warning,
 };
 
-pub const BASE_URL: &str = "QWEN_BASE_URL";
-pub const REGION: &str = "QWEN_REGION";
-
-/// Every environment variable the policy reads.
-pub fn variable_names() -> Vec<&'static str> {
-    chain::KEY_NAMES
-        .into_iter()
-        .chain([BASE_URL, REGION])
-        .chain(oss::variables())
-        .collect()
-}
-
-/// Variables whose values are secrets: a file holding one must be private and ignored by git.
-fn is_secret(name: &str) -> bool {
-    chain::KEY_NAMES.contains(&name) || oss::PAIRS.iter().any(|(_, _, secret)| *secret == name)
-}
+use qianwen_auth_facts::variables::{BASE_URL, GRANTED, REGION, is_masked, is_secret};
 
 /// The scrubber for every value on the chain that must never show: the secrets, and the OSS
 /// AccessKey ids, which are shown only masked.
 fn scrubber(levels: &[Level]) -> Scrubber {
-    let names: Vec<&str> = variable_names()
+    let names: Vec<&str> = GRANTED
         .into_iter()
-        .filter(|name| is_secret(name) || oss::PAIRS.iter().any(|(_, id, _)| id == name))
+        .filter(|name| is_secret(name) || is_masked(name))
         .collect();
     let values = levels
         .iter()
@@ -220,7 +205,7 @@ pub fn resolve(inputs: &Inputs, options: &StatusOptions) -> Resolved {
         inputs
             .env
             .iter()
-            .filter(|(name, _)| variable_names().contains(&name.as_str()))
+            .filter(|(name, _)| GRANTED.contains(&name.as_str()))
             .cloned(),
     )];
     levels.extend(dotenvs.iter().filter_map(|d| {
@@ -229,7 +214,7 @@ pub fn resolve(inputs: &Inputs, options: &StatusOptions) -> Resolved {
             .map(|p| Level::dotenv(d.source, d.path.clone(), p))
     }));
 
-    for name in variable_names() {
+    for name in GRANTED {
         for level in chain::blanks(&levels, name) {
             warnings.push(warning(
                 "empty-value",
@@ -323,7 +308,7 @@ fn read_dotenv(inputs: &Inputs, input: &FileInput, warnings: &mut Vec<Warning>) 
             for problem in parsed.describe_problems(&path) {
                 warnings.push(warning("dotenv-syntax", problem));
             }
-            for name in variable_names() {
+            for name in GRANTED {
                 let lines: Vec<u32> = parsed
                     .entries
                     .iter()

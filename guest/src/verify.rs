@@ -3,17 +3,15 @@
 //! The transport is a trait so that every path here is tested natively; the component's
 //! implementation sends through `wasi:http`.
 
-use crate::classify::{self, Judgement, TransportError};
+use crate::classify::{self, Judgement};
 use crate::endpoint;
 use crate::flow;
 use crate::links;
 use crate::outward::Outward;
 use crate::scrub::{self, Scrubber};
 use crate::status::Resolved;
+use crate::transport::{Request, Response, Transport};
 use crate::wit::types::{Attempt, Outcome, Verdict, VerifyReport};
-
-/// Response bodies are read up to this many bytes.
-pub const BODY_CAP: usize = 1024 * 1024;
 
 /// The verification request's body (SPEC §4).
 pub const BODY: &[u8] = br#"{"model":"qwen-turbo","messages":[{"role":"user","content":"hi"}]}"#;
@@ -25,37 +23,6 @@ const BACKOFF_MS: u64 = 1500;
 /// and its own time limit fit into what is left.
 pub const BUDGET_IN_LIMITS: u64 = 3;
 const EXCERPT_CHARS: usize = 400;
-
-/// One verification request, ready to send.
-pub struct Request {
-    pub https: bool,
-    pub authority: String,
-    pub path: String,
-    /// Lower-case names. The `authorization` value holds the key.
-    pub headers: Vec<(&'static str, String)>,
-    pub body: &'static [u8],
-}
-
-/// What came back.
-#[derive(Debug, Default)]
-pub struct Response {
-    pub status: u16,
-    pub retry_after: Option<String>,
-    pub location: Option<String>,
-    /// At most `BODY_CAP` bytes.
-    pub body: Vec<u8>,
-    /// The body went on past `BODY_CAP`.
-    pub truncated: bool,
-    /// The body broke off with this error.
-    pub body_error: Option<TransportError>,
-}
-
-pub trait Transport {
-    fn send(&mut self, request: &Request) -> Result<Response, TransportError>;
-    /// Milliseconds on a monotonic clock.
-    fn now_ms(&mut self) -> u64;
-    fn sleep_ms(&mut self, ms: u64);
-}
 
 /// Verify with requests the host cuts off after `limit_ms` each, and report only what passed
 /// the scrubber.
@@ -251,6 +218,7 @@ fn request(probe_url: &str, key: &str) -> Request {
 mod tests {
     use super::*;
     use crate::status::{Inputs, resolve};
+    use crate::transport::TransportError;
     use crate::wit::project::Directory;
     use crate::wit::types::StatusOptions;
 

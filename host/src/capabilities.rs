@@ -7,13 +7,13 @@ use std::path::Path;
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::bindings::exports::qianwen::auth::types::StatusOptions;
 use crate::cli::CapabilitiesArgs;
 use crate::commands;
 use crate::exit::Exit;
-use crate::grants::{self, DASHSCOPE_HOSTS, EvidenceDir, Grants};
+use crate::grants::{self, EvidenceDir, Grants};
 use crate::output::out;
 use crate::render::json;
-use crate::sandbox::bindings::exports::qianwen::auth::types::StatusOptions;
 use crate::sandbox::{MEMORY_LIMIT, POLICY_BUDGET, Sandbox};
 
 /// Each interface the component may import (without its version), and what the host grants
@@ -149,8 +149,10 @@ pub fn run(cwd: &Path, args: &CapabilitiesArgs) -> Result<Exit> {
         Ok(dir) => (Some(dir), None),
         Err(why) => (None, Some(instance.scrub_one(&why)?)),
     };
-    let mut allowed_hosts: Vec<String> =
-        DASHSCOPE_HOSTS.iter().map(|h| format!("{h}:443")).collect();
+    let mut allowed_hosts: Vec<String> = qianwen_auth_facts::endpoints::REGIONS
+        .iter()
+        .map(|r| format!("{}:443", r.host))
+        .collect();
     allowed_hosts.extend(args.allow_host.iter().map(ToString::to_string));
     let report = Report {
         schema: json::SCHEMA,

@@ -17,9 +17,7 @@ use crate::render::style::ColorChoice;
     about = "Set up and check credentials for Alibaba's QianWen (DashScope / Model Studio) APIs, \
              without ever showing the key",
     long_about = None,
-    after_help = "Exit codes: 0 ok, 1 internal error, 2 usage error, 3 no usable key, \
-                  4 key rejected, 5 plan key refused, 6 network, 7 billing/quota/rate limit, \
-                  8 server error."
+    after_help = format!("Exit codes: {}.", Exit::legend())
 )]
 pub struct Cli {
     /// When to use colour: auto (only on a terminal, and never with NO_COLOR set), always, never.

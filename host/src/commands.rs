@@ -6,18 +6,18 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
+use crate::bindings::exports::qianwen::auth::types::{
+    FlowAnswer, InitOutcome, StatusOptions, VerifyOptions, VerifyReport,
+};
 use crate::cli::{
     Answer, CompletionShell, ComponentArgs, FormatArgs, InitArgs, LinksArgs, SnippetArgs,
     StatusArgs, VerifyArgs,
 };
-use crate::exit::Exit;
+use crate::exit::{self, Exit};
 use crate::files::{Place, Unchangeable};
 use crate::grants::{EvidenceDir, Grants, Limits, Network, Proxies, SetupFiles};
 use crate::output::{err, errln, out, outln};
 use crate::render::{self, json, style::Style};
-use crate::sandbox::bindings::exports::qianwen::auth::types::{
-    FlowAnswer, InitOutcome, StatusOptions, VerifyOptions, VerifyReport,
-};
 use crate::sandbox::{Instance, Sandbox};
 use crate::terminal;
 use crate::timings;
@@ -44,9 +44,9 @@ pub fn status(cwd: &Path, args: &StatusArgs, style: Style) -> Result<Exit> {
     // The process ends next. Unmapping the sandbox's memory region by region first would only
     // delay that, on the path that people and agents run most.
     std::mem::forget(instance);
-    let exit = Exit::for_verdict(report.verdict);
+    let exit = exit::for_verdict(report.verdict);
     if args.format.json {
-        json::print(&json::Status::new(&report, exit as u8))?;
+        json::print(&json::Status::new(&report, exit.code()))?;
     } else {
         out!("{}", render::status(&report, style))?;
     }
@@ -118,9 +118,9 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, style: Style) -> Result<Exit> {
     }
 
     let refusals = refusals(&mut instance)?;
-    let exit = Exit::for_outcome(report.outcome);
+    let exit = exit::for_outcome(report.outcome);
     if json {
-        let mut out = json::Verify::new(&report, &granted, &refusals, args.timeout, exit as u8);
+        let mut out = json::Verify::new(&report, &granted, &refusals, args.timeout, exit.code());
         out.previous = previous.as_ref().map(json::Previous::from);
         json::print(&out)?;
     } else {
@@ -231,7 +231,7 @@ pub fn init(cwd: &Path, args: &InitArgs, style: Style) -> Result<Exit> {
         InitOutcome::Failed => Exit::Internal,
     };
     if args.format.json {
-        json::print(&json::Init::new(&report, exit as u8))?;
+        json::print(&json::Init::new(&report, exit.code()))?;
     } else {
         out!("{}", render::init(&report, style))?;
     }

@@ -1,53 +1,34 @@
 //! The exit codes, the same for every command (README, "Exit codes").
 
-use std::process::ExitCode;
+use crate::bindings::exports::qianwen::auth::types::{Outcome, Verdict};
 
-use crate::sandbox::bindings::exports::qianwen::auth::types::{Outcome, Verdict};
+pub use qianwen_auth_facts::exit::Exit;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Exit {
-    Ok = 0,
-    Internal = 1,
-    Usage = 2,
-    NoUsableKey = 3,
-    Rejected = 4,
-    PlanKey = 5,
-    Network = 6,
-    Billing = 7,
-    Server = 8,
-}
-
-impl Exit {
-    pub fn for_verdict(verdict: Verdict) -> Self {
-        match verdict {
-            Verdict::Usable => Exit::Ok,
-            Verdict::NoUsableKey => Exit::NoUsableKey,
-            Verdict::PlanKey => Exit::PlanKey,
-        }
-    }
-
-    pub fn for_outcome(outcome: Outcome) -> Self {
-        match outcome {
-            Outcome::Pass => Exit::Ok,
-            Outcome::NoKey => Exit::NoUsableKey,
-            Outcome::AuthRejected | Outcome::AuthMissing => Exit::Rejected,
-            Outcome::PlanKeyRefused => Exit::PlanKey,
-            Outcome::Network | Outcome::Timeout | Outcome::HostDenied => Exit::Network,
-            Outcome::Billing
-            | Outcome::AccessDenied
-            | Outcome::QuotaExhausted
-            | Outcome::RateLimited => Exit::Billing,
-            Outcome::ModelNotFound
-            | Outcome::BadRequest
-            | Outcome::ServerError
-            | Outcome::BadResponse => Exit::Server,
-        }
+/// The exit code for a `status` verdict.
+pub fn for_verdict(verdict: Verdict) -> Exit {
+    match verdict {
+        Verdict::Usable => Exit::Ok,
+        Verdict::NoUsableKey => Exit::NoUsableKey,
+        Verdict::PlanKey => Exit::PlanKey,
     }
 }
 
-impl From<Exit> for ExitCode {
-    fn from(exit: Exit) -> Self {
-        ExitCode::from(exit as u8)
+/// The exit code for a verification's outcome.
+pub fn for_outcome(outcome: Outcome) -> Exit {
+    match outcome {
+        Outcome::Pass => Exit::Ok,
+        Outcome::NoKey => Exit::NoUsableKey,
+        Outcome::AuthRejected | Outcome::AuthMissing => Exit::Rejected,
+        Outcome::PlanKeyRefused => Exit::PlanKey,
+        Outcome::Network | Outcome::Timeout | Outcome::HostDenied => Exit::Network,
+        Outcome::Billing
+        | Outcome::AccessDenied
+        | Outcome::QuotaExhausted
+        | Outcome::RateLimited => Exit::Billing,
+        Outcome::ModelNotFound
+        | Outcome::BadRequest
+        | Outcome::ServerError
+        | Outcome::BadResponse => Exit::Server,
     }
 }
 
@@ -77,7 +58,40 @@ mod tests {
             (ServerError, 8),
             (BadResponse, 8),
         ] {
-            assert_eq!(Exit::for_outcome(outcome) as u8, code, "{outcome:?}");
+            assert_eq!(for_outcome(outcome).code(), code, "{outcome:?}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod readme {
+    use super::Exit;
+
+    /// README's exit-code table: one row per code, in order, each meaning as `Exit` words it.
+    #[test]
+    fn the_table_says_what_the_codes_say() {
+        let readme = include_str!("../../README.md");
+        let table = readme
+            .split("## Exit codes")
+            .nth(1)
+            .expect("README has an Exit codes section");
+        let rows: Vec<(&str, &str)> = table
+            .lines()
+            .skip_while(|l| !l.starts_with("| 0 |"))
+            .take_while(|l| l.starts_with('|'))
+            .filter_map(|l| {
+                let mut cells = l.trim_matches('|').split('|').map(str::trim);
+                Some((cells.next()?, cells.next()?))
+            })
+            .collect();
+        assert_eq!(rows.len(), Exit::ALL.len());
+        for (exit, (code, meaning)) in Exit::ALL.iter().zip(rows) {
+            assert_eq!(code, exit.code().to_string());
+            assert!(
+                meaning.starts_with(exit.meaning()),
+                "code {code}: README says {meaning:?}, the tool says {:?}",
+                exit.meaning()
+            );
         }
     }
 }

@@ -3,6 +3,7 @@
 //! it may touch, and prints its reports. The sandbox and the grants are public so that tests
 //! (and other embedders) can run a component under exactly the same rules.
 
+pub mod bindings;
 mod capabilities;
 mod cli;
 mod commands;

@@ -14,21 +14,8 @@ use crate::grants::{self, EvidenceDir, Network, ProjectFiles, SetupFiles};
 use crate::{compiled, engine_config, epoch, timings};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
-pub mod bindings {
-    wasmtime::component::bindgen!({
-        path: "../wit",
-        world: "qianwen:auth/component",
-        require_store_data_send: true,
-        with: {
-            "wasi:cli": wasmtime_wasi::p2::bindings::cli,
-            "wasi:clocks": wasmtime_wasi::p2::bindings::clocks,
-            "wasi:io": wasmtime_wasi::p2::bindings::io,
-            "wasi:http": wasmtime_wasi_http::p2::bindings::http,
-        },
-    });
-}
-
-use bindings::exports::qianwen::auth::types::{
+use crate::bindings;
+use crate::bindings::exports::qianwen::auth::types::{
     Flow, FlowAnswer, InitReport, Link, StatusOptions, StatusReport, TokenPlan, VerifyOptions,
     VerifyReport,
 };

@@ -7,8 +7,8 @@
 use std::io::ErrorKind;
 use std::path::{Component, Path, PathBuf};
 
+use crate::bindings::qianwen::auth::evidence::WriteError;
 use crate::files::Place;
-use crate::sandbox::bindings::qianwen::auth::evidence::WriteError;
 
 /// The directory under the base that holds the records.
 pub const SUBDIR: &str = "qianwen-ops-auth";

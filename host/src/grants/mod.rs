@@ -9,28 +9,14 @@ mod proxy;
 mod setup;
 
 pub use evidence::EvidenceDir;
-pub use network::{DASHSCOPE_HOSTS, Grant, Limits, Network};
+pub use network::{Grant, Limits, Network};
 pub use project::ProjectFiles;
 pub use proxy::Proxies;
 pub use setup::SetupFiles;
 
 /// The environment variables the component may see (SPEC §1, §6). Everything else in the
 /// process environment stays in the host.
-pub const VARIABLES: [&str; 13] = [
-    "QIANWEN_API_KEY",
-    "DASHSCOPE_API_KEY",
-    "QWEN_BASE_URL",
-    "QWEN_REGION",
-    "QWEN_TMP_OSS_BUCKET",
-    "QWEN_TMP_OSS_REGION",
-    "QWEN_TMP_OSS_AK_ID",
-    "QWEN_TMP_OSS_AK_SECRET",
-    "QWEN_TMP_OSS_PREFIX",
-    "QWEN_TMP_OSS_ENDPOINT",
-    "QWEN_TMP_OSS_URL_EXPIRES",
-    "OSS_ACCESS_KEY_ID",
-    "OSS_ACCESS_KEY_SECRET",
-];
+pub use qianwen_auth_facts::variables::GRANTED as VARIABLES;
 
 /// Everything one run grants.
 pub struct Grants {

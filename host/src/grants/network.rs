@@ -6,8 +6,6 @@
 //! a failure on the way through a proxy is reported as the proxy's.
 
 use std::future::Future;
-use std::net::IpAddr;
-use std::str::FromStr;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
@@ -16,59 +14,8 @@ use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks};
 
 use super::proxy::{self, Proxies, Proxy};
 
-/// The hosts the component may reach without a grant, on port 443 over https only.
-pub const DASHSCOPE_HOSTS: [&str; 2] = ["dashscope.aliyuncs.com", "dashscope-intl.aliyuncs.com"];
-
-/// A host the user granted: `HOST` (port 443) or `HOST:PORT`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Grant {
-    host: String,
-    port: u16,
-}
-
-impl FromStr for Grant {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, String> {
-        let text = text.trim().to_ascii_lowercase();
-        let (host, port) = if let Some(rest) = text.strip_prefix('[') {
-            let (inside, after) = rest.split_once(']').ok_or("an unclosed `[`")?;
-            (inside.to_string(), after.strip_prefix(':'))
-        } else {
-            match text.rsplit_once(':') {
-                Some((h, p)) => (h.to_string(), Some(p)),
-                None => (text.clone(), None),
-            }
-        };
-        let valid = !host.is_empty()
-            && (host.parse::<IpAddr>().is_ok()
-                || host
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-'));
-        if !valid {
-            return Err("expected HOST or HOST:PORT".into());
-        }
-        let port = match port {
-            None => 443,
-            Some(p) => p
-                .parse::<u16>()
-                .ok()
-                .filter(|p| *p > 0)
-                .ok_or("the port must be a number from 1 to 65535")?,
-        };
-        Ok(Self { host, port })
-    }
-}
-
-impl std::fmt::Display for Grant {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.host.contains(':') {
-            write!(f, "[{}]:{}", self.host, self.port)
-        } else {
-            write!(f, "{}:{}", self.host, self.port)
-        }
-    }
-}
+pub use qianwen_auth_facts::allowlist::Grant;
+use qianwen_auth_facts::allowlist::{self, Authority, Refusal, Scheme};
 
 /// Time limits for every request.
 #[derive(Debug, Clone, Copy)]
@@ -143,38 +90,25 @@ impl Network {
                 uri.host().unwrap_or("?")
             ));
         }
-        let host = uri
-            .host()
-            .ok_or("a request without a host was refused")?
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_ascii_lowercase();
-        let https = uri.scheme() == Some(&http::uri::Scheme::HTTPS);
-        let http = uri.scheme() == Some(&http::uri::Scheme::HTTP);
-        let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
-        let granted = self
-            .granted
-            .iter()
-            .any(|g| g.host == host && g.port == port);
-        let target = Grant {
-            host: host.clone(),
-            port,
-        };
-        if https && (granted || (port == 443 && DASHSCOPE_HOSTS.contains(&host.as_str()))) {
-            return Ok(());
-        }
-        if http && granted && is_loopback(&host) {
-            return Ok(());
-        }
-        Err(if http {
-            format!(
+        let host = uri.host().ok_or("a request without a host was refused")?;
+        let scheme = Scheme::named(uri.scheme_str().unwrap_or_default());
+        let port = uri.port_u16().unwrap_or(scheme.default_port());
+        let target = Authority::new(host, port);
+        allowlist::judge(scheme, host, port, &self.granted).map_err(|why| match why {
+            Refusal::TokenPlan => format!(
+                "a request to {target} was refused: it is a Token Plan endpoint, which this tool \
+                 never contacts"
+            ),
+            Refusal::PlainHttp => format!(
                 "a plain-http request to {target} was refused: only https is allowed, except \
                  to a loopback host granted with --allow-host"
-            )
-        } else if !https {
-            format!("a request to {target} with an unsupported scheme was refused")
-        } else {
-            format!("a request to {target} was refused: it is not on the allowlist")
+            ),
+            Refusal::UnsupportedScheme => {
+                format!("a request to {target} with an unsupported scheme was refused")
+            }
+            Refusal::NotAllowed => {
+                format!("a request to {target} was refused: it is not on the allowlist")
+            }
         })
     }
 
@@ -208,10 +142,6 @@ impl Network {
         })
         .clone()
     }
-}
-
-fn is_loopback(host: &str) -> bool {
-    host == "localhost" || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 type SendResult = Result<
@@ -474,33 +404,5 @@ mod tests {
     fn a_closed_grant_refuses_everything() {
         let n = Network::closed();
         assert!(!allowed(&n, "https://dashscope.aliyuncs.com/x"));
-    }
-
-    #[test]
-    fn grant_syntax() {
-        assert_eq!(
-            "Example.com".parse::<Grant>().unwrap().to_string(),
-            "example.com:443"
-        );
-        assert_eq!(
-            "127.0.0.1:80".parse::<Grant>().unwrap().to_string(),
-            "127.0.0.1:80"
-        );
-        assert_eq!(
-            "[::1]:8080".parse::<Grant>().unwrap().to_string(),
-            "[::1]:8080"
-        );
-        for bad in [
-            "",
-            "a b",
-            "host:0",
-            "host:99999",
-            "host:x",
-            "[::1",
-            "a/b",
-            "user@host",
-        ] {
-            assert!(bad.parse::<Grant>().is_err(), "{bad:?}");
-        }
     }
 }

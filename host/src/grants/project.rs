@@ -9,10 +9,8 @@ use std::path::{Component, Path, PathBuf};
 use cap_std::ambient_authority;
 use cap_std::fs::{Dir, File, PermissionsExt};
 
+use crate::bindings::qianwen::auth::project::{Directory, FileContents, ProjectFile, ReadError};
 use crate::files::open_to_read;
-use crate::sandbox::bindings::qianwen::auth::project::{
-    Directory, FileContents, ProjectFile, ReadError,
-};
 
 /// The most the host hands over of one file.
 pub const MAX_FILE: u64 = 1024 * 1024;

@@ -142,10 +142,11 @@ fn parse(value: &str) -> Result<url::Url, String> {
     Ok(url)
 }
 
+/// Names of this machine are never proxied: the allowlist's loopback, and any `*.localhost`
+/// (RFC 6761), as curl treats them.
 fn is_loopback(host: &str) -> bool {
-    host.eq_ignore_ascii_case("localhost")
+    qianwen_auth_facts::allowlist::is_loopback(host)
         || host.to_ascii_lowercase().ends_with(".localhost")
-        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Whether the address `host` lies in `network/bits`.

@@ -7,9 +7,9 @@
 
 use std::path::Path;
 
+use crate::bindings::qianwen::auth::setup::{LineRef, SetupError, SetupFile};
 use crate::files::{Place, Unchangeable};
 use crate::grants::project::MAX_FILE;
-use crate::sandbox::bindings::qianwen::auth::setup::{LineRef, SetupError, SetupFile};
 
 /// The placeholder `init` writes; the one key-shaped text a line may hold.
 const PLACEHOLDER: &str = "sk-your-key-here";

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use super::capitalize;
 use super::style::Style;
-use crate::sandbox::bindings::exports::qianwen::auth::types::{InitOutcome, InitReport};
+use crate::bindings::exports::qianwen::auth::types::{InitOutcome, InitReport};
 
 pub fn init(r: &InitReport, style: Style) -> String {
     let mut out = String::new();

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::sandbox::bindings::exports::qianwen::auth::types as wit;
+use crate::bindings::exports::qianwen::auth::types as wit;
 
 pub const SCHEMA: u32 = 1;
 

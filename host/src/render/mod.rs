@@ -17,7 +17,7 @@ pub use verify::{flow_question, verify};
 
 use std::fmt::Write;
 
-use crate::sandbox::bindings::exports::qianwen::auth::types::Link;
+use crate::bindings::exports::qianwen::auth::types::Link;
 use style::Style;
 
 /// The "Next steps" section: each step, then each link.

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use super::style::Style;
 use super::{capitalize, json};
-use crate::sandbox::bindings::exports::qianwen::auth::types::{KeyReport, StatusReport, Verdict};
+use crate::bindings::exports::qianwen::auth::types::{KeyReport, StatusReport, Verdict};
 
 pub fn status(r: &StatusReport, style: Style) -> String {
     let mut out = String::new();
@@ -93,9 +93,7 @@ fn key_lines(out: &mut String, k: &KeyReport, verdict: Verdict, style: Style) {
     let _ = writeln!(out, "  - Key: {masked}");
 }
 
-fn describe_source(
-    source: crate::sandbox::bindings::exports::qianwen::auth::types::Source,
-) -> &'static str {
+fn describe_source(source: crate::bindings::exports::qianwen::auth::types::Source) -> &'static str {
     match json::source(source) {
         "cwd-dotenv" => "current directory",
         "repo-dotenv" => "repository root",

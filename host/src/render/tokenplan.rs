@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::style::Style;
-use crate::sandbox::bindings::exports::qianwen::auth::types::{PlanModel, TokenPlan};
+use crate::bindings::exports::qianwen::auth::types::{PlanModel, TokenPlan};
 
 pub fn tokenplan(t: &TokenPlan, style: Style) -> String {
     let mut out = String::new();

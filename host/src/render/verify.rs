@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::style::Style;
-use crate::sandbox::bindings::exports::qianwen::auth::types::{Flow, Outcome, VerifyReport};
+use crate::bindings::exports::qianwen::auth::types::{Flow, Outcome, VerifyReport};
 
 pub fn verify(r: &VerifyReport, granted: &[String], refused: &[String], style: Style) -> String {
     let mut out = String::new();

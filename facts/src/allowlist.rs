@@ -1,0 +1,299 @@
+//! SPEC §4, where a request may go: DashScope's hosts on 443 over https, a host the user
+//! granted with `--allow-host` (https, or plain http to a loopback host), and never a Token
+//! Plan endpoint. One judgement, used by the component when it reports on an endpoint and by
+//! the host on every request the component actually makes, so the two cannot disagree.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::str::FromStr;
+
+use crate::endpoints;
+
+/// A host the user granted: `HOST` (port 443) or `HOST:PORT`, an IPv6 address in brackets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    host: String,
+    port: u16,
+}
+
+impl Grant {
+    /// Whether this grant covers `host` (any case, IPv6 with or without brackets) on `port`.
+    pub fn covers(&self, host: &str, port: u16) -> bool {
+        self.port == port && self.host.eq_ignore_ascii_case(unbracket(host))
+    }
+}
+
+impl FromStr for Grant {
+    type Err = &'static str;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let text = text.trim().to_ascii_lowercase();
+        let (host, port) = if let Some(rest) = text.strip_prefix('[') {
+            let (inside, after) = rest.split_once(']').ok_or("an unclosed `[`")?;
+            let port = match after {
+                "" => None,
+                _ => Some(
+                    after
+                        .strip_prefix(':')
+                        .ok_or("expected HOST or HOST:PORT")?,
+                ),
+            };
+            (inside.to_string(), port)
+        } else {
+            match text.rsplit_once(':') {
+                Some((h, p)) => (h.to_string(), Some(p)),
+                None => (text.clone(), None),
+            }
+        };
+        let valid = !host.is_empty()
+            && (host.parse::<IpAddr>().is_ok()
+                || host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-'));
+        if !valid {
+            return Err("expected HOST or HOST:PORT");
+        }
+        let port = match port {
+            None => 443,
+            Some(p) => p
+                .parse::<u16>()
+                .ok()
+                .filter(|p| *p > 0)
+                .ok_or("the port must be a number from 1 to 65535")?,
+        };
+        Ok(Self { host, port })
+    }
+}
+
+impl fmt::Display for Grant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", Authority::new(&self.host, self.port))
+    }
+}
+
+/// `HOST:PORT`, with an IPv6 address in brackets: how a destination is named in messages.
+#[derive(Debug, Clone, Copy)]
+pub struct Authority<'a> {
+    host: &'a str,
+    port: u16,
+}
+
+impl<'a> Authority<'a> {
+    pub fn new(host: &'a str, port: u16) -> Self {
+        Self {
+            host: unbracket(host),
+            port,
+        }
+    }
+}
+
+impl fmt::Display for Authority<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.host.contains(':') {
+            write!(f, "[{}]:{}", self.host, self.port)
+        } else {
+            write!(f, "{}:{}", self.host, self.port)
+        }
+    }
+}
+
+/// How a request would travel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    Https,
+    Http,
+    Other,
+}
+
+impl Scheme {
+    /// The scheme named `name`, in any case.
+    pub fn named(name: &str) -> Self {
+        if name.eq_ignore_ascii_case("https") {
+            Scheme::Https
+        } else if name.eq_ignore_ascii_case("http") {
+            Scheme::Http
+        } else {
+            Scheme::Other
+        }
+    }
+
+    /// The port a URL of this scheme means when it names none.
+    pub fn default_port(self) -> u16 {
+        match self {
+            Scheme::Http => 80,
+            _ => 443,
+        }
+    }
+}
+
+/// Why a destination is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// A Token Plan endpoint (SPEC §8): never contacted, granted or not.
+    TokenPlan,
+    /// Plain http to a host that is not loopback, or not granted.
+    PlainHttp,
+    /// Neither https nor http.
+    UnsupportedScheme,
+    /// https to a host that is neither DashScope's on 443 nor granted.
+    NotAllowed,
+}
+
+/// Whether a request over `scheme` to `host` on `port` may leave, given the user's grants.
+pub fn judge(scheme: Scheme, host: &str, port: u16, granted: &[Grant]) -> Result<(), Refusal> {
+    let host = unbracket(host);
+    if endpoints::is_token_plan_host(host) {
+        return Err(Refusal::TokenPlan);
+    }
+    let is_granted = granted.iter().any(|g| g.covers(host, port));
+    match scheme {
+        Scheme::Https if is_granted => Ok(()),
+        Scheme::Https if port == 443 && endpoints::region_of_host(host).is_some() => Ok(()),
+        Scheme::Https => Err(Refusal::NotAllowed),
+        Scheme::Http if is_granted && is_loopback(host) => Ok(()),
+        Scheme::Http => Err(Refusal::PlainHttp),
+        Scheme::Other => Err(Refusal::UnsupportedScheme),
+    }
+}
+
+/// Whether `host` names this machine: `localhost`, or an IPv4 or IPv6 loopback address in
+/// its standard form (with or without brackets). Forms the address parser does not accept,
+/// such as `127.999.0.1`, are not loopback.
+pub fn is_loopback(host: &str) -> bool {
+    let host = unbracket(host);
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+fn unbracket(host: &str) -> &str {
+    host.strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grants(texts: &[&str]) -> Vec<Grant> {
+        texts.iter().map(|t| t.parse().unwrap()).collect()
+    }
+
+    #[test]
+    fn grants_parse_and_print() {
+        for (text, shown) in [
+            ("Example.COM", "example.com:443"),
+            ("127.0.0.1:8080", "127.0.0.1:8080"),
+            ("[::1]:9", "[::1]:9"),
+            ("[::1]", "[::1]:443"),
+        ] {
+            assert_eq!(text.parse::<Grant>().unwrap().to_string(), shown, "{text}");
+        }
+        for bad in [
+            "",
+            ":80",
+            "a b",
+            "host:0",
+            "host:65536",
+            "host:x",
+            "[::1",
+            "[::1]x",
+            "h/p",
+            "user@host",
+        ] {
+            assert!(bad.parse::<Grant>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn dashscope_on_443_over_https_only() {
+        let none = grants(&[]);
+        assert_eq!(
+            judge(Scheme::Https, "dashscope.aliyuncs.com", 443, &none),
+            Ok(())
+        );
+        assert_eq!(
+            judge(Scheme::Https, "DASHSCOPE-INTL.aliyuncs.com", 443, &none),
+            Ok(())
+        );
+        assert_eq!(
+            judge(Scheme::Https, "dashscope.aliyuncs.com", 8443, &none),
+            Err(Refusal::NotAllowed)
+        );
+        assert_eq!(
+            judge(Scheme::Http, "dashscope.aliyuncs.com", 80, &none),
+            Err(Refusal::PlainHttp)
+        );
+        assert_eq!(
+            judge(Scheme::Other, "dashscope.aliyuncs.com", 443, &none),
+            Err(Refusal::UnsupportedScheme)
+        );
+        assert_eq!(
+            judge(Scheme::Https, "api.example.com", 443, &none),
+            Err(Refusal::NotAllowed)
+        );
+    }
+
+    #[test]
+    fn grants_open_exactly_their_host_and_port() {
+        let granted = grants(&[
+            "api.example.com",
+            "127.0.0.1:8080",
+            "[::1]:9",
+            "10.0.0.1:80",
+        ]);
+        assert_eq!(
+            judge(Scheme::Https, "API.example.com", 443, &granted),
+            Ok(())
+        );
+        assert_eq!(
+            judge(Scheme::Https, "api.example.com", 444, &granted),
+            Err(Refusal::NotAllowed)
+        );
+        assert_eq!(judge(Scheme::Http, "127.0.0.1", 8080, &granted), Ok(()));
+        assert_eq!(judge(Scheme::Http, "[::1]", 9, &granted), Ok(()));
+        assert_eq!(judge(Scheme::Http, "::1", 9, &granted), Ok(()));
+        // Granted, but plain http leaves the machine: refused.
+        assert_eq!(
+            judge(Scheme::Http, "10.0.0.1", 80, &granted),
+            Err(Refusal::PlainHttp)
+        );
+        assert_eq!(
+            judge(Scheme::Http, "127.0.0.1", 8081, &granted),
+            Err(Refusal::PlainHttp)
+        );
+    }
+
+    #[test]
+    fn token_plan_is_never_contacted() {
+        let host = "token-plan.cn-beijing.maas.aliyuncs.com";
+        assert_eq!(
+            judge(Scheme::Https, host, 443, &grants(&[host])),
+            Err(Refusal::TokenPlan)
+        );
+    }
+
+    #[test]
+    fn loopback_only_in_forms_the_address_parser_accepts() {
+        for host in [
+            "localhost",
+            "LOCALHOST",
+            "127.0.0.1",
+            "127.1.2.3",
+            "::1",
+            "[::1]",
+        ] {
+            assert!(is_loopback(host), "{host}");
+        }
+        for host in [
+            "127.999.0.1",
+            "127.1",
+            "0x7f.0.0.1",
+            "localhost.example",
+            "::2",
+            "10.0.0.1",
+        ] {
+            assert!(!is_loopback(host), "{host}");
+        }
+    }
+}

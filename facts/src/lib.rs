@@ -1,0 +1,8 @@
+//! The facts that the policy component (`guest/`) and the host (`host/`) must agree on, written
+//! once. Both compile this crate: the guest for `wasm32-wasip2`, the host natively. It holds
+//! data and pure judgements only; no I/O, no dependencies.
+
+pub mod allowlist;
+pub mod endpoints;
+pub mod exit;
+pub mod variables;
