@@ -1,13 +1,10 @@
 //! The smaller commands (`tokenplan`, `links`, `agent-snippet`, `completions`), every
 //! subcommand's help, and the audit of every URL any command prints.
 
-mod common;
-mod mock;
-
 use std::fs;
 
-use common::*;
-use mock::{Mock, Reply, compat_error, native_error};
+use crate::common::*;
+use crate::mock::{Mock, Reply, compat_error, native_error};
 
 /// SPEC §7, as of 2026-08-03: the only URLs a person is ever pointed to.
 const LINKS: [&str; 9] = [
@@ -345,7 +342,7 @@ fn every_url_printed_is_on_the_allowlist() {
 
     // verify, in every outcome the mock can produce, at a first request and after the flow.
     let replies = vec![
-        Reply::json(200, mock::OK_BODY),
+        Reply::json(200, crate::mock::OK_BODY),
         Reply::json(
             401,
             &compat_error(

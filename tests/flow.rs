@@ -1,14 +1,11 @@
 //! The 401 flow (SPEC §5) end to end: at a terminal through a pseudo-terminal, and without one
 //! as agents and CI run it.
 
-mod common;
-mod mock;
-
 use std::time::Duration;
 
-use common::pty::Terminal;
-use common::*;
-use mock::{Mock, Reply, compat_error};
+use crate::common::pty::Terminal;
+use crate::common::*;
+use crate::mock::{Mock, Reply, compat_error};
 
 const LIMIT: Duration = Duration::from_secs(30);
 
@@ -26,7 +23,7 @@ fn env(mock: &str) -> Vec<(&str, &str)> {
 #[test]
 fn at_a_terminal_401_then_200_passes_after_answer_1() {
     let dir = tempdir();
-    let mock = Mock::start(vec![rejected(), Reply::json(200, mock::OK_BODY)]);
+    let mock = Mock::start(vec![rejected(), Reply::json(200, crate::mock::OK_BODY)]);
     let url = mock.url();
     let grant = mock.grant();
     let mut term = Terminal::spawn(dir.path(), &env(&url), &["verify", "--allow-host", &grant]);
@@ -110,7 +107,7 @@ fn without_a_terminal_the_question_is_printed_and_nothing_waits() {
 #[test]
 fn answer_option_continues_without_a_prompt() {
     let dir = tempdir();
-    let mock = Mock::start(vec![rejected(), Reply::json(200, mock::OK_BODY)]);
+    let mock = Mock::start(vec![rejected(), Reply::json(200, crate::mock::OK_BODY)]);
     let out = run(
         dir.path(),
         &env(&mock.url()),
@@ -175,7 +172,7 @@ fn answer_option_continues_without_a_prompt() {
 #[test]
 fn an_answer_is_not_used_when_there_is_no_401() {
     let dir = tempdir();
-    let mock = Mock::start(vec![Reply::json(200, mock::OK_BODY)]);
+    let mock = Mock::start(vec![Reply::json(200, crate::mock::OK_BODY)]);
     let out = run(
         dir.path(),
         &env(&mock.url()),
@@ -196,7 +193,7 @@ fn an_answer_is_not_used_when_there_is_no_401() {
 #[test]
 fn the_spinner_turns_only_on_a_terminal() {
     let dir = tempdir();
-    let mock = Mock::start(vec![Reply::json(200, mock::OK_BODY)]);
+    let mock = Mock::start(vec![Reply::json(200, crate::mock::OK_BODY)]);
     let url = mock.url();
     let grant = mock.grant();
     let term = Terminal::spawn(dir.path(), &env(&url), &["verify", "--allow-host", &grant]);

@@ -1,14 +1,12 @@
 //! `qianwen-auth init`, end to end: files compared byte for byte.
 
-mod common;
-
 use std::fs;
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use common::*;
+use crate::common::*;
 
 const PLACEHOLDER_LINE: &str = "DASHSCOPE_API_KEY=sk-your-key-here\n";
 const IGNORE_LINES: &str = ".env\n.env.local\n*.env\n";

@@ -2,15 +2,12 @@
 //! the policy gets, tries everything the sandbox forbids. Each attempt must be refused with a
 //! clear answer, and the host must stay up and say what it refused.
 
-mod common;
-mod mock;
-
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::guests;
-use common::*;
-use mock::{Mock, Reply};
+use crate::common::guests;
+use crate::common::*;
+use crate::mock::{Mock, Reply};
 use qianwen_auth::bindings::exports::qianwen::auth::types::StatusOptions;
 use qianwen_auth::grants::{EvidenceDir, Grants, Limits, Network, ProjectFiles, Proxies};
 use qianwen_auth::sandbox::Sandbox;
@@ -164,7 +161,7 @@ fn files_cannot_be_changed_without_the_setup_grant() {
 #[test]
 fn requests_anywhere_but_dashscope_are_refused_before_connecting() {
     let dir = tempdir();
-    let mock = Mock::start(vec![Reply::json(200, mock::OK_BODY)]);
+    let mock = Mock::start(vec![Reply::json(200, crate::mock::OK_BODY)]);
     let port = mock.port;
     let specs: Vec<String> = vec![
         "https|evil.example|/".into(),
@@ -274,6 +271,7 @@ fn a_component_cannot_show_a_key_by_panicking_or_printing() {
     }
     for scenario in ["panic-with-key", "print-key"] {
         let all = rerun_as_child(
+            module_path!(),
             "a_component_cannot_show_a_key_by_panicking_or_printing",
             "ADVERSARY_CHILD",
             scenario,
@@ -304,7 +302,10 @@ fn the_time_limit_holds_whatever_the_signal_state_inherited() {
     command
         .args([
             "--exact",
-            "the_time_limit_holds_whatever_the_signal_state_inherited",
+            &test_name(
+                module_path!(),
+                "the_time_limit_holds_whatever_the_signal_state_inherited",
+            ),
             "--nocapture",
         ])
         .env("LOOP_CHILD", "1");

@@ -1,8 +1,6 @@
 //! `qianwen-auth status`, end to end: the real binary, temp directories, a clean environment.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn status_json(dir: &std::path::Path, env: &[(&str, &str)]) -> (i32, Value) {

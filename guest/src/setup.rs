@@ -59,22 +59,22 @@ pub fn plan(inputs: &Inputs, resolved: &Resolved, given: Option<&str>) -> Plan {
             ));
         }
     };
-    let dotenv = Dotenv::new(text.as_deref());
+    let dotenv = CwdDotenv::new(text.as_deref());
     match given {
         // The host hands over the line as read, trimmed; quotes are not taken off it, because
         // the host writes exactly this text.
-        Some(key) => plan_key(inputs, resolved, &dotenv, key),
+        Some(key) => plan_given_key(inputs, resolved, &dotenv, key),
         None => plan_placeholder(inputs, resolved, &dotenv),
     }
 }
 
 /// `./.env` as entries and as raw lines, so that a line can be named by number and text.
-struct Dotenv<'a> {
+struct CwdDotenv<'a> {
     parsed: dotenv::Parsed,
     lines: Vec<&'a str>,
 }
 
-impl<'a> Dotenv<'a> {
+impl<'a> CwdDotenv<'a> {
     fn new(text: Option<&'a str>) -> Self {
         Self {
             parsed: text
@@ -108,7 +108,7 @@ impl<'a> Dotenv<'a> {
 }
 
 /// No key given: add the placeholder, unless some key value is configured already.
-fn plan_placeholder(inputs: &Inputs, resolved: &Resolved, dotenv: &Dotenv) -> Plan {
+fn plan_placeholder(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv) -> Plan {
     let report = &resolved.report;
     let Some(key) = &report.key else {
         let line = format!("{DEFAULT_NAME}={PLACEHOLDER}");
@@ -179,7 +179,7 @@ fn fill_in_steps(place: &str) -> Vec<String> {
 }
 
 /// A key given on standard input: write it to `./.env` if it is a standard key.
-fn plan_key(inputs: &Inputs, resolved: &Resolved, dotenv: &Dotenv, key: &str) -> Plan {
+fn plan_given_key(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv, key: &str) -> Plan {
     if key.is_empty() {
         return refused(
             InitOutcome::KeyRefused,
@@ -350,252 +350,4 @@ fn gitignore_changes(inputs: &Inputs) -> Vec<(Change, String)> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::status::{FileInput, resolve};
-    use crate::wit::project::{Directory, FileContents};
-    use crate::wit::types::StatusOptions;
-
-    const KEY: &str = "sk-FAKE_Zq8vX3mKw9Tj_Rp4Hs7Lc2Nb_a1b2";
-
-    fn inputs(
-        env: &[(&str, &str)],
-        dotenv: Option<&str>,
-        gitignore: Option<&str>,
-        git: bool,
-    ) -> Inputs {
-        crate::status::one_directory(env, dotenv, gitignore, git)
-    }
-
-    fn plan_for(i: &Inputs, key: Option<&str>) -> Plan {
-        let resolved = resolve(
-            i,
-            &StatusOptions {
-                region: None,
-                granted_hosts: Vec::new(),
-            },
-        );
-        plan(i, &resolved, key)
-    }
-
-    fn changes(p: &Plan) -> Vec<Change> {
-        p.changes.iter().map(|(c, _)| c.clone()).collect()
-    }
-
-    fn append(file: SetupFile, line: &str) -> Change {
-        Change::Append(file, line.into())
-    }
-
-    #[test]
-    fn fresh_directory_gets_the_placeholder_and_gitignore_lines() {
-        let p = plan_for(&inputs(&[], None, None, true), None);
-        assert_eq!(p.outcome, InitOutcome::Changed);
-        assert_eq!(
-            changes(&p),
-            vec![
-                append(SetupFile::Dotenv, "DASHSCOPE_API_KEY=sk-your-key-here"),
-                append(SetupFile::Gitignore, ".env"),
-                append(SetupFile::Gitignore, ".env.local"),
-                append(SetupFile::Gitignore, "*.env"),
-            ]
-        );
-        assert!(p.next_steps[0].contains("export DASHSCOPE_API_KEY='sk-...'"));
-    }
-
-    #[test]
-    fn an_empty_key_line_takes_the_placeholder_in_place() {
-        let p = plan_for(
-            &inputs(
-                &[],
-                Some("A=1\nDASHSCOPE_API_KEY=\nB=2\n"),
-                Some(".env\n.env.local\n*.env\n"),
-                false,
-            ),
-            None,
-        );
-        assert_eq!(
-            changes(&p),
-            vec![Change::Replace(
-                SetupFile::Dotenv,
-                LineRef {
-                    number: 2,
-                    old: "DASHSCOPE_API_KEY=".into()
-                },
-                "DASHSCOPE_API_KEY=sk-your-key-here".into()
-            )]
-        );
-    }
-
-    #[test]
-    fn second_run_changes_nothing() {
-        let p = plan_for(
-            &inputs(
-                &[],
-                Some("DASHSCOPE_API_KEY=sk-your-key-here\n"),
-                Some(".env\n.env.local\n*.env\n"),
-                true,
-            ),
-            None,
-        );
-        assert_eq!(p.outcome, InitOutcome::Unchanged);
-        assert!(p.changes.is_empty());
-        assert!(p.summary.contains("placeholder is already"));
-    }
-
-    #[test]
-    fn existing_gitignore_coverage_is_respected() {
-        let p = plan_for(
-            &inputs(
-                &[],
-                Some("DASHSCOPE_API_KEY=sk-your-key-here\n"),
-                Some("*.env\n"),
-                true,
-            ),
-            None,
-        );
-        assert_eq!(
-            changes(&p),
-            vec![append(SetupFile::Gitignore, ".env.local")]
-        );
-        let p = plan_for(
-            &inputs(
-                &[],
-                Some("DASHSCOPE_API_KEY=sk-your-key-here\n"),
-                Some(".env*\n"),
-                true,
-            ),
-            None,
-        );
-        assert_eq!(changes(&p), vec![append(SetupFile::Gitignore, "*.env")]);
-    }
-
-    #[test]
-    fn a_configured_key_changes_nothing() {
-        for (env, dotenv) in [
-            (vec![("DASHSCOPE_API_KEY", KEY)], None),
-            (vec![], Some(format!("QIANWEN_API_KEY={KEY}\n"))),
-            (
-                vec![("DASHSCOPE_API_KEY", "LTAI5tFAKE_Kp3Wz8Qm_Xa0000")],
-                None,
-            ),
-        ] {
-            let p = plan_for(&inputs(&env, dotenv.as_deref(), None, true), None);
-            assert_eq!(p.outcome, InitOutcome::Unchanged);
-            assert!(p.changes.is_empty());
-            assert!(p.summary.contains("already configured"), "{}", p.summary);
-            assert!(!p.summary.contains("Zq8vX3mK"));
-        }
-    }
-
-    #[test]
-    fn a_given_key_replaces_the_placeholder_in_place() {
-        let text = "# keys\nexport DASHSCOPE_API_KEY=sk-your-key-here\nOTHER=1\n";
-        let p = plan_for(
-            &inputs(&[], Some(text), Some(".env\n.env.local\n*.env\n"), true),
-            Some(KEY),
-        );
-        assert_eq!(p.outcome, InitOutcome::Changed);
-        assert_eq!(
-            changes(&p),
-            vec![Change::WriteKey(
-                "DASHSCOPE_API_KEY".into(),
-                Some(LineRef {
-                    number: 2,
-                    old: "export DASHSCOPE_API_KEY=sk-your-key-here".into()
-                })
-            )]
-        );
-        assert!(
-            !format!("{:?}", p.changes).contains("Zq8vX3mK"),
-            "a description holds the key"
-        );
-    }
-
-    #[test]
-    fn a_given_key_is_appended_when_there_is_no_placeholder() {
-        let p = plan_for(&inputs(&[], Some("OTHER=1"), None, false), Some(KEY));
-        assert_eq!(
-            changes(&p)[0],
-            Change::WriteKey("DASHSCOPE_API_KEY".into(), None)
-        );
-    }
-
-    #[test]
-    fn a_given_key_never_overwrites_a_real_one() {
-        let p = plan_for(
-            &inputs(
-                &[],
-                Some("DASHSCOPE_API_KEY=sk-FAKE_Jd6Yu1Qe5Wn8_Vm3Kx9Pg4Tz_9f3c\n"),
-                None,
-                false,
-            ),
-            Some(KEY),
-        );
-        assert_eq!(p.outcome, InitOutcome::KeyRefused);
-        assert!(p.changes.is_empty());
-        assert!(p.summary.contains("line 1"));
-    }
-
-    #[test]
-    fn the_same_key_again_is_unchanged() {
-        let p = plan_for(
-            &inputs(
-                &[],
-                Some(&format!("DASHSCOPE_API_KEY={KEY}\n")),
-                Some(".env\n.env.local\n*.env\n"),
-                false,
-            ),
-            Some(KEY),
-        );
-        assert_eq!(p.outcome, InitOutcome::Unchanged);
-    }
-
-    #[test]
-    fn plan_and_broken_keys_are_refused() {
-        let p = plan_for(
-            &inputs(&[], None, None, false),
-            Some("sk-sp-FAKE_Hb2Ng7Rc4Xv9_Lq6Mw1Dy8Js_c3d4"),
-        );
-        assert_eq!(p.outcome, InitOutcome::PlanKeyRefused);
-        assert!(p.changes.is_empty());
-        for bad in [
-            "",
-            "sk-your-key-here",
-            "sk-FAKE Zq8v X3mK",
-            "LTAI5tFAKE_Kp3Wz8Qm_Xa0000",
-            "'sk-FAKE_Zq8vX3mKw9Tj_Rp4Hs7Lc2Nb_a1b2'",
-        ] {
-            let p = plan_for(&inputs(&[], None, None, false), Some(bad));
-            assert_eq!(p.outcome, InitOutcome::KeyRefused, "{bad:?}");
-            assert!(p.changes.is_empty());
-        }
-    }
-
-    #[test]
-    fn an_environment_key_is_said_to_still_win() {
-        let p = plan_for(
-            &inputs(
-                &[("QIANWEN_API_KEY", "sk-FAKE_Jd6Yu1Qe5Wn8_Vm3Kx9Pg4Tz_9f3c")],
-                None,
-                None,
-                false,
-            ),
-            Some(KEY),
-        );
-        assert_eq!(p.outcome, InitOutcome::Changed);
-        assert!(p.next_steps[0].contains("still wins"));
-    }
-
-    #[test]
-    fn unusable_dotenv_is_left_alone() {
-        let mut i = inputs(&[], None, None, false);
-        i.dotenvs[0].read = Err(crate::wit::project::ReadError::NotAFile);
-        assert_eq!(plan_for(&i, None).outcome, InitOutcome::Failed);
-        let mut i = inputs(&[], None, None, false);
-        i.dotenvs[0].read = Ok(Some(FileContents {
-            bytes: vec![0xff, 0xfe],
-            mode: None,
-        }));
-        assert_eq!(plan_for(&i, None).outcome, InitOutcome::Failed);
-    }
-}
+mod tests;

@@ -1,8 +1,6 @@
 //! Helpers shared by the end-to-end tests: run the real binary in a temp directory with a clean
 //! environment, and check that no key ever shows.
 
-#![allow(dead_code)]
-
 pub mod guests;
 pub mod pty;
 
@@ -87,12 +85,21 @@ pub fn wait_until(done: impl Fn() -> bool) {
     }
 }
 
-/// Run the test `name` of the running test binary again, in a child process with `var` set to
-/// `value`; everything the child wrote. For what only shows outside the process: panics, and
-/// anything written straight to stdout or stderr.
-pub fn rerun_as_child(name: &str, var: &str, value: &str) -> String {
+/// The name the test harness gives the test `name` in the module `module` (its
+/// `module_path!()`, which starts with the crate's name; test names do not).
+pub fn test_name(module: &str, name: &str) -> String {
+    match module.split_once("::") {
+        Some((_, path)) => format!("{path}::{name}"),
+        None => name.to_string(),
+    }
+}
+
+/// Run the test `name` of `module` (its `module_path!()`) again, in a child process with `var`
+/// set to `value`; everything the child wrote. For what only shows outside the process: panics,
+/// and anything written straight to stdout or stderr.
+pub fn rerun_as_child(module: &str, name: &str, var: &str, value: &str) -> String {
     let out = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", name, "--nocapture"])
+        .args(["--exact", &test_name(module, name), "--nocapture"])
         .env(var, value)
         .output()
         .unwrap();

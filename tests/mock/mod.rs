@@ -2,8 +2,6 @@
 //! connections, and records what it was sent. It can answer every row of the error table in
 //! both shapes, echo the key, hang, break off mid-body, redirect, send garbage or too much.
 
-#![allow(dead_code)]
-
 pub mod proxy;
 
 use std::io::{BufRead, BufReader, Write};

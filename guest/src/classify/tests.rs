@@ -1,0 +1,276 @@
+use super::*;
+
+fn compat(code: &str, message: &str) -> Vec<u8> {
+    format!(
+        r#"{{"error":{{"message":"{message}","type":"invalid_request_error","param":null,"code":"{code}"}},"request_id":"req-1"}}"#
+    )
+    .into_bytes()
+}
+
+fn native(code: &str, message: &str) -> Vec<u8> {
+    format!(r#"{{"code":"{code}","message":"{message}","request_id":"req-2"}}"#).into_bytes()
+}
+
+fn outcome(status: u16, body: &[u8]) -> Outcome {
+    response(status, body, false, None, &Scrubber::default()).outcome
+}
+
+const OK: &[u8] =
+    br#"{"choices":[{"message":{"role":"assistant","content":"Hello"}}],"id":"chatcmpl-1"}"#;
+
+#[test]
+fn pass_needs_choices_content() {
+    assert_eq!(outcome(200, OK), Outcome::Pass);
+    assert_eq!(outcome(200, br#"{"choices":[]}"#), Outcome::BadResponse);
+    assert_eq!(
+        outcome(200, br#"{"choices":[{"message":{"content":null}}]}"#),
+        Outcome::BadResponse
+    );
+    assert_eq!(outcome(200, b"<html>hi</html>"), Outcome::BadResponse);
+    assert_eq!(
+        response(200, OK, true, None, &Scrubber::default()).outcome,
+        Outcome::BadResponse
+    );
+}
+
+#[test]
+fn every_row_of_the_table_in_both_shapes() {
+    let rows: &[(u16, &str, &str, Outcome)] = &[
+        (
+            401,
+            "InvalidApiKey",
+            "Invalid API-key provided.",
+            Outcome::AuthRejected,
+        ),
+        (
+            401,
+            "invalid_api_key",
+            "Incorrect API key provided. See https://x",
+            Outcome::AuthRejected,
+        ),
+        (
+            400,
+            "Arrearage",
+            "Access denied, please make sure your account is in good standing.",
+            Outcome::Billing,
+        ),
+        (403, "AccessDenied", "Access denied.", Outcome::AccessDenied),
+        (
+            403,
+            "AccessDenied.Unpurchased",
+            "Access to model denied.",
+            Outcome::AccessDenied,
+        ),
+        (
+            403,
+            "AllocationQuota.FreeTierOnly",
+            "The free tier of the model has been exhausted.",
+            Outcome::QuotaExhausted,
+        ),
+        (
+            404,
+            "ModelNotFound",
+            "Model not exist.",
+            Outcome::ModelNotFound,
+        ),
+        (
+            404,
+            "model_not_found",
+            "The model `qwen-turbo` does not exist",
+            Outcome::ModelNotFound,
+        ),
+        (
+            429,
+            "Throttling",
+            "Requests throttling triggered.",
+            Outcome::RateLimited,
+        ),
+        (
+            429,
+            "Throttling.RateQuota",
+            "Requests rate limit exceeded",
+            Outcome::RateLimited,
+        ),
+        (
+            429,
+            "Throttling.AllocationQuota",
+            "Allocated quota exceeded",
+            Outcome::RateLimited,
+        ),
+        (
+            429,
+            "insufficient_quota",
+            "You exceeded your current quota",
+            Outcome::RateLimited,
+        ),
+        (
+            500,
+            "InternalError",
+            "An internal error has occured",
+            Outcome::ServerError,
+        ),
+        (503, "ServiceUnavailable", "busy", Outcome::ServerError),
+    ];
+    for &(status, code, message, expected) in rows {
+        for body in [compat(code, message), native(code, message)] {
+            let j = response(status, &body, false, None, &Scrubber::default());
+            assert_eq!(j.outcome, expected, "{status} {code}");
+            assert_eq!(j.server_code.as_deref(), Some(code));
+            assert!(j.request_id.is_some());
+            assert_eq!(j.retryable, status == 429 || status >= 500, "{status}");
+        }
+    }
+}
+
+#[test]
+fn no_api_key_provided_is_matched_on_the_message() {
+    for body in [
+        compat("InvalidApiKey", "No API-key provided."),
+        native("InvalidApiKey", "No API-key provided."),
+    ] {
+        assert_eq!(outcome(401, &body), Outcome::AuthMissing);
+    }
+}
+
+#[test]
+fn codes_not_messages_decide() {
+    // A 403 with an unknown code is still access denied; a message mentioning quota does
+    // not make it a quota problem.
+    let body = compat("SomethingNew", "free tier exhausted");
+    assert_eq!(outcome(403, &body), Outcome::AccessDenied);
+    assert_eq!(
+        outcome(400, &compat("InvalidParameter", "x")),
+        Outcome::BadRequest
+    );
+    assert_eq!(outcome(400, b"not json"), Outcome::BadRequest);
+    assert_eq!(outcome(401, b""), Outcome::AuthRejected);
+}
+
+#[test]
+fn redirects_and_odd_statuses() {
+    let j = response(
+        302,
+        b"",
+        false,
+        Some("https://evil.example/steal?k=v"),
+        &Scrubber::default(),
+    );
+    assert_eq!(j.outcome, Outcome::BadResponse);
+    assert!(
+        j.cause.contains("evil.example") && !j.cause.contains("steal"),
+        "{}",
+        j.cause
+    );
+    assert_eq!(outcome(404, b"Not Found"), Outcome::BadResponse);
+    assert_eq!(outcome(204, b""), Outcome::BadResponse);
+    assert_eq!(outcome(101, b""), Outcome::BadResponse);
+}
+
+#[test]
+fn a_key_in_the_code_or_id_is_never_repeated() {
+    let key = "sk-FAKE_Zq8vX3mKw9Tj_Rp4Hs7Lc2Nb_a1b2";
+    let body = format!(r#"{{"code":"{key}","message":"x","request_id":"{key}"}}"#);
+    let scrubber = Scrubber::new([key]);
+    let j = response(401, body.as_bytes(), false, None, &scrubber);
+    let all = format!("{j:?}");
+    assert!(!all.contains("Zq8vX3mK"), "the judgement repeats the key");
+    let body = r#"{"code":"Invalid Api Key <script>","request_id":"r-1"}"#;
+    let j = response(401, body.as_bytes(), false, None, &scrubber);
+    assert_eq!(j.server_code, None);
+    assert_eq!(j.request_id.as_deref(), Some("r-1"));
+}
+
+#[test]
+fn a_key_in_a_redirect_header_is_never_repeated() {
+    let key = "sk-FAKE_Zq8vX3mKw9Tj_Rp4Hs7Lc2Nb_a1b2";
+    let scrubber = Scrubber::new([key]);
+    for location in [
+        format!("https://{}.evil.example/", key.to_ascii_uppercase()),
+        format!("https://{}.evil.example/", &key[8..20].to_ascii_lowercase()),
+    ] {
+        let j = response(302, b"", false, Some(&location), &scrubber);
+        assert!(
+            !format!("{j:?}").to_ascii_lowercase().contains("zq8vx3mk"),
+            "{}",
+            j.cause
+        );
+    }
+    let location = format!("https://{}.evil.example/", &key[8..20]);
+    let j = response(302, b"", false, Some(&location), &scrubber);
+    assert!(
+        j.cause.contains("to [redacted].evil.example"),
+        "{}",
+        j.cause
+    );
+}
+
+#[test]
+fn transport_errors_say_the_key_was_not_judged_and_whether_it_was_sent() {
+    for (error, expected, sent) in [
+        (TransportError::Denied, Outcome::HostDenied, false),
+        (TransportError::Dns, Outcome::Network, false),
+        (TransportError::Refused, Outcome::Network, false),
+        (TransportError::Tls, Outcome::Network, false),
+        (TransportError::ConnectTimeout, Outcome::Timeout, false),
+        (TransportError::Timeout, Outcome::Timeout, true),
+        (TransportError::Broken, Outcome::Network, true),
+    ] {
+        let j = transport(&error, "dashscope.aliyuncs.com");
+        assert_eq!(j.outcome, expected);
+        assert!(j.next_step.contains("not judged"), "{error:?}");
+        assert!(j.cause.contains("dashscope.aliyuncs.com"), "{error:?}");
+        assert_eq!(j.cause.contains("was sent to"), sent, "{}", j.cause);
+        assert_eq!(j.cause.contains("nothing was sent"), !sent, "{}", j.cause);
+        assert!(!j.retryable);
+    }
+}
+
+#[test]
+fn a_proxy_failure_names_the_proxy_its_variable_and_the_step() {
+    let text = |stage: &str| {
+        format!(
+            r#"{{"proxy-failure":{{"proxy":"http://***@proxy.example:3128","from":"HTTPS_PROXY","socks":false,"stage":"{stage}"}}}}"#
+        )
+    };
+    for (stage, words, outcome) in [
+        ("refused", "connection to the proxy", Outcome::Network),
+        ("dns", "DNS: the host of the proxy", Outcome::Network),
+        ("timeout", "did not connect", Outcome::Timeout),
+        (
+            "tls",
+            "TLS: the secure connection to dashscope.aliyuncs.com through",
+            Outcome::Network,
+        ),
+        ("auth", "HTTP 407", Outcome::Network),
+        (
+            "tunnel",
+            "would not connect to dashscope.aliyuncs.com",
+            Outcome::Network,
+        ),
+        ("whatever", "through the proxy", Outcome::Network),
+    ] {
+        let failure = ProxyFailure::parse(&text(stage)).unwrap();
+        let j = transport(&TransportError::Proxy(failure), "dashscope.aliyuncs.com");
+        assert_eq!(j.outcome, outcome, "{stage}");
+        assert!(j.cause.contains(words), "{stage}: {}", j.cause);
+        assert!(
+            j.cause
+                .contains("http://***@proxy.example:3128 (from HTTPS_PROXY)"),
+            "{stage}: {}",
+            j.cause
+        );
+        assert!(j.cause.ends_with("; nothing was sent"), "{}", j.cause);
+    }
+    let unusable = r#"{"proxy-failure":{"stage":"unusable","detail":"the proxy in https_proxy cannot be used: it is not a URL"}}"#;
+    let j = transport(
+        &TransportError::Proxy(ProxyFailure::parse(unusable).unwrap()),
+        "dashscope.aliyuncs.com",
+    );
+    assert!(
+        j.cause
+            .starts_with("The proxy in https_proxy cannot be used"),
+        "{}",
+        j.cause
+    );
+    assert_eq!(ProxyFailure::parse("connection reset"), None);
+}

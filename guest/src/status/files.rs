@@ -1,0 +1,174 @@
+//! The `.env` files on the chain: read and parsed, and checked as files that hold secrets must
+//! be (SPEC §1, git hygiene): private to their owner, and ignored by git.
+
+use qianwen_auth_facts::variables::{GRANTED, is_secret};
+
+use super::inputs::{FileInput, Inputs, file_path, git_top};
+use super::warning;
+use crate::dotenv::{self, Parsed};
+use crate::gitignore::{self, Rules};
+use crate::wit::project::{Directory, ReadError};
+use crate::wit::types::{Source, Warning};
+
+/// A `.env` file after reading and parsing.
+pub struct DotenvFile {
+    pub source: Source,
+    pub depth: usize,
+    pub path: String,
+    pub parsed: Option<Parsed>,
+    pub mode: Option<u32>,
+    /// `absent`, `read` or `unusable`.
+    pub state: &'static str,
+}
+
+/// Read and parse one `.env` file, with warnings for its syntax, duplicates and read errors.
+pub fn read_dotenv(inputs: &Inputs, input: &FileInput, warnings: &mut Vec<Warning>) -> DotenvFile {
+    let path = file_path(&inputs.dirs, input.depth, ".env");
+    let mut dotenv = DotenvFile {
+        source: input.source,
+        depth: input.depth,
+        path: path.clone(),
+        parsed: None,
+        mode: None,
+        state: "absent",
+    };
+    match &input.read {
+        Ok(None) => {}
+        Ok(Some(file)) => {
+            let parsed = dotenv::parse(&file.bytes);
+            for problem in parsed.describe_problems(&path) {
+                warnings.push(warning("dotenv-syntax", problem));
+            }
+            for name in GRANTED {
+                let lines: Vec<u32> = parsed
+                    .entries
+                    .iter()
+                    .filter(|e| e.name == name)
+                    .map(|e| e.line)
+                    .collect();
+                if let [.., before, last] = lines[..] {
+                    warnings.push(warning(
+                        "dotenv-duplicate",
+                        format!(
+                            "{path}:{last}: {name} is set again (also on line {before}); \
+                             the last one counts"
+                        ),
+                    ));
+                }
+            }
+            dotenv.mode = file.mode;
+            dotenv.parsed = Some(parsed);
+            dotenv.state = "read";
+        }
+        Err(error) => {
+            dotenv.state = "unusable";
+            warnings.push(warning(
+                "dotenv-unusable",
+                format!("{path} {}; it is ignored", read_error(error)),
+            ));
+        }
+    }
+    dotenv
+}
+
+/// Why a project file could not be used, in words that follow its path.
+pub fn read_error(error: &ReadError) -> String {
+    match error {
+        ReadError::TooLarge(size) => {
+            format!("is larger than the 1 MiB a .env file may be ({size} bytes)")
+        }
+        ReadError::NotAFile => "is not a regular file".into(),
+        ReadError::SymlinkOutside => {
+            "is a symbolic link to a file outside its directory, which is not followed".into()
+        }
+        ReadError::NoSuchDirectory => "is in a directory that does not exist".into(),
+        ReadError::Io(why) => format!("could not be read ({why})"),
+    }
+}
+
+/// Warnings about the files that hold secrets: readable by others, or not ignored by git.
+pub fn check_files(inputs: &Inputs, dotenvs: &[DotenvFile], warnings: &mut Vec<Warning>) {
+    let top = git_top(&inputs.dirs);
+    let rules = gitignore_rules(inputs, top);
+    for d in dotenvs {
+        let Some(parsed) = &d.parsed else { continue };
+        let holds_secret = parsed
+            .entries
+            .iter()
+            .any(|e| is_secret(&e.name) && !e.value.expose().trim().is_empty());
+        if !holds_secret {
+            continue;
+        }
+        if let Some(mode) = d.mode
+            && mode & 0o044 != 0
+        {
+            warnings.push(warning(
+                "dotenv-permissions",
+                format!(
+                    "{} holds a secret and is readable by other users (mode {:03o}); run \
+                     `chmod 600 {}`",
+                    d.path, mode, d.path
+                ),
+            ));
+        }
+        if let Some(top) = top
+            && d.depth <= top
+            && !gitignore::is_ignored(&rules, &relative_path(&inputs.dirs, top, d.depth))
+        {
+            warnings.push(warning(
+                "dotenv-not-ignored",
+                format!(
+                    "{} holds a secret but .gitignore does not cover it; add `.env` to \
+                     .gitignore so it is never committed",
+                    d.path
+                ),
+            ));
+        }
+    }
+}
+
+/// The parsed `.gitignore` files, top down, each with its directory relative to `top`.
+fn gitignore_rules(inputs: &Inputs, top: Option<usize>) -> Vec<Rules> {
+    let Some(top) = top else { return Vec::new() };
+    let mut files: Vec<&FileInput> = inputs
+        .gitignores
+        .iter()
+        .filter(|g| g.depth <= top)
+        .collect();
+    files.sort_by_key(|g| std::cmp::Reverse(g.depth));
+    files
+        .into_iter()
+        .filter_map(|g| match &g.read {
+            Ok(Some(file)) => Some(Rules::parse(
+                relative_dir(&inputs.dirs, top, g.depth).as_str(),
+                &String::from_utf8_lossy(&file.bytes),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The directory at `depth`, relative to the one at `top` (a greater depth).
+pub fn relative_dir(dirs: &[Directory], top: usize, depth: usize) -> String {
+    let names: Vec<&str> = (depth..top)
+        .rev()
+        .filter_map(|d| dirs.get(d))
+        .map(|d| {
+            d.path
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+        })
+        .collect();
+    names.join("/")
+}
+
+fn relative_path(dirs: &[Directory], top: usize, depth: usize) -> String {
+    let dir = relative_dir(dirs, top, depth);
+    if dir.is_empty() {
+        ".env".into()
+    } else {
+        format!("{dir}/.env")
+    }
+}

@@ -1,0 +1,274 @@
+//! The status report: the chain's outcome, the endpoint, the OSS settings and every warning,
+//! built from inputs that were already gathered. Pure, so every case can be tested natively.
+
+use crate::chain::{self, Found, Level};
+use crate::endpoint::{self, Choice, Endpoint};
+use crate::keys;
+use crate::links::{self, Topic};
+use crate::oss;
+use crate::outward::Outward;
+use crate::scrub::Scrubber;
+use crate::secret::Secret;
+use crate::wit::types::{
+    DotenvReport, EndpointReport, KeyKind, KeyReport, Link, StatusOptions, StatusReport, Verdict,
+    Warning,
+};
+
+use qianwen_auth_facts::variables::{BASE_URL, GRANTED, REGION, is_masked, is_secret};
+
+mod files;
+mod inputs;
+#[cfg(test)]
+mod tests;
+mod words;
+
+use files::{DotenvFile, check_files, read_dotenv};
+pub use files::{read_error, relative_dir};
+#[cfg(test)]
+pub use inputs::{FileInput, one_directory};
+pub use inputs::{Inputs, gather, git_top, inputs_from};
+pub use words::{found_at, kind_name, source_name};
+
+/// The scrubber for every value on the chain that must never show: the secrets, and the OSS
+/// AccessKey ids, which are shown only masked.
+fn scrubber(levels: &[Level]) -> Scrubber {
+    let names: Vec<&str> = GRANTED
+        .into_iter()
+        .filter(|name| is_secret(name) || is_masked(name))
+        .collect();
+    let values = levels
+        .iter()
+        .flat_map(|level| names.iter().filter_map(|name| level.raw(name)))
+        .flat_map(|value| [value.expose(), keys::normalize(value.expose())]);
+    Scrubber::new(values)
+}
+
+/// The chain's outcome with what only the component may hold: the key itself, and the
+/// scrubber that knows every secret on the chain.
+#[derive(Debug)]
+pub struct Resolved {
+    pub report: StatusReport,
+    /// The key in use, as it would be sent.
+    pub key: Option<Secret>,
+    pub endpoint: Endpoint,
+    pub scrubber: Scrubber,
+}
+
+/// The status report for `inputs`.
+pub fn build(inputs: &Inputs, options: &StatusOptions) -> StatusReport {
+    resolve(inputs, options).report
+}
+
+/// The chain resolved: the report, and what only the component may hold.
+pub fn resolve(inputs: &Inputs, options: &StatusOptions) -> Resolved {
+    let mut warnings = Vec::new();
+    let dotenvs: Vec<DotenvFile> = inputs
+        .dotenvs
+        .iter()
+        .map(|input| read_dotenv(inputs, input, &mut warnings))
+        .collect();
+
+    let mut levels = vec![Level::env(
+        inputs
+            .env
+            .iter()
+            .filter(|(name, _)| GRANTED.contains(&name.as_str()))
+            .cloned(),
+    )];
+    levels.extend(dotenvs.iter().filter_map(|d| {
+        d.parsed
+            .as_ref()
+            .map(|p| Level::dotenv(d.source, d.path.clone(), p))
+    }));
+
+    for name in GRANTED {
+        for level in chain::blanks(&levels, name) {
+            warnings.push(warning(
+                "empty-value",
+                format!(
+                    "{name} is set but empty in {}, so it counts as unset there",
+                    level.describe()
+                ),
+            ));
+        }
+    }
+
+    let scrubber = scrubber(&levels);
+    let resolution = chain::resolve_key(&levels);
+    let key = resolution.key.as_ref().map(key_report);
+    let shadowed: Vec<KeyReport> = resolution.shadowed.iter().map(key_report).collect();
+    if let (Some(winner), Some(key)) = (&resolution.key, &key) {
+        for (lost, report) in resolution.shadowed.iter().zip(&shadowed) {
+            warnings.push(shadowed_warning(winner, key, lost, report));
+        }
+    }
+
+    check_files(inputs, &dotenvs, &mut warnings);
+
+    let (endpoint, problems) = choose_endpoint(&levels, options, &scrubber);
+    warnings.extend(problems.into_iter().map(|p| warning(p.code, p.message)));
+    if let Some(why) = &endpoint.refused {
+        warnings.push(warning(
+            "endpoint-refused",
+            format!("{why}; verification would not be sent"),
+        ));
+    }
+
+    let verdict = match key.as_ref().map(|k| k.kind) {
+        Some(KeyKind::Standard) => Verdict::Usable,
+        Some(KeyKind::Plan) => Verdict::PlanKey,
+        _ => Verdict::NoUsableKey,
+    };
+    let (next_steps, links) = next_steps(key.as_ref());
+
+    let report = StatusReport {
+        key,
+        shadowed,
+        endpoint: EndpointReport {
+            base: endpoint.base.clone(),
+            probe_url: endpoint.probe_url.clone(),
+            region: endpoint.region.clone(),
+            chosen_by: endpoint.chosen_by.clone(),
+        },
+        warnings,
+        oss: oss::report(&levels),
+        verdict,
+        next_steps,
+        links,
+        dotenv_files: dotenvs
+            .iter()
+            .map(|d| DotenvReport {
+                source: d.source,
+                path: d.path.clone(),
+                state: d.state.to_string(),
+                entries: d
+                    .parsed
+                    .as_ref()
+                    .map_or(0, |p| u32::try_from(p.entries.len()).unwrap_or(u32::MAX)),
+            })
+            .collect(),
+    };
+    let mut report = report;
+    report.scrub_with(&scrubber);
+    Resolved {
+        report,
+        key: resolution.key.map(|k| k.value),
+        endpoint,
+        scrubber,
+    }
+}
+
+fn choose_endpoint(
+    levels: &[Level],
+    options: &StatusOptions,
+    scrubber: &Scrubber,
+) -> (Endpoint, Vec<endpoint::Problem>) {
+    let from = |name: &str| chain::setting(levels, name).map(|(level, v)| (v, level.describe()));
+    let mut problems = Vec::new();
+    // A URL that holds a secret would carry it to the server, and into every report.
+    let base_url = from(BASE_URL).filter(|(url, _)| {
+        let clean = scrubber.is_clean(url);
+        if !clean {
+            problems.push(endpoint::Problem {
+                code: "invalid-base-url",
+                message: "QWEN_BASE_URL holds a key, or something shaped like one; it is ignored"
+                    .into(),
+            });
+        }
+        clean
+    });
+    let (endpoint, more) = endpoint::choose(&Choice {
+        option_region: options.region.as_deref(),
+        env_region: from(REGION),
+        base_url,
+        granted: &options.granted_hosts,
+    });
+    problems.extend(more);
+    (endpoint, problems)
+}
+
+fn key_report(found: &Found) -> KeyReport {
+    let class = keys::classify(found.value.expose());
+    KeyReport {
+        name: found.name.to_string(),
+        source: found.source,
+        path: found.path.clone(),
+        kind: class.kind,
+        masked: class.masked,
+        detail: class.detail,
+    }
+}
+
+fn shadowed_warning(winner: &Found, key: &KeyReport, lost: &Found, report: &KeyReport) -> Warning {
+    let shown = |r: &KeyReport| {
+        r.masked
+            .clone()
+            .unwrap_or_else(|| "a malformed value".into())
+    };
+    warning(
+        "shadowed-key",
+        format!(
+            "{} in {} holds a different key ({}) that is not used: {} from {} ({}) wins",
+            lost.name,
+            found_at(lost),
+            shown(report),
+            winner.name,
+            found_at(winner),
+            shown(key),
+        ),
+    )
+}
+
+fn next_steps(key: Option<&KeyReport>) -> (Vec<String>, Vec<Link>) {
+    let place = |k: &KeyReport| match &k.path {
+        Some(path) => format!("{} in {path}", k.name),
+        None => format!("{} in the environment", k.name),
+    };
+    let create = "create a key on the API-key page (standard keys start with `sk-`, not `sk-sp-`)";
+    let steps = match key {
+        None => vec![
+            format!("No API key is configured: {create}."),
+            "Then either run `export DASHSCOPE_API_KEY='sk-...'` in your shell, or add the line \
+             `DASHSCOPE_API_KEY=sk-your-key-here` to ./.env and replace the placeholder with \
+             your key. Keep .env out of git."
+                .to_string(),
+        ],
+        Some(k) => match k.kind {
+            KeyKind::Standard => Vec::new(),
+            KeyKind::Plan => vec![format!(
+                "{} holds a Token Plan key, which serves interactive AI tools only and is never \
+                 sent by this tool; scripts need a standard pay-as-you-go key: {create}.",
+                place(k)
+            )],
+            KeyKind::Placeholder => vec![format!(
+                "{} holds a placeholder: replace it with your key ({create}).",
+                place(k)
+            )],
+            KeyKind::Foreign => vec![format!(
+                "{} {}. Put your DashScope API key there instead ({create}).",
+                place(k),
+                k.detail
+            )],
+            KeyKind::Malformed => vec![format!(
+                "{} {}. Copy the key again from the API-key page.",
+                place(k),
+                k.detail
+            )],
+        },
+    };
+    let mut links = Vec::new();
+    if !steps.is_empty() {
+        links.push(links::get(Topic::ApiKeys));
+    }
+    if key.is_some_and(|k| k.kind == KeyKind::Plan) {
+        links.push(links::get(Topic::TokenPlan));
+    }
+    (steps, links)
+}
+
+fn warning(code: &str, message: String) -> Warning {
+    Warning {
+        code: code.to_string(),
+        message,
+    }
+}

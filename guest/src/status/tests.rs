@@ -1,0 +1,324 @@
+//! The status report, end to end over pure inputs.
+
+use super::inputs::MAX_DOTENV;
+use super::*;
+use crate::wit::policy::DirectoryInput;
+use crate::wit::project::{Directory, FileContents, ProjectFile, ReadError};
+use crate::wit::types::Source;
+
+const KEY: &str = "sk-FAKE_SENTINEL_Zq8vX3mKw9Tj_a1b2";
+const OTHER: &str = "sk-FAKE_SENTINEL_Jd6Yu1Qe5Wn8_9f3c";
+
+/// A project: directories from the current one up, with their markers and files.
+struct Project {
+    env: Vec<(String, String)>,
+    dirs: Vec<(&'static str, bool, bool)>,
+    files: Vec<(usize, &'static str, Vec<u8>, u32)>,
+}
+
+impl Project {
+    fn new(dirs: &[(&'static str, bool, bool)]) -> Self {
+        Self {
+            env: Vec::new(),
+            dirs: dirs.to_vec(),
+            files: Vec::new(),
+        }
+    }
+
+    fn env(mut self, name: &str, value: &str) -> Self {
+        self.env.push((name.into(), value.into()));
+        self
+    }
+
+    fn file(mut self, depth: usize, name: &'static str, text: &str, mode: u32) -> Self {
+        self.files
+            .push((depth, name, text.as_bytes().to_vec(), mode));
+        self
+    }
+
+    fn read(&self, depth: usize, name: &str) -> Result<Option<FileContents>, ReadError> {
+        Ok(self
+            .files
+            .iter()
+            .find(|(d, n, _, _)| *d == depth && *n == name)
+            .map(|(_, _, bytes, mode)| FileContents {
+                bytes: bytes.clone(),
+                mode: Some(*mode),
+            }))
+    }
+
+    /// What `gather` collects from this project.
+    fn inputs(&self) -> Inputs {
+        let dirs: Vec<Directory> = self
+            .dirs
+            .iter()
+            .map(|(path, has_git, has_skills)| Directory {
+                path: path.to_string(),
+                has_git: *has_git,
+                has_skills: *has_skills,
+            })
+            .collect();
+        gather(self.env.clone(), dirs, |depth, file| {
+            self.read(
+                depth,
+                match file {
+                    ProjectFile::Dotenv => ".env",
+                    ProjectFile::Gitignore => ".gitignore",
+                },
+            )
+        })
+    }
+
+    fn status(&self) -> StatusReport {
+        build(
+            &self.inputs(),
+            &StatusOptions {
+                region: None,
+                granted_hosts: Vec::new(),
+            },
+        )
+    }
+}
+
+fn codes(r: &StatusReport) -> Vec<&str> {
+    r.warnings.iter().map(|w| w.code.as_str()).collect()
+}
+
+fn assert_no_sentinel(r: &StatusReport) {
+    let text = format!("{r:?}");
+    assert!(!text.contains("SENTINEL"), "the report holds a key");
+}
+
+const FLAT: &[(&str, bool, bool)] = &[
+    ("/work/p", false, false),
+    ("/work", false, false),
+    ("/", false, false),
+];
+const REPO: &[(&str, bool, bool)] = &[
+    ("/r/a/b", false, false),
+    ("/r/a", false, false),
+    ("/r", true, false),
+    ("/", false, false),
+];
+
+#[test]
+fn no_key_anywhere() {
+    let r = Project::new(FLAT).status();
+    assert!(r.key.is_none());
+    assert_eq!(r.verdict, Verdict::NoUsableKey);
+    assert!(r.next_steps[0].contains("No API key"));
+    assert_eq!(r.links[0].topic, "api-keys");
+    assert_eq!(r.dotenv_files.len(), 1, "no repository root, so one .env");
+    assert_eq!(r.dotenv_files[0].state, "absent");
+}
+
+#[test]
+fn key_in_the_environment() {
+    let r = Project::new(FLAT).env("DASHSCOPE_API_KEY", KEY).status();
+    let key = r.key.as_ref().unwrap();
+    assert_eq!((key.source, key.kind), (Source::Env, KeyKind::Standard));
+    assert_eq!(key.masked.as_deref(), Some("sk-****************a1b2"));
+    assert_eq!(r.verdict, Verdict::Usable);
+    assert!(r.next_steps.is_empty() && r.warnings.is_empty());
+    assert_no_sentinel(&r);
+}
+
+#[test]
+fn repo_root_env_from_a_subdirectory() {
+    let r = Project::new(REPO)
+        .file(2, ".env", &format!("DASHSCOPE_API_KEY={KEY}\n"), 0o600)
+        .file(2, ".gitignore", ".env\n", 0o644)
+        .status();
+    let key = r.key.as_ref().unwrap();
+    assert_eq!(key.source, Source::RepoDotenv);
+    assert_eq!(key.path.as_deref(), Some("/r/.env"));
+    assert!(r.warnings.is_empty(), "{:?}", codes(&r));
+    assert_eq!(r.dotenv_files[1].entries, 1);
+}
+
+#[test]
+fn skills_directory_marks_the_root() {
+    let dirs = &[
+        ("/s/x", false, false),
+        ("/s", false, true),
+        ("/", false, false),
+    ];
+    let r = Project::new(dirs)
+        .file(1, ".env", &format!("QIANWEN_API_KEY={KEY}"), 0o600)
+        .status();
+    assert_eq!(r.key.as_ref().unwrap().source, Source::RepoDotenv);
+    // Not a git repository: nothing to ignore it from.
+    assert!(!codes(&r).contains(&"dotenv-not-ignored"));
+}
+
+#[test]
+fn environment_beats_dotenv_and_the_loser_is_reported() {
+    let r = Project::new(FLAT)
+        .env("DASHSCOPE_API_KEY", KEY)
+        .file(0, ".env", &format!("DASHSCOPE_API_KEY={OTHER}"), 0o600)
+        .status();
+    assert_eq!(r.key.as_ref().unwrap().source, Source::Env);
+    assert_eq!(r.shadowed.len(), 1);
+    assert_eq!(r.shadowed[0].source, Source::CwdDotenv);
+    let w = r
+        .warnings
+        .iter()
+        .find(|w| w.code == "shadowed-key")
+        .unwrap();
+    assert!(
+        w.message.contains("sk-****************9f3c"),
+        "{}",
+        w.message
+    );
+    assert_no_sentinel(&r);
+}
+
+#[test]
+fn verdicts_for_each_kind() {
+    for (value, verdict) in [
+        ("sk-your-key-here", Verdict::NoUsableKey),
+        ("sk-sp-FAKE_SENTINEL_Hb2Ng7Rc4Xv9", Verdict::PlanKey),
+        ("sk-FAKE_SENTINEL bad_Vm3Kx9Pg4Tz", Verdict::NoUsableKey),
+        ("LTAI5tFAKE_SENTINEL_0000", Verdict::NoUsableKey),
+    ] {
+        let r = Project::new(FLAT).env("DASHSCOPE_API_KEY", value).status();
+        assert_eq!(r.verdict, verdict, "{value:?}");
+        assert!(!r.next_steps.is_empty());
+        assert_no_sentinel(&r);
+    }
+    let r = Project::new(FLAT)
+        .env("DASHSCOPE_API_KEY", "sk-sp-FAKE_SENTINEL_Hb2Ng7Rc4Xv9")
+        .status();
+    assert!(r.links.iter().any(|l| l.topic == "token-plan"));
+}
+
+#[test]
+fn dotenv_warnings() {
+    let text =
+        format!("DASHSCOPE_API_KEY={KEY}\nbroken line\nDASHSCOPE_API_KEY={KEY}\nQWEN_REGION=\n");
+    let r = Project::new(REPO).file(0, ".env", &text, 0o644).status();
+    let c = codes(&r);
+    for code in [
+        "dotenv-syntax",
+        "dotenv-duplicate",
+        "empty-value",
+        "dotenv-permissions",
+        "dotenv-not-ignored",
+    ] {
+        assert!(c.contains(&code), "{code} missing from {c:?}");
+    }
+    let syntax = r
+        .warnings
+        .iter()
+        .find(|w| w.code == "dotenv-syntax")
+        .unwrap();
+    assert!(
+        syntax.message.starts_with("/r/a/b/.env:2: "),
+        "{}",
+        syntax.message
+    );
+    assert_no_sentinel(&r);
+}
+
+#[test]
+fn gitignore_in_a_parent_covers_the_file() {
+    let r = Project::new(REPO)
+        .file(0, ".env", &format!("DASHSCOPE_API_KEY={KEY}"), 0o600)
+        .file(2, ".gitignore", "a/**/.env\n", 0o644)
+        .status();
+    assert!(
+        !codes(&r).contains(&"dotenv-not-ignored"),
+        "{:?}",
+        codes(&r)
+    );
+    let r = Project::new(REPO)
+        .file(0, ".env", &format!("DASHSCOPE_API_KEY={KEY}"), 0o600)
+        .file(2, ".gitignore", "/.env\n", 0o644)
+        .status();
+    assert!(codes(&r).contains(&"dotenv-not-ignored"));
+}
+
+#[test]
+fn files_without_secrets_raise_no_file_warnings() {
+    let r = Project::new(REPO)
+        .file(0, ".env", "QWEN_REGION=cn-beijing\n", 0o666)
+        .status();
+    assert!(r.warnings.is_empty(), "{:?}", codes(&r));
+    assert_eq!(r.endpoint.chosen_by, "QWEN_REGION (/r/a/b/.env)");
+}
+
+#[test]
+fn unusable_dotenv_is_reported() {
+    let mut inputs = Project::new(FLAT).inputs();
+    inputs.dotenvs[0].read = Err(ReadError::TooLarge(5_000_000));
+    let r = build(
+        &inputs,
+        &StatusOptions {
+            region: None,
+            granted_hosts: Vec::new(),
+        },
+    );
+    assert_eq!(r.dotenv_files[0].state, "unusable");
+    assert!(r.warnings[0].message.contains("larger than the 1 MiB"));
+}
+
+#[test]
+fn refused_base_url_is_a_warning() {
+    let r = Project::new(FLAT)
+        .env("QWEN_BASE_URL", "https://evil.example/v1")
+        .status();
+    assert!(codes(&r).contains(&"endpoint-refused"));
+    assert_eq!(r.endpoint.region, "custom");
+}
+
+#[test]
+fn inputs_a_caller_gathered_resolve_like_the_imports() {
+    let dir = |path: &str, git: bool, dotenv: Option<&str>| DirectoryInput {
+        path: path.into(),
+        has_git: git,
+        has_skills: false,
+        dotenv: dotenv.map(|t| t.as_bytes().to_vec()),
+        dotenv_mode: Some(0o600),
+        gitignore: git.then(|| b".env\n".to_vec()),
+    };
+    let directories = [
+        dir("/r/a", false, None),
+        dir("/r", true, Some(&format!("DASHSCOPE_API_KEY={KEY}"))),
+        dir("/", false, Some("ignored: above the repository root")),
+    ];
+    let inputs = inputs_from(Vec::new(), &directories);
+    let r = build(
+        &inputs,
+        &StatusOptions {
+            region: None,
+            granted_hosts: Vec::new(),
+        },
+    );
+    assert_eq!(r.key.as_ref().unwrap().source, Source::RepoDotenv);
+    assert!(r.warnings.is_empty(), "{:?}", codes(&r));
+    let mut big = directories.clone();
+    big[0].dotenv = Some(vec![b'#'; MAX_DOTENV + 1]);
+    let r = build(
+        &inputs_from(Vec::new(), &big),
+        &StatusOptions {
+            region: None,
+            granted_hosts: Vec::new(),
+        },
+    );
+    assert_eq!(r.dotenv_files[0].state, "unusable");
+    // No directories at all: nothing to read, and no panic.
+    let r = build(
+        &inputs_from(Vec::new(), &[]),
+        &StatusOptions {
+            region: None,
+            granted_hosts: Vec::new(),
+        },
+    );
+    assert!(r.key.is_none());
+}
+
+#[test]
+fn only_policy_variables_are_considered() {
+    let r = Project::new(FLAT).env("OPENAI_API_KEY", KEY).status();
+    assert!(r.key.is_none());
+}

@@ -1,0 +1,107 @@
+//! The `--json` shapes (schema 1). Field names here are a contract with scripts and agents:
+//! add fields freely, never rename or remove one.
+
+use serde::Serialize;
+
+use crate::bindings::exports::qianwen::auth::types as wit;
+
+mod init;
+mod status;
+#[cfg(test)]
+mod tests;
+mod tokenplan;
+mod verify;
+
+pub use init::Init;
+pub use status::Status;
+pub use tokenplan::{Links, TokenPlan};
+pub use verify::{Previous, Verify};
+
+pub const SCHEMA: u32 = 1;
+
+pub fn source(source: wit::Source) -> &'static str {
+    match source {
+        wit::Source::Env => "env",
+        wit::Source::CwdDotenv => "cwd-dotenv",
+        wit::Source::RepoDotenv => "repo-dotenv",
+    }
+}
+
+pub fn kind(kind: wit::KeyKind) -> &'static str {
+    match kind {
+        wit::KeyKind::Standard => "standard",
+        wit::KeyKind::Plan => "plan",
+        wit::KeyKind::Placeholder => "placeholder",
+        wit::KeyKind::Foreign => "foreign",
+        wit::KeyKind::Malformed => "malformed",
+    }
+}
+
+pub fn verdict(verdict: wit::Verdict) -> &'static str {
+    match verdict {
+        wit::Verdict::Usable => "usable",
+        wit::Verdict::NoUsableKey => "no-usable-key",
+        wit::Verdict::PlanKey => "plan-key",
+    }
+}
+
+#[derive(Serialize)]
+pub struct Key<'a> {
+    pub name: &'a str,
+    pub source: &'static str,
+    pub path: Option<&'a str>,
+    pub kind: &'static str,
+    pub masked: Option<&'a str>,
+    pub detail: &'a str,
+}
+
+impl<'a> From<&'a wit::KeyReport> for Key<'a> {
+    fn from(k: &'a wit::KeyReport) -> Self {
+        Self {
+            name: &k.name,
+            source: source(k.source),
+            path: k.path.as_deref(),
+            kind: kind(k.kind),
+            masked: k.masked.as_deref(),
+            detail: &k.detail,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct Warning<'a> {
+    pub code: &'a str,
+    pub message: &'a str,
+}
+
+impl<'a> From<&'a wit::Warning> for Warning<'a> {
+    fn from(w: &'a wit::Warning) -> Self {
+        Self {
+            code: &w.code,
+            message: &w.message,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct Link<'a> {
+    pub topic: &'a str,
+    pub title: &'a str,
+    pub url: &'a str,
+}
+
+impl<'a> From<&'a wit::Link> for Link<'a> {
+    fn from(l: &'a wit::Link) -> Self {
+        Self {
+            topic: &l.topic,
+            title: &l.title,
+            url: &l.url,
+        }
+    }
+}
+
+/// One JSON object on one line.
+pub fn print(value: &impl Serialize) -> std::io::Result<()> {
+    let text = serde_json::to_string(value).map_err(std::io::Error::other)?;
+    crate::output::outln!("{text}")
+}

@@ -1,0 +1,101 @@
+//! `status --json`.
+use serde::Serialize;
+
+use super::{Key, Link, SCHEMA, Warning, source, verdict};
+use crate::bindings::exports::qianwen::auth::types as wit;
+
+#[derive(Serialize)]
+pub struct Variable<'a> {
+    pub name: &'a str,
+    pub set: bool,
+    pub source: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+pub struct Oss<'a> {
+    pub enabled: bool,
+    pub credentials: Option<&'a str>,
+    pub access_key_id: Option<&'a str>,
+    pub variables: Vec<Variable<'a>>,
+    pub problems: Vec<Warning<'a>>,
+    pub summary: &'a str,
+}
+
+impl<'a> From<&'a wit::OssReport> for Oss<'a> {
+    fn from(o: &'a wit::OssReport) -> Self {
+        Self {
+            enabled: o.enabled,
+            credentials: o.credentials.as_deref(),
+            access_key_id: o.access_key_id.as_deref(),
+            variables: o
+                .variables
+                .iter()
+                .map(|v| Variable {
+                    name: &v.name,
+                    set: v.set,
+                    source: v.source.map(source),
+                })
+                .collect(),
+            problems: o.problems.iter().map(Warning::from).collect(),
+            summary: &o.summary,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct DotenvFile<'a> {
+    pub source: &'static str,
+    pub path: &'a str,
+    pub state: &'a str,
+    pub entries: u32,
+}
+
+#[derive(Serialize)]
+pub struct Status<'a> {
+    pub schema: u32,
+    pub command: &'static str,
+    pub verdict: &'static str,
+    pub key: Option<Key<'a>>,
+    pub shadowed: Vec<Key<'a>>,
+    pub endpoint: &'a str,
+    pub probe_url: &'a str,
+    pub region: &'a str,
+    pub endpoint_chosen_by: &'a str,
+    pub warnings: Vec<Warning<'a>>,
+    pub oss: Oss<'a>,
+    pub next_steps: &'a [String],
+    pub links: Vec<Link<'a>>,
+    pub dotenv_files: Vec<DotenvFile<'a>>,
+    pub exit_code: u8,
+}
+
+impl<'a> Status<'a> {
+    pub fn new(r: &'a wit::StatusReport, exit_code: u8) -> Self {
+        Self {
+            schema: SCHEMA,
+            command: "status",
+            verdict: verdict(r.verdict),
+            key: r.key.as_ref().map(Key::from),
+            shadowed: r.shadowed.iter().map(Key::from).collect(),
+            endpoint: &r.endpoint.base,
+            probe_url: &r.endpoint.probe_url,
+            region: &r.endpoint.region,
+            endpoint_chosen_by: &r.endpoint.chosen_by,
+            warnings: r.warnings.iter().map(Warning::from).collect(),
+            oss: Oss::from(&r.oss),
+            next_steps: &r.next_steps,
+            links: r.links.iter().map(Link::from).collect(),
+            dotenv_files: r
+                .dotenv_files
+                .iter()
+                .map(|d| DotenvFile {
+                    source: source(d.source),
+                    path: &d.path,
+                    state: &d.state,
+                    entries: d.entries,
+                })
+                .collect(),
+            exit_code,
+        }
+    }
+}

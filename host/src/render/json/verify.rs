@@ -1,0 +1,172 @@
+//! `verify --json`: the report, its attempts, and the 401 flow.
+use serde::Serialize;
+
+use super::{Key, Link, SCHEMA, Warning};
+use crate::bindings::exports::qianwen::auth::types as wit;
+
+pub fn outcome(outcome: wit::Outcome) -> &'static str {
+    use wit::Outcome::*;
+    match outcome {
+        Pass => "pass",
+        AuthRejected => "auth-rejected",
+        AuthMissing => "auth-missing",
+        PlanKeyRefused => "plan-key-refused",
+        NoKey => "no-key",
+        Billing => "billing",
+        AccessDenied => "access-denied",
+        QuotaExhausted => "quota-exhausted",
+        RateLimited => "rate-limited",
+        ModelNotFound => "model-not-found",
+        BadRequest => "bad-request",
+        ServerError => "server-error",
+        BadResponse => "bad-response",
+        Network => "network",
+        Timeout => "timeout",
+        HostDenied => "host-denied",
+    }
+}
+
+#[derive(Serialize)]
+pub struct Attempt {
+    pub http_status: Option<u16>,
+    pub latency_ms: u64,
+    pub outcome: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct Verify<'a> {
+    pub schema: u32,
+    pub command: &'static str,
+    pub outcome: &'static str,
+    pub http_status: Option<u16>,
+    pub cause: &'a str,
+    pub next_step: &'a str,
+    pub links: Vec<Link<'a>>,
+    pub hints: &'a [String],
+    pub key: Option<Key<'a>>,
+    pub endpoint: &'a str,
+    pub probe_url: &'a str,
+    pub region: &'a str,
+    pub attempts: Vec<Attempt>,
+    pub latency_ms: Option<u64>,
+    pub server_code: Option<&'a str>,
+    pub request_id: Option<&'a str>,
+    pub excerpt: Option<&'a str>,
+    pub evidence: Option<&'a str>,
+    pub evidence_error: Option<&'a str>,
+    pub warnings: Vec<Warning<'a>>,
+    pub granted_hosts: &'a [String],
+    pub refused_requests: &'a [String],
+    pub timeout_s: u64,
+    pub flow: Option<Flow<'a>>,
+    /// The first verification, when the 401 flow verified again.
+    pub previous: Option<Previous<'a>>,
+    pub exit_code: u8,
+}
+
+#[derive(Serialize)]
+pub struct Previous<'a> {
+    pub outcome: &'static str,
+    pub http_status: Option<u16>,
+    pub evidence: Option<&'a str>,
+}
+
+impl<'a> From<&'a wit::VerifyReport> for Previous<'a> {
+    fn from(r: &'a wit::VerifyReport) -> Self {
+        Self {
+            outcome: outcome(r.outcome),
+            http_status: r.http_status,
+            evidence: r.evidence.as_deref(),
+        }
+    }
+}
+
+pub fn answer(answer: wit::FlowAnswer) -> &'static str {
+    match answer {
+        wit::FlowAnswer::Console => "console",
+        wit::FlowAnswer::Invalid => "invalid",
+    }
+}
+
+#[derive(Serialize)]
+pub struct Choice<'a> {
+    pub number: u8,
+    pub answer: &'static str,
+    pub label: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct Flow<'a> {
+    pub step: u8,
+    pub question: Option<&'a str>,
+    pub choices: Vec<Choice<'a>>,
+    pub guidance: &'a str,
+    pub answer: Option<&'static str>,
+}
+
+impl<'a> From<&'a wit::Flow> for Flow<'a> {
+    fn from(f: &'a wit::Flow) -> Self {
+        Self {
+            step: f.step,
+            question: f.question.as_deref(),
+            choices: f
+                .choices
+                .iter()
+                .map(|c| Choice {
+                    number: c.number,
+                    answer: answer(c.answer),
+                    label: &c.label,
+                })
+                .collect(),
+            guidance: &f.guidance,
+            answer: f.answer.map(answer),
+        }
+    }
+}
+
+impl<'a> Verify<'a> {
+    pub fn new(
+        r: &'a wit::VerifyReport,
+        granted_hosts: &'a [String],
+        refused_requests: &'a [String],
+        timeout_s: u64,
+        exit_code: u8,
+    ) -> Self {
+        Self {
+            schema: SCHEMA,
+            command: "verify",
+            outcome: outcome(r.outcome),
+            http_status: r.http_status,
+            cause: &r.cause,
+            next_step: &r.next_step,
+            links: r.links.iter().map(Link::from).collect(),
+            hints: &r.hints,
+            key: r.key.as_ref().map(Key::from),
+            endpoint: &r.endpoint.base,
+            probe_url: &r.endpoint.probe_url,
+            region: &r.endpoint.region,
+            attempts: r
+                .attempts
+                .iter()
+                .map(|a| Attempt {
+                    http_status: a.http_status,
+                    latency_ms: a.latency_ms,
+                    outcome: outcome(a.outcome),
+                })
+                .collect(),
+            latency_ms: r.attempts.last().map(|a| a.latency_ms),
+            server_code: r.server_code.as_deref(),
+            request_id: r.request_id.as_deref(),
+            excerpt: r.excerpt.as_deref(),
+            evidence: r.evidence.as_deref(),
+            evidence_error: r.evidence_error.as_deref(),
+            warnings: r.warnings.iter().map(Warning::from).collect(),
+            granted_hosts,
+            refused_requests,
+            timeout_s,
+            flow: r.flow.as_ref().map(Flow::from),
+            previous: None,
+            exit_code,
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! The end-to-end tests: the real binary, the sandbox with hostile components, and the faults
+//! and leaks an attacker would try, in one test binary (one link of wasmtime, not one per file).
+
+mod common;
+mod mock;
+
+mod commands;
+mod faults;
+mod flow;
+mod init;
+mod leaks;
+mod sandbox;
+mod status;
+mod verify;
