@@ -39,6 +39,10 @@ fn main() {
     let wasm =
         std::fs::read(&built).unwrap_or_else(|e| panic!("could not read {}: {e}", built.display()));
     write(&out_dir.join("qianwen_auth.wasm"), &wasm);
+    println!(
+        "cargo:rustc-env=QIANWEN_AUTH_WIT_PACKAGE={}",
+        wit_package(workspace)
+    );
     let target = env::var("TARGET").expect("set by cargo");
     write(
         &out_dir.join("qianwen_auth.cwasm"),
@@ -59,6 +63,18 @@ fn precompile(wasm: &[u8], target: &str) -> Vec<u8> {
     engine
         .precompile_component(wasm)
         .unwrap_or_else(|e| panic!("compiling the policy component for {target} failed: {e:?}"))
+}
+
+/// The name on the `package` line of the policy's WIT.
+fn wit_package(workspace: &Path) -> String {
+    let path = workspace.join("wit/qianwen-auth.wit");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("could not read {}: {e}", path.display()));
+    text.lines()
+        .find_map(|line| line.strip_prefix("package "))
+        .and_then(|rest| rest.strip_suffix(';'))
+        .unwrap_or_else(|| panic!("{} has no `package NAME;` line", path.display()))
+        .to_string()
 }
 
 fn write(path: &Path, bytes: &[u8]) {

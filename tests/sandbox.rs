@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use crate::common::guests;
 use crate::common::*;
 use crate::mock::{Mock, Reply};
-use qianwen_auth::bindings::exports::qianwen::auth::types::StatusOptions;
+use qianwen_auth::bindings::exports::qianwen::auth::types::Options;
 use qianwen_auth::grants::{EvidenceDir, Grants, Limits, Network, ProjectFiles, Proxies};
 use qianwen_auth::sandbox::Sandbox;
 
@@ -31,15 +31,16 @@ fn attempt(grants: Grants, name: &str, params: &[String]) -> Result<Vec<(String,
     let sandbox = Sandbox::with_component(guests::adversary()).map_err(|e| format!("{e:#}"))?;
     let mut instance = sandbox.instantiate(grants).map_err(|e| format!("{e:#}"))?;
     let report = instance
-        .status(&StatusOptions {
+        .status(&Options {
             region: Some(name.into()),
             granted_hosts: params.to_vec(),
+            request_time_limit_ms: 0,
         })
         .map_err(|e| format!("{e:#}"))?;
     Ok(report
-        .warnings
-        .into_iter()
-        .map(|w| (w.code, w.message))
+        .next_steps
+        .chunks(2)
+        .map(|pair| (pair[0].clone(), pair.get(1).cloned().unwrap_or_default()))
         .collect())
 }
 

@@ -34,16 +34,12 @@ for (const [name, bytes] of Object.entries(files)) {
   fs.writeFileSync(path.join(dist, name), bytes);
 }
 
-// 2. Grant only the variables the policy reads, as the CLI does.
-const VARIABLES = [
-  "QIANWEN_API_KEY", "DASHSCOPE_API_KEY", "QWEN_BASE_URL", "QWEN_REGION",
-  "QWEN_TMP_OSS_BUCKET", "QWEN_TMP_OSS_REGION", "QWEN_TMP_OSS_AK_ID", "QWEN_TMP_OSS_AK_SECRET",
-  "QWEN_TMP_OSS_PREFIX", "QWEN_TMP_OSS_ENDPOINT", "QWEN_TMP_OSS_URL_EXPIRES",
-  "OSS_ACCESS_KEY_ID", "OSS_ACCESS_KEY_SECRET",
-];
-_setEnv(Object.fromEntries(VARIABLES.filter((v) => v in process.env).map((v) => [v, process.env[v]])));
-
 const { policy, auth } = await import(pathToFileURL(path.join(dist, "policy.js")));
+
+// 2. Grant only the variables the policy reads, as the CLI does: the component names them.
+const VARIABLES = policy.grantedVariables();
+assert.ok(VARIABLES.includes("DASHSCOPE_API_KEY") && !VARIABLES.includes("HOME"));
+_setEnv(Object.fromEntries(VARIABLES.filter((v) => v in process.env).map((v) => [v, process.env[v]])));
 
 // 3. The pure interface: no import is used.
 assert.equal(policy.classifyKey("sk-sp-FAKE_plan_Hb2Ng7Rc4Xv9_c3d4").kind, "plan");
@@ -55,13 +51,13 @@ assert.equal(parsed.problems.length, 1);
 assert.ok(parsed.problems[0].startsWith(".env:2: ") && !parsed.problems[0].includes("Zq8v"));
 assert.equal(policy.links().length, 9);
 const flow = policy.flowStep(undefined, undefined);
-assert.equal(flow.step, 1);
-assert.equal(flow.choices.length, 2);
-assert.equal(policy.flowStep("console", true).step, 4);
+assert.equal(flow.tag, "asked");
+assert.equal(flow.val.choices.length, 2);
+assert.equal(policy.flowStep("console", true).tag, "still-rejected");
 const resolved = policy.resolve(
   [["DASHSCOPE_API_KEY", FAKE_KEY]],
   [{ path: "/p", hasGit: false, hasSkills: false }],
-  { grantedHosts: [] },
+  { grantedHosts: [], requestTimeLimitMs: 0n },
 );
 assert.equal(resolved.verdict, "usable");
 assert.equal(resolved.key.masked, "sk-****************a1b2");
@@ -73,7 +69,7 @@ fs.mkdirSync(path.join(project, "app"));
 fs.writeFileSync(path.join(project, ".env"), `QIANWEN_API_KEY=${FAKE_KEY}\n`, { mode: 0o600 });
 fs.writeFileSync(path.join(project, ".gitignore"), ".env\n");
 process.chdir(path.join(project, "app"));
-const status = auth.status({ grantedHosts: [] });
+const status = auth.status({ grantedHosts: [], requestTimeLimitMs: 0n });
 assert.equal(status.verdict, "usable");
 assert.equal(status.key.source, "repo-dotenv");
 assert.equal(status.key.kind, "standard");

@@ -19,12 +19,6 @@ from wasmtime.component import Component, Linker, Record, Variant
 
 FAKE_KEY = "sk-FAKE_python_Zq8vX3mKw9Tj_a1b2"
 MAX_FILE = 1024 * 1024
-VARIABLES = [
-    "QIANWEN_API_KEY", "DASHSCOPE_API_KEY", "QWEN_BASE_URL", "QWEN_REGION",
-    "QWEN_TMP_OSS_BUCKET", "QWEN_TMP_OSS_REGION", "QWEN_TMP_OSS_AK_ID", "QWEN_TMP_OSS_AK_SECRET",
-    "QWEN_TMP_OSS_PREFIX", "QWEN_TMP_OSS_ENDPOINT", "QWEN_TMP_OSS_URL_EXPIRES",
-    "OSS_ACCESS_KEY_ID", "OSS_ACCESS_KEY_SECRET",
-]
 
 
 def record(**fields):
@@ -85,34 +79,41 @@ def main(component_path):
     linker.add_wasip2()
     linker.add_wasi_http()
     with linker.root() as root:
-        with root.add_instance("qianwen:auth/project@0.1.0") as project:
+        with root.add_instance("qianwen:auth/project@0.2.0") as project:
             project.add_func("ancestors", ancestors)
             project.add_func("read", read)
         # This host runs status only: it grants no writes.
-        with root.add_instance("qianwen:auth/evidence@0.1.0") as evidence:
+        with root.add_instance("qianwen:auth/evidence@0.2.0") as evidence:
             evidence.add_func("write", refuse("this host writes no evidence"))
-        with root.add_instance("qianwen:auth/setup@0.1.0") as setup:
+        with root.add_instance("qianwen:auth/setup@0.2.0") as setup:
             for name in ["append-line", "replace-line", "write-key"]:
                 setup.add_func(name, refuse("this host changes no file"))
 
-    store = Store(engine)
-    wasi = WasiConfig()
-    wasi.env = [(v, os.environ[v]) for v in VARIABLES if v in os.environ]
-    store.set_wasi(wasi)
-    store.set_wasi_http()
-    instance = linker.instantiate(store, component)
+    def instantiate(env):
+        store = Store(engine)
+        wasi = WasiConfig()
+        wasi.env = env
+        store.set_wasi(wasi)
+        store.set_wasi_http()
+        instance = linker.instantiate(store, component)
 
-    def export(interface, name):
-        index = instance.get_export_index(store, interface)
-        func = instance.get_func(store, instance.get_export_index(store, name, index))
+        def export(interface, name):
+            index = instance.get_export_index(store, interface)
+            func = instance.get_func(store, instance.get_export_index(store, name, index))
 
-        def call(*args):
-            result = func(store, *args)
-            func.post_return(store)
-            return result
-        return call
+            def call(*args):
+                result = func(store, *args)
+                func.post_return(store)
+                return result
+            return call
+        return export
 
-    policy = "qianwen:auth/policy@0.1.0"
+    # Grant only the variables the policy reads, as the CLI does: the component names them.
+    variables = instantiate([])("qianwen:auth/policy@0.2.0", "granted-variables")()
+    assert "DASHSCOPE_API_KEY" in variables and "HOME" not in variables
+    export = instantiate([(v, os.environ[v]) for v in variables if v in os.environ])
+
+    policy = "qianwen:auth/policy@0.2.0"
     classify = export(policy, "classify-key")
     assert classify("sk-sp-FAKE_plan_Hb2Ng7Rc4Xv9_c3d4").kind == "plan"
     assert classify("LTAI5tFAKE_Kp3Wz8Qm_Xa0000").kind == "foreign"
@@ -121,11 +122,12 @@ def main(component_path):
     assert [e.name for e in parsed.entries] == ["A"]
     assert parsed.problems[0].startswith(".env:2: ") and "Zq8v" not in parsed.problems[0]
     assert len(export(policy, "links")()) == 9
-    assert export(policy, "flow-step")(None, None).step == 1
+    assert export(policy, "flow-step")(None, None).tag == "asked"
+    assert export(policy, "flow-step")("console", True).tag == "still-rejected"
     resolved = export(policy, "resolve")(
         [("DASHSCOPE_API_KEY", FAKE_KEY)],
         [record(path="/p", has_git=False, has_skills=False, dotenv=None, dotenv_mode=None, gitignore=None)],
-        record(region=None, granted_hosts=[]),
+        record(region=None, granted_hosts=[], request_time_limit_ms=0),
     )
     assert resolved.verdict == "usable", resolved.verdict
     assert resolved.key.masked == "sk-****************a1b2"
@@ -139,7 +141,7 @@ def main(component_path):
         (root / ".env").chmod(0o600)
         (root / ".gitignore").write_text(".env\n")
         os.chdir(root / "app")
-        status = export("qianwen:auth/auth@0.1.0", "status")(record(region=None, granted_hosts=[]))
+        status = export("qianwen:auth/auth@0.2.0", "status")(record(region=None, granted_hosts=[], request_time_limit_ms=0))
         key = status.key
         assert status.verdict == "usable", status.verdict
         assert key.source == "repo-dotenv" and key.kind == "standard"

@@ -5,4 +5,5 @@
 pub mod allowlist;
 pub mod endpoints;
 pub mod exit;
+pub mod names;
 pub mod variables;

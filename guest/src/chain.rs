@@ -7,8 +7,12 @@ use std::collections::BTreeMap;
 
 use crate::dotenv::Parsed;
 use crate::keys;
+use crate::names::Named;
 use crate::secret::Secret;
-use crate::wit::types::Source;
+use crate::wit::types::{KeyName, Source};
+
+/// The key's variables, in the order the chain prefers them within a level.
+const KEY_ORDER: [KeyName; 2] = [KeyName::QianwenApiKey, KeyName::DashscopeApiKey];
 
 /// The key's names, in the order the chain prefers them within a level.
 pub use qianwen_auth_facts::variables::KEY_NAMES;
@@ -70,7 +74,7 @@ impl Level {
 /// A key value found on the chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Found {
-    pub name: &'static str,
+    pub name: KeyName,
     pub source: Source,
     pub path: Option<String>,
     /// Normalized: surrounding whitespace and one pair of quotes removed.
@@ -90,8 +94,10 @@ pub struct Resolution {
 pub fn resolve_key(levels: &[Level]) -> Resolution {
     let mut resolution = Resolution::default();
     for level in levels {
-        for name in KEY_NAMES {
-            let Some(raw) = level.get(name) else { continue };
+        for name in KEY_ORDER {
+            let Some(raw) = level.get(name.name()) else {
+                continue;
+            };
             let found = Found {
                 name,
                 source: level.source,
@@ -161,7 +167,7 @@ mod tests {
     fn winner(levels: &[Level]) -> Option<(&'static str, Source, String)> {
         resolve_key(levels)
             .key
-            .map(|k| (k.name, k.source, k.value.expose().to_string()))
+            .map(|k| (k.name.name(), k.source, k.value.expose().to_string()))
     }
 
     #[test]
@@ -186,9 +192,9 @@ mod tests {
     fn qianwen_beats_dashscope_within_a_level_and_the_loser_is_shadowed() {
         let levels = [env(&[("DASHSCOPE_API_KEY", B), ("QIANWEN_API_KEY", A)])];
         let r = resolve_key(&levels);
-        assert_eq!(r.key.unwrap().name, "QIANWEN_API_KEY");
+        assert_eq!(r.key.unwrap().name.name(), "QIANWEN_API_KEY");
         assert_eq!(r.shadowed.len(), 1);
-        assert_eq!(r.shadowed[0].name, "DASHSCOPE_API_KEY");
+        assert_eq!(r.shadowed[0].name.name(), "DASHSCOPE_API_KEY");
     }
 
     #[test]

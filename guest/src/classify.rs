@@ -4,9 +4,9 @@
 
 use serde_json::Value;
 
-use crate::links::Topic;
 use crate::scrub::Scrubber;
 use crate::transport::{BODY_CAP, ProxyFailure, TransportError};
+use crate::wit::types::LinkTopic;
 use crate::wit::types::Outcome;
 
 /// A judgement of one answer.
@@ -15,7 +15,7 @@ pub struct Judgement {
     pub outcome: Outcome,
     pub cause: String,
     pub next_step: String,
-    pub links: Vec<Topic>,
+    pub links: Vec<LinkTopic>,
     /// The error code the server named.
     pub server_code: Option<String>,
     pub request_id: Option<String>,
@@ -57,7 +57,8 @@ fn judge(status: u16, body: &[u8], truncated: bool, location: Option<&str>) -> J
         None => format!("{what} (HTTP {status})"),
     };
 
-    let (outcome, cause, next_step, links): (Outcome, String, String, Vec<Topic>) = match status {
+    let (outcome, cause, next_step, links): (Outcome, String, String, Vec<LinkTopic>) = match status
+    {
         200 if truncated => bad_response(format!(
             "HTTP 200, but the answer is larger than {} KiB, which a chat completion never is",
             BODY_CAP / 1024
@@ -103,19 +104,19 @@ fn judge(status: u16, body: &[u8], truncated: bool, location: Option<&str>) -> J
              created in the QianWen console and copied whole; if it may be invalid, create a new \
              one on the API-key page."
                 .into(),
-            vec![Topic::Console, Topic::ApiKeys],
+            vec![LinkTopic::Console, LinkTopic::ApiKeys],
         ),
         400 if has(&["Arrearage"]) => (
             Outcome::Billing,
             named("The account is overdue"),
             "Top up the account on the pay-as-you-go billing page, then verify again.".into(),
-            vec![Topic::Billing],
+            vec![LinkTopic::Billing],
         ),
         403 if has(&["AllocationQuota.FreeTierOnly"]) => (
             Outcome::QuotaExhausted,
             named("The free quota is used up"),
             "Turn on pay-as-you-go billing to keep using the model.".into(),
-            vec![Topic::Billing],
+            vec![LinkTopic::Billing],
         ),
         403 => (
             Outcome::AccessDenied,
@@ -123,7 +124,7 @@ fn judge(status: u16, body: &[u8], truncated: bool, location: Option<&str>) -> J
             "Open the model for this account in the QianWen console. The key itself was \
              accepted."
                 .into(),
-            vec![Topic::Console],
+            vec![LinkTopic::Console],
         ),
         404 if has(&["ModelNotFound", "model_not_found"]) => (
             Outcome::ModelNotFound,
@@ -142,7 +143,7 @@ fn judge(status: u16, body: &[u8], truncated: bool, location: Option<&str>) -> J
                 Outcome::RateLimited,
                 named(what),
                 "Wait and verify again; see the usage page for limits and use.".into(),
-                vec![Topic::Usage],
+                vec![LinkTopic::Usage],
             )
         }
         500..=599 => (
@@ -182,7 +183,7 @@ fn judge(status: u16, body: &[u8], truncated: bool, location: Option<&str>) -> J
     }
 }
 
-fn bad_response(cause: String) -> (Outcome, String, String, Vec<Topic>) {
+fn bad_response(cause: String) -> (Outcome, String, String, Vec<LinkTopic>) {
     (
         Outcome::BadResponse,
         cause,

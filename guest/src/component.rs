@@ -4,8 +4,7 @@ use crate::bindings::exports::qianwen::auth::auth;
 use crate::outward::Outward;
 use crate::wit::policy::{self, DirectoryInput, DotenvEntry, DotenvParse, KeyClass};
 use crate::wit::types::{
-    Flow, FlowAnswer, InitReport, Link, StatusOptions, StatusReport, TokenPlan, VerifyOptions,
-    VerifyReport,
+    Flow, FlowAnswer, InitReport, Link, Options, StatusReport, TokenPlan, VerifyReport,
 };
 use crate::{dotenv, flow, imports, keys, links, setup, snippet, status, tokenplan, verify};
 
@@ -45,6 +44,13 @@ impl policy::Guest for Component {
         links::all()
     }
 
+    fn granted_variables() -> Vec<String> {
+        qianwen_auth_facts::variables::GRANTED
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
     fn flow_step(answer: Option<FlowAnswer>, rejected_again: Option<bool>) -> Flow {
         flow::step(answer, rejected_again)
     }
@@ -64,31 +70,32 @@ impl policy::Guest for Component {
     fn resolve(
         env: Vec<(String, String)>,
         directories: Vec<DirectoryInput>,
-        options: StatusOptions,
+        options: Options,
     ) -> StatusReport {
         status::build(&status::inputs_from(env, &directories), &options)
     }
 }
 
 impl auth::Guest for Component {
-    fn status(options: StatusOptions) -> StatusReport {
+    fn status(options: Options) -> StatusReport {
         status::build(&imports::inputs(), &options)
     }
 
-    fn verify(options: VerifyOptions) -> VerifyReport {
+    fn verify(options: Options) -> VerifyReport {
         verify_and_record(options)
     }
 
     fn scrub(texts: Vec<String>) -> Vec<String> {
-        let options = StatusOptions {
+        let options = Options {
             region: None,
             granted_hosts: Vec::new(),
+            request_time_limit_ms: 0,
         };
         let scrubber = status::resolve(&imports::inputs(), &options).scrubber;
         texts.iter().map(|text| scrubber.scrub(text)).collect()
     }
 
-    fn continue_flow(options: VerifyOptions, answer: FlowAnswer) -> VerifyReport {
+    fn continue_flow(options: Options, answer: FlowAnswer) -> VerifyReport {
         let mut report = verify_and_record(options);
         let rejected = report.outcome == crate::wit::types::Outcome::AuthRejected;
         report.flow = Some(flow::step(Some(answer), Some(rejected)));
@@ -96,9 +103,10 @@ impl auth::Guest for Component {
     }
 
     fn init(key: Option<String>) -> InitReport {
-        let options = StatusOptions {
+        let options = Options {
             region: None,
             granted_hosts: Vec::new(),
+            request_time_limit_ms: 0,
         };
         let inputs = imports::inputs();
         let plan = setup::plan(&inputs, &status::resolve(&inputs, &options), key.as_deref());
@@ -127,13 +135,14 @@ impl auth::Guest for Component {
 }
 
 /// Verify, then write the evidence record of what happened.
-fn verify_and_record(options: VerifyOptions) -> VerifyReport {
+fn verify_and_record(options: Options) -> VerifyReport {
     let started = imports::now();
     let resolved = status::resolve(
         &imports::inputs(),
-        &StatusOptions {
+        &Options {
             region: options.region,
             granted_hosts: options.granted_hosts,
+            request_time_limit_ms: 0,
         },
     );
     let mut report = verify::run(

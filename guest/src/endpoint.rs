@@ -6,6 +6,8 @@
 use qianwen_auth_facts::allowlist::{self, Grant, Refusal, Scheme};
 use qianwen_auth_facts::endpoints::{self, COMPATIBLE_PATH, DEFAULT_REGION, REGIONS, Region};
 
+use crate::wit::types::WarningCode;
+
 /// Where the verification request goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
@@ -34,7 +36,7 @@ pub struct Choice<'a> {
 /// A problem worth a warning, with a stable code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
-    pub code: &'static str,
+    pub code: WarningCode,
     pub message: String,
 }
 
@@ -98,7 +100,7 @@ fn unknown_region(from: &str) -> Problem {
     // The value is not repeated: people paste keys into the wrong variable.
     let known: Vec<&str> = REGIONS.iter().map(|r| r.id).collect();
     Problem {
-        code: "unknown-region",
+        code: WarningCode::UnknownRegion,
         message: format!(
             "{from} is not a known region (expected {}); it is ignored",
             known.join(" or ")
@@ -114,7 +116,7 @@ fn custom(
     granted: &[String],
 ) -> Result<(Endpoint, Vec<Problem>), Problem> {
     let parsed = Url::parse(url.trim()).map_err(|why| Problem {
-        code: "invalid-base-url",
+        code: WarningCode::InvalidBaseUrl,
         message: format!("QWEN_BASE_URL {why}; it is ignored"),
     })?;
     let mut problems = Vec::new();
@@ -128,7 +130,7 @@ fn custom(
     let region = dashscope.map_or("custom", |r| r.id).to_string();
     if dashscope.is_some() && path != COMPATIBLE_PATH {
         problems.push(Problem {
-            code: "base-url-path",
+            code: WarningCode::BaseUrlPath,
             message: format!(
                 "QWEN_BASE_URL points at {path} on a DashScope host; the OpenAI-compatible \
                  API this tool checks lives under {COMPATIBLE_PATH}"

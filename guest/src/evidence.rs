@@ -3,7 +3,8 @@
 
 use serde_json::{Value, json};
 
-use crate::wit::types::{Outcome, VerifyReport};
+use crate::names::Named;
+use crate::wit::types::VerifyReport;
 
 pub const LATEST: &str = "latest.json";
 
@@ -28,21 +29,21 @@ pub fn record(report: &VerifyReport, time: &str) -> Vec<u8> {
         "time": time,
         "endpoint_host": endpoint_host,
         "probe_url": report.endpoint.probe_url,
-        "region": report.endpoint.region,
+        "region": report.endpoint.region.name(),
         "key": report.key.as_ref().map(|k| json!({
-            "name": k.name,
-            "source": crate::status::source_name(k.source),
-            "kind": crate::status::kind_name(k.kind),
+            "name": k.name.name(),
+            "source": k.source.name(),
+            "kind": k.kind.name(),
             "masked": k.masked,
         })),
         "http_status": report.http_status,
-        "outcome": outcome_name(report.outcome),
+        "outcome": report.outcome.name(),
         "cause": report.cause,
         "latency_ms": report.attempts.last().map(|a| a.latency_ms),
         "attempts": report.attempts.iter().map(|a| json!({
             "http_status": a.http_status,
             "latency_ms": a.latency_ms,
-            "outcome": outcome_name(a.outcome),
+            "outcome": a.outcome.name(),
         })).collect::<Vec<_>>(),
         "server_code": report.server_code,
         "request_id": report.request_id,
@@ -53,32 +54,12 @@ pub fn record(report: &VerifyReport, time: &str) -> Vec<u8> {
     bytes
 }
 
-/// The stable name of an outcome, as the README lists them.
-pub fn outcome_name(outcome: Outcome) -> &'static str {
-    match outcome {
-        Outcome::Pass => "pass",
-        Outcome::AuthRejected => "auth-rejected",
-        Outcome::AuthMissing => "auth-missing",
-        Outcome::PlanKeyRefused => "plan-key-refused",
-        Outcome::NoKey => "no-key",
-        Outcome::Billing => "billing",
-        Outcome::AccessDenied => "access-denied",
-        Outcome::QuotaExhausted => "quota-exhausted",
-        Outcome::RateLimited => "rate-limited",
-        Outcome::ModelNotFound => "model-not-found",
-        Outcome::BadRequest => "bad-request",
-        Outcome::ServerError => "server-error",
-        Outcome::BadResponse => "bad-response",
-        Outcome::Network => "network",
-        Outcome::Timeout => "timeout",
-        Outcome::HostDenied => "host-denied",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wit::types::{Attempt, EndpointReport, KeyKind, KeyReport, Source};
+    use crate::wit::types::{
+        Attempt, EndpointReport, KeyKind, KeyName, KeyReport, Outcome, Region, Source,
+    };
 
     #[test]
     fn record_holds_the_documented_fields_and_no_key() {
@@ -90,7 +71,7 @@ mod tests {
             links: Vec::new(),
             hints: Vec::new(),
             key: Some(KeyReport {
-                name: "DASHSCOPE_API_KEY".into(),
+                name: KeyName::DashscopeApiKey,
                 source: Source::Env,
                 path: None,
                 kind: KeyKind::Standard,
@@ -101,7 +82,7 @@ mod tests {
                 base: "https://dashscope.aliyuncs.com".into(),
                 probe_url: "https://dashscope.aliyuncs.com/compatible-mode/v1/chat/completions"
                     .into(),
-                region: "cn-beijing".into(),
+                region: Region::CnBeijing,
                 chosen_by: "the default".into(),
             },
             attempts: vec![Attempt {
@@ -129,57 +110,6 @@ mod tests {
     }
 
     /// Records spell every case as the WIT does, as the CLI's JSON does.
-    #[test]
-    fn names_are_the_wit_case_names() {
-        let wit = include_str!("../../wit/qianwen-auth.wit");
-        let cases = |name: &str| -> Vec<String> {
-            let start = wit.find(&format!("enum {name} {{")).unwrap();
-            let body = &wit[start..start + wit[start..].find('}').unwrap()];
-            body.lines()
-                .skip(1)
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with("///"))
-                .map(|l| l.trim_end_matches(',').to_string())
-                .collect()
-        };
-        use Outcome as O;
-        let outcomes = [
-            O::Pass,
-            O::AuthRejected,
-            O::AuthMissing,
-            O::PlanKeyRefused,
-            O::NoKey,
-            O::Billing,
-            O::AccessDenied,
-            O::QuotaExhausted,
-            O::RateLimited,
-            O::ModelNotFound,
-            O::BadRequest,
-            O::ServerError,
-            O::BadResponse,
-            O::Network,
-            O::Timeout,
-            O::HostDenied,
-        ];
-        assert_eq!(outcomes.map(outcome_name).to_vec(), cases("outcome"));
-        let sources = [Source::Env, Source::CwdDotenv, Source::RepoDotenv];
-        assert_eq!(
-            sources.map(crate::status::source_name).to_vec(),
-            cases("source")
-        );
-        let kinds = [
-            KeyKind::Standard,
-            KeyKind::Plan,
-            KeyKind::Placeholder,
-            KeyKind::Foreign,
-            KeyKind::Malformed,
-        ];
-        assert_eq!(
-            kinds.map(crate::status::kind_name).to_vec(),
-            cases("key-kind")
-        );
-    }
-
     #[test]
     fn file_names_are_plain_and_distinct() {
         assert_eq!(

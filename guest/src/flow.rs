@@ -2,19 +2,18 @@
 //! (2) apply the answer; (3) verify again; (4) still 401: the key itself is invalid. No step
 //! asks for the key's value.
 
-use crate::links::{self, Topic};
-use crate::wit::types::{Flow, FlowAnswer, FlowChoice};
+use crate::links;
+use crate::wit::types::{Flow, FlowAnswer, FlowChoice, FlowProgress, FlowQuestion, LinkTopic};
 
 const QUESTION: &str = "Your API key failed authentication. Please confirm where it came from:";
 
 /// The flow after `answer` and the outcome of verifying again, as far as they are known.
 pub fn step(answer: Option<FlowAnswer>, rejected_again: Option<bool>) -> Flow {
-    let console = links::get(Topic::Console).url;
-    let api_keys = links::get(Topic::ApiKeys).url;
-    match (answer, rejected_again) {
-        (None, _) => Flow {
-            step: 1,
-            question: Some(QUESTION.into()),
+    let console = links::get(LinkTopic::Console).url;
+    let api_keys = links::get(LinkTopic::ApiKeys).url;
+    let Some(answer) = answer else {
+        return Flow::Asked(FlowQuestion {
+            question: QUESTION.into(),
             choices: vec![
                 FlowChoice {
                     number: 1,
@@ -32,12 +31,11 @@ pub fn step(answer: Option<FlowAnswer>, rejected_again: Option<bool>) -> Flow {
                 },
             ],
             guidance: "Answer 1 or 2. No step asks for the key itself.".into(),
-            answer: None,
-        },
-        (Some(answer), None) => Flow {
-            step: 2,
-            question: None,
-            choices: Vec::new(),
+        });
+    };
+    match rejected_again {
+        None => Flow::Applying(FlowProgress {
+            answer,
             guidance: match answer {
                 FlowAnswer::Console => "Verifying the key again.".into(),
                 FlowAnswer::Invalid => format!(
@@ -45,26 +43,19 @@ pub fn step(answer: Option<FlowAnswer>, rejected_again: Option<bool>) -> Flow {
                      one is configured, replacing it; then verify again."
                 ),
             },
-            answer: Some(answer),
-        },
-        (Some(answer), Some(false)) => Flow {
-            step: 3,
-            question: None,
-            choices: Vec::new(),
+        }),
+        Some(false) => Flow::Passed(FlowProgress {
+            answer,
             guidance: "Verified again: the key works.".into(),
-            answer: Some(answer),
-        },
-        (Some(answer), Some(true)) => Flow {
-            step: 4,
-            question: None,
-            choices: Vec::new(),
+        }),
+        Some(true) => Flow::StillRejected(FlowProgress {
+            answer,
             guidance: format!(
                 "Still rejected after verifying again: the key itself is invalid. Create a new \
                  key in the QianWen console on the API-key page ({api_keys}) and replace the \
                  old one."
             ),
-            answer: Some(answer),
-        },
+        }),
     }
 }
 
@@ -72,16 +63,35 @@ pub fn step(answer: Option<FlowAnswer>, rejected_again: Option<bool>) -> Flow {
 mod tests {
     use super::*;
 
+    /// The step's number, as SPEC §5 counts them.
+    fn number(flow: &Flow) -> u8 {
+        match flow {
+            Flow::Asked(_) => 1,
+            Flow::Applying(_) => 2,
+            Flow::Passed(_) => 3,
+            Flow::StillRejected(_) => 4,
+        }
+    }
+
+    /// What the step tells the user to do now.
+    fn guidance(flow: &Flow) -> &str {
+        match flow {
+            Flow::Asked(q) => &q.guidance,
+            Flow::Applying(p) | Flow::Passed(p) | Flow::StillRejected(p) => &p.guidance,
+        }
+    }
+
     #[test]
     fn step_one_offers_exactly_two_choices() {
-        let f = step(None, None);
-        assert_eq!(f.step, 1);
-        assert_eq!(f.choices.len(), 2);
-        assert_eq!(f.choices[0].number, 1);
-        assert_eq!(f.choices[0].answer, FlowAnswer::Console);
-        assert_eq!(f.choices[1].answer, FlowAnswer::Invalid);
+        let Flow::Asked(q) = step(None, None) else {
+            panic!("step 1 asks")
+        };
+        assert_eq!(q.choices.len(), 2);
+        assert_eq!(q.choices[0].number, 1);
+        assert_eq!(q.choices[0].answer, FlowAnswer::Console);
+        assert_eq!(q.choices[1].answer, FlowAnswer::Invalid);
         assert!(
-            f.choices[1]
+            q.choices[1]
                 .label
                 .contains("https://platform.qianwenai.com/home/api-keys")
         );
@@ -89,12 +99,13 @@ mod tests {
 
     #[test]
     fn the_steps_follow_the_answers() {
-        assert_eq!(step(Some(FlowAnswer::Console), None).step, 2);
-        assert_eq!(step(Some(FlowAnswer::Invalid), None).step, 2);
-        assert_eq!(step(Some(FlowAnswer::Console), Some(false)).step, 3);
+        assert_eq!(number(&step(None, None)), 1);
+        assert_eq!(number(&step(Some(FlowAnswer::Console), None)), 2);
+        assert_eq!(number(&step(Some(FlowAnswer::Invalid), None)), 2);
+        assert_eq!(number(&step(Some(FlowAnswer::Console), Some(false))), 3);
         let last = step(Some(FlowAnswer::Console), Some(true));
-        assert_eq!(last.step, 4);
-        assert!(last.guidance.contains("the key itself is invalid"));
+        assert_eq!(number(&last), 4);
+        assert!(guidance(&last).contains("the key itself is invalid"));
     }
 
     #[test]
@@ -107,16 +118,14 @@ mod tests {
             (Some(FlowAnswer::Console), Some(false)),
         ] {
             let f = step(a, r);
-            let text = format!(
-                "{} {} {}",
-                f.question.unwrap_or_default(),
-                f.guidance,
-                f.choices
-                    .iter()
-                    .map(|c| c.label.as_str())
-                    .collect::<String>()
-            )
-            .to_lowercase();
+            let mut text = guidance(&f).to_string();
+            if let Flow::Asked(q) = &f {
+                text.push_str(&q.question);
+                for c in &q.choices {
+                    text.push_str(&c.label);
+                }
+            }
+            let text = text.to_lowercase();
             for asking in [
                 "paste",
                 "type your key",

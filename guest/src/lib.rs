@@ -23,6 +23,7 @@ mod gitignore;
 mod imports;
 mod keys;
 mod links;
+mod names;
 mod oss;
 mod outward;
 mod scrub;
@@ -37,7 +38,7 @@ mod verify;
 
 mod bindings {
     wit_bindgen::generate!({
-        world: "component",
+        world: "credential-policy",
         path: "../wit",
         generate_all,
         additional_derives: [PartialEq, Eq],

@@ -1,81 +1,55 @@
 //! SPEC §7: the only URLs the tool may print. Nothing else builds a URL for a person to open.
 
-use crate::wit::types::Link;
+use crate::wit::types::{Link, LinkTopic};
 
-/// (topic, title, URL), as of 2026-08-03.
-const TABLE: [(&str, &str, &str); 9] = [
+/// (topic, title, URL), as of 2026-08-03, in the order of the WIT's `link-topic`.
+const TABLE: [(LinkTopic, &str, &str); 9] = [
     (
-        "console",
+        LinkTopic::Console,
         "QianWen console",
         "https://platform.qianwenai.com/home/",
     ),
     (
-        "api-keys",
+        LinkTopic::ApiKeys,
         "API keys",
         "https://platform.qianwenai.com/home/api-keys",
     ),
     (
-        "billing",
+        LinkTopic::Billing,
         "Pay-as-you-go billing",
         "https://platform.qianwenai.com/home/billing/pay-as-you-go",
     ),
     (
-        "token-plan-subscription",
+        LinkTopic::TokenPlanSubscription,
         "Token Plan subscription",
         "https://platform.qianwenai.com/home/billing/subscription/token-plan",
     ),
     (
-        "usage",
+        LinkTopic::Usage,
         "Usage analytics",
         "https://platform.qianwenai.com/home/analytics",
     ),
     (
-        "token-plan",
+        LinkTopic::TokenPlan,
         "Token Plan overview",
         "https://platform.qianwenai.com/docs/token-plan/overview",
     ),
     (
-        "token-plan-pricing",
+        LinkTopic::TokenPlanPricing,
         "Token Plan pricing",
         "https://platform.qianwenai.com/docs/token-plan/overview#%E5%A5%97%E9%A4%90%E4%B8%8E%E5%AE%9A%E4%BB%B7",
     ),
     (
-        "sdk-setup",
+        LinkTopic::SdkSetup,
         "OpenAI-compatible SDK setup",
         "https://platform.qianwenai.com/docs/api-reference/preparation/install-sdk",
     ),
     (
-        "oss-console",
+        LinkTopic::OssConsole,
         "OSS console",
         "https://oss.console.aliyun.com/",
     ),
 ];
-
-/// The topic ids a caller may ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Topic {
-    Console,
-    ApiKeys,
-    Billing,
-    Usage,
-    TokenPlan,
-    TokenPlanPricing,
-    TokenPlanSubscription,
-}
-
-impl Topic {
-    fn id(self) -> &'static str {
-        match self {
-            Topic::Console => "console",
-            Topic::ApiKeys => "api-keys",
-            Topic::Billing => "billing",
-            Topic::Usage => "usage",
-            Topic::TokenPlan => "token-plan",
-            Topic::TokenPlanPricing => "token-plan-pricing",
-            Topic::TokenPlanSubscription => "token-plan-subscription",
-        }
-    }
-}
 
 /// Every link, in table order.
 pub fn all() -> Vec<Link> {
@@ -83,18 +57,18 @@ pub fn all() -> Vec<Link> {
 }
 
 /// The link for a topic.
-pub fn get(topic: Topic) -> Link {
+pub fn get(topic: LinkTopic) -> Link {
     let row = TABLE
         .iter()
-        .find(|(id, _, _)| *id == topic.id())
+        .find(|(t, _, _)| *t == topic)
         .copied()
         .unwrap_or(TABLE[0]);
     link(row)
 }
 
-fn link((topic, title, url): (&str, &str, &str)) -> Link {
+fn link((topic, title, url): (LinkTopic, &str, &str)) -> Link {
     Link {
-        topic: topic.to_string(),
+        topic,
         title: title.to_string(),
         url: url.to_string(),
     }
@@ -105,18 +79,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_topic_has_its_own_row() {
-        for topic in [
-            Topic::Console,
-            Topic::ApiKeys,
-            Topic::Billing,
-            Topic::Usage,
-            Topic::TokenPlan,
-            Topic::TokenPlanPricing,
-            Topic::TokenPlanSubscription,
-        ] {
-            assert_eq!(get(topic).topic, topic.id());
+    fn every_topic_has_its_own_row_in_wit_order() {
+        for (i, link) in all().iter().enumerate() {
+            assert_eq!(link.topic as usize, i);
+            assert_eq!(get(link.topic), *link);
         }
+        assert_eq!(all().len(), qianwen_auth_facts::names::LINK_TOPIC.len());
     }
 
     #[test]

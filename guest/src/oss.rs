@@ -4,7 +4,7 @@
 
 use crate::chain::{self, Level};
 use crate::keys;
-use crate::wit::types::{OssReport, VariableState, Warning};
+use crate::wit::types::{OssReport, VariableState, Warning, WarningCode};
 
 pub use qianwen_auth_facts::variables::oss::{ALL, BUCKET, PAIRS, REGION, URL_EXPIRES};
 
@@ -38,13 +38,13 @@ pub fn report(levels: &[Level]) -> OssReport {
     if enabled {
         if set(REGION).is_none() {
             problems.push(warning(
-                "oss-region-missing",
+                WarningCode::OssRegionMissing,
                 format!("{BUCKET} is set, so {REGION} is required, but it is not set"),
             ));
         }
         if complete.is_none() {
             problems.push(warning(
-                "oss-credentials-missing",
+                WarningCode::OssCredentialsMissing,
                 format!(
                     "{BUCKET} is set, but neither {} + {} nor {} + {} are both set",
                     PAIRS[0].id, PAIRS[0].secret, PAIRS[1].id, PAIRS[1].secret
@@ -53,7 +53,7 @@ pub fn report(levels: &[Level]) -> OssReport {
         }
     } else if complete.is_some() || set(REGION).is_some() {
         problems.push(warning(
-            "oss-bucket-missing",
+            WarningCode::OssBucketMissing,
             format!("OSS variables are set but {BUCKET} is not, so they are not used"),
         ));
     }
@@ -61,7 +61,7 @@ pub fn report(levels: &[Level]) -> OssReport {
         && !value.parse::<u64>().is_ok_and(|s| s > 0)
     {
         problems.push(warning(
-            "oss-url-expires-invalid",
+            WarningCode::OssUrlExpiresInvalid,
             format!("{URL_EXPIRES} is not a positive whole number of seconds"),
         ));
     }
@@ -87,21 +87,19 @@ pub fn report(levels: &[Level]) -> OssReport {
 
 fn half_pair(present: &str, missing: &str) -> Warning {
     warning(
-        "oss-incomplete-pair",
+        WarningCode::OssIncompletePair,
         format!("{present} is set but {missing} is not, so this pair is not used"),
     )
 }
 
-fn warning(code: &str, message: String) -> Warning {
-    Warning {
-        code: code.to_string(),
-        message,
-    }
+fn warning(code: WarningCode, message: String) -> Warning {
+    Warning { code, message }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::names::Named;
 
     const AK_ID: &str = "LTAI5tSENTINELossid0000";
     const AK_SECRET: &str = "SENTINELossSecret000000000000";
@@ -113,7 +111,7 @@ mod tests {
     }
 
     fn codes(r: &OssReport) -> Vec<&str> {
-        r.problems.iter().map(|p| p.code.as_str()).collect()
+        r.problems.iter().map(|p| p.code.name()).collect()
     }
 
     #[test]

@@ -5,8 +5,8 @@
 
 use crate::scrub::Scrubber;
 use crate::wit::types::{
-    DotenvReport, EndpointReport, Flow, InitReport, KeyReport, OssReport, StatusReport,
-    VariableState, VerifyReport, Warning,
+    DotenvReport, EndpointReport, Flow, FlowChoice, FlowProgress, FlowQuestion, InitReport,
+    KeyReport, OssReport, StatusReport, VariableState, VerifyReport, Warning,
 };
 
 /// A value whose text is scrubbed in place.
@@ -47,13 +47,24 @@ macro_rules! outward {
     };
 }
 
-outward!(KeyReport: name, path, masked, detail);
-outward!(Warning: code, message);
-outward!(EndpointReport: base, probe_url, region, chosen_by);
+outward!(KeyReport: path, masked, detail);
+outward!(Warning: message);
+outward!(EndpointReport: base, probe_url, chosen_by);
 outward!(VariableState: name);
 outward!(OssReport: credentials, access_key_id, variables, problems, summary);
 outward!(DotenvReport: path);
-outward!(Flow: question, guidance);
+outward!(FlowQuestion: question, choices, guidance);
+outward!(FlowChoice: label);
+outward!(FlowProgress: guidance);
+
+impl Outward for Flow {
+    fn scrub_with(&mut self, scrubber: &Scrubber) {
+        match self {
+            Flow::Asked(question) => question.scrub_with(scrubber),
+            Flow::Applying(p) | Flow::Passed(p) | Flow::StillRejected(p) => p.scrub_with(scrubber),
+        }
+    }
+}
 outward!(StatusReport: key, shadowed, endpoint, warnings, oss, next_steps, dotenv_files);
 outward!(VerifyReport: cause, next_step, hints, key, endpoint, server_code, request_id, excerpt, evidence, evidence_error, warnings, flow);
 outward!(InitReport: changes, summary, key, next_steps, warnings);
@@ -62,7 +73,7 @@ outward!(InitReport: changes, summary, key, next_steps, warnings);
 mod tests {
     use super::*;
     use crate::status::{one_directory, resolve};
-    use crate::wit::types::StatusOptions;
+    use crate::wit::types::Options;
 
     const KEY: &str = "sk-FAKE_Zq8vX3mKw9Tj_Rp4Hs7Lc2Nb_a1b2";
 
@@ -78,9 +89,10 @@ mod tests {
             false,
         );
         inputs.dirs[0].path = format!("/home/me/{}", &KEY[3..]);
-        let options = StatusOptions {
+        let options = Options {
             region: None,
             granted_hosts: Vec::new(),
+            request_time_limit_ms: 0,
         };
         let report = resolve(&inputs, &options).report;
         let all = format!("{report:?}").to_ascii_lowercase();

@@ -6,9 +6,12 @@ use crate::chain::KEY_NAMES;
 use crate::dotenv;
 use crate::gitignore::{self, Rules};
 use crate::keys::{self, PLACEHOLDER};
-use crate::links::{self, Topic};
+use crate::links;
+use crate::names::Named;
 use crate::status::{self, Inputs, Resolved};
-use crate::wit::setup::{LineRef, SetupFile};
+use crate::wit::project::ProjectFile;
+use crate::wit::setup::LineRef;
+use crate::wit::types::LinkTopic;
 use crate::wit::types::{InitOutcome, KeyKind, Link, Source};
 
 /// The name the placeholder and a key given on standard input are written under.
@@ -24,8 +27,8 @@ const IGNORED: [(&str, &str); 3] = [
 /// One change to a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
-    Append(SetupFile, String),
-    Replace(SetupFile, LineRef, String),
+    Append(ProjectFile, String),
+    Replace(ProjectFile, LineRef, String),
     /// `NAME=<the key the user gave>`, in place of a line or appended.
     WriteKey(String, Option<LineRef>),
 }
@@ -124,10 +127,10 @@ fn plan_placeholder(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv) ->
                     "put {line} in place of the empty line {} of ./.env",
                     at.number
                 );
-                (Change::Replace(SetupFile::Dotenv, at, line), description)
+                (Change::Replace(ProjectFile::Dotenv, at, line), description)
             }
             None => (
-                Change::Append(SetupFile::Dotenv, line.clone()),
+                Change::Append(ProjectFile::Dotenv, line.clone()),
                 format!("appended {line} to ./.env"),
             ),
         }];
@@ -137,12 +140,12 @@ fn plan_placeholder(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv) ->
             outcome: InitOutcome::Changed,
             summary: "No API key was configured: ./.env now holds the placeholder line".into(),
             next_steps: fill_in_steps("./.env"),
-            links: vec![links::get(Topic::ApiKeys)],
+            links: vec![links::get(LinkTopic::ApiKeys)],
         };
     };
     let place = match &key.path {
-        Some(path) => format!("{} in {path}", key.name),
-        None => format!("{} in the environment", key.name),
+        Some(path) => format!("{} in {path}", key.name.name()),
+        None => format!("{} in the environment", key.name.name()),
     };
     if key.kind == KeyKind::Placeholder {
         let changes = gitignore_changes(inputs);
@@ -155,7 +158,7 @@ fn plan_placeholder(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv) ->
             changes,
             summary: format!("The placeholder is already in place ({place})"),
             next_steps: fill_in_steps(&place),
-            links: vec![links::get(Topic::ApiKeys)],
+            links: vec![links::get(LinkTopic::ApiKeys)],
         };
     }
     let masked = key.masked.as_deref().unwrap_or("a malformed value");
@@ -184,7 +187,7 @@ fn plan_given_key(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv, key:
         return refused(
             InitOutcome::KeyRefused,
             "Standard input held no key; nothing was written".into(),
-            vec![links::get(Topic::ApiKeys)],
+            vec![links::get(LinkTopic::ApiKeys)],
         );
     }
     let class = keys::classify(key);
@@ -194,14 +197,17 @@ fn plan_given_key(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv, key:
             return refused(
                 InitOutcome::PlanKeyRefused,
                 format!("The key given {}; it was not written", class.detail),
-                vec![links::get(Topic::TokenPlan), links::get(Topic::ApiKeys)],
+                vec![
+                    links::get(LinkTopic::TokenPlan),
+                    links::get(LinkTopic::ApiKeys),
+                ],
             );
         }
         _ => {
             return refused(
                 InitOutcome::KeyRefused,
                 format!("The key given {}; it was not written", class.detail),
-                vec![links::get(Topic::ApiKeys)],
+                vec![links::get(LinkTopic::ApiKeys)],
             );
         }
     }
@@ -266,7 +272,7 @@ fn plan_given_key(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv, key:
             format!(
                 "{} in the environment still wins over ./.env; unset it to use the key just \
                  written.",
-                env_key.name
+                env_key.name.name()
             ),
         );
     }
@@ -341,7 +347,7 @@ fn gitignore_changes(inputs: &Inputs) -> Vec<(Change, String)> {
             added.push(line);
             rules.push(Rules::parse(&here, &added.join("\n")));
             changes.push((
-                Change::Append(SetupFile::Gitignore, line.to_string()),
+                Change::Append(ProjectFile::Gitignore, line.to_string()),
                 format!("added {line} to ./.gitignore"),
             ));
         }

@@ -1,7 +1,8 @@
 //! SPEC §8, the Token Plan facts, as of 2026-08-03: one table, so that a change of plan is a
 //! change of data.
 
-use crate::links::{self, Topic};
+use crate::links;
+use crate::wit::types::LinkTopic;
 use crate::wit::types::{PlanModel, TokenPlan};
 
 pub const AS_OF: &str = "2026-08-03";
@@ -114,10 +115,10 @@ pub fn facts() -> TokenPlan {
             .into(),
         known_errors: strings(&KNOWN_ERRORS),
         links: [
-            Topic::TokenPlan,
-            Topic::TokenPlanPricing,
-            Topic::TokenPlanSubscription,
-            Topic::ApiKeys,
+            LinkTopic::TokenPlan,
+            LinkTopic::TokenPlanPricing,
+            LinkTopic::TokenPlanSubscription,
+            LinkTopic::ApiKeys,
         ]
         .into_iter()
         .map(links::get)

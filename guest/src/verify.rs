@@ -7,6 +7,7 @@ use crate::classify::{self, Judgement};
 use crate::endpoint;
 use crate::flow;
 use crate::links;
+use crate::names::Named;
 use crate::outward::Outward;
 use crate::scrub::{self, Scrubber};
 use crate::status::Resolved;
@@ -63,7 +64,7 @@ fn verify(resolved: &Resolved, transport: &mut impl Transport, limit_ms: u64) ->
             };
             report.cause = match &status.key {
                 None => "No API key is configured; nothing was sent".into(),
-                Some(k) => format!("{} holds {}; nothing was sent", k.name, k.detail),
+                Some(k) => format!("{} holds {}; nothing was sent", k.name.name(), k.detail),
             };
             report.next_step = status.next_steps.join(" ");
             report.links = status.links.clone();
@@ -140,7 +141,7 @@ fn verify(resolved: &Resolved, transport: &mut impl Transport, limit_ms: u64) ->
     finish(&mut report, judgement, last.as_ref(), &resolved.scrubber);
     if report.outcome == Outcome::AuthRejected {
         report.flow = Some(flow::step(None, None));
-        if let Some(other) = endpoint::other_region(&report.endpoint.region) {
+        if let Some(other) = endpoint::other_region(report.endpoint.region.name()) {
             report.hints.push(format!(
                 "Keys of one region are not valid in the other. If this key was created for {}, \
                  verify with --region {other}.",

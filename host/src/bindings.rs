@@ -1,9 +1,13 @@
 //! The types and traits generated from `wit/`: the policy component's exports, and the
 //! `qianwen:auth` imports the host implements. WASI's own interfaces are wasmtime's.
 
+/// The WIT package these bindings were generated from, as its `package` line names it (read
+/// by build.rs).
+pub const PACKAGE: &str = env!("QIANWEN_AUTH_WIT_PACKAGE");
+
 wasmtime::component::bindgen!({
     path: "../wit",
-    world: "qianwen:auth/component",
+    world: "qianwen:auth/credential-policy",
     require_store_data_send: true,
     with: {
         "wasi:cli": wasmtime_wasi::p2::bindings::cli,
@@ -12,3 +16,17 @@ wasmtime::component::bindgen!({
         "wasi:http": wasmtime_wasi_http::p2::bindings::http,
     },
 });
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_package_is_named_where_readers_look() {
+        assert!(super::PACKAGE.starts_with("qianwen:auth@"));
+        let readme = include_str!("../../README.md");
+        assert!(
+            readme.contains(&format!("package `{}`", super::PACKAGE)),
+            "README names another WIT package than {}",
+            super::PACKAGE
+        );
+    }
+}

@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::bindings::exports::qianwen::auth::types::StatusOptions;
+use crate::bindings::exports::qianwen::auth::types::Options;
 use crate::cli::CapabilitiesArgs;
 use crate::commands;
 use crate::exit::Exit;
@@ -141,9 +141,10 @@ pub fn run(cwd: &Path, args: &CapabilitiesArgs) -> Result<Exit> {
         return Ok(exit);
     }
     // Which .env files are read is the policy's own rule: ask it.
-    let status = instance.status(&StatusOptions {
+    let status = instance.status(&Options {
         region: None,
         granted_hosts: Vec::new(),
+        request_time_limit_ms: 0,
     })?;
     let (evidence_dir, evidence_refused) = match EvidenceDir::judge(cwd, &args.output) {
         Ok(dir) => (Some(dir), None),

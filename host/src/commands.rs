@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 
 use crate::bindings::exports::qianwen::auth::types::{
-    FlowAnswer, InitOutcome, StatusOptions, VerifyOptions, VerifyReport,
+    Flow, FlowAnswer, InitOutcome, Options, VerifyReport,
 };
 use crate::cli::{
     Answer, CompletionShell, ComponentArgs, FormatArgs, InitArgs, LinksArgs, SnippetArgs,
@@ -16,6 +16,7 @@ use crate::cli::{
 use crate::exit::{self, Exit};
 use crate::files::{Place, Unchangeable};
 use crate::grants::{EvidenceDir, Grants, Limits, Network, Proxies, SetupFiles};
+use crate::names::{self, Named};
 use crate::output::{err, errln, out, outln};
 use crate::render::{self, json, style::Style};
 use crate::sandbox::{Instance, Sandbox};
@@ -30,15 +31,16 @@ const MAX_SNIPPET_TARGET: u64 = 1024 * 1024;
 
 /// The component with no grants beyond the environment and the project files: enough for the
 /// pure policy and for `status`.
-fn plain(cwd: &Path) -> Result<Instance> {
+fn reading_only(cwd: &Path) -> Result<Instance> {
     Sandbox::new()?.instantiate(Grants::for_cwd(cwd))
 }
 
 pub fn status(cwd: &Path, args: &StatusArgs, style: Style) -> Result<Exit> {
-    let mut instance = plain(cwd)?;
-    let report = instance.status(&StatusOptions {
+    let mut instance = reading_only(cwd)?;
+    let report = instance.status(&Options {
         region: args.endpoint.region.clone(),
         granted_hosts: Vec::new(),
+        request_time_limit_ms: 0,
     })?;
     timings::mark("guest");
     // The process ends next. Unmapping the sandbox's memory region by region first would only
@@ -82,7 +84,7 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, style: Style) -> Result<Exit> {
             }
         };
     instance.grant_evidence(evidence);
-    let options = VerifyOptions {
+    let options = Options {
         region: args.endpoint.region.clone(),
         granted_hosts: granted.clone(),
         request_time_limit_ms: total.as_millis() as u64,
@@ -93,7 +95,7 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, style: Style) -> Result<Exit> {
 
     let mut report = spin(json, || instance.verify(&options))?;
     let mut previous = None;
-    if report.flow.as_ref().is_some_and(|f| f.step == 1) {
+    if matches!(report.flow, Some(Flow::Asked(_))) {
         let answer = match args.answer {
             Some(answer) => Some(flow_answer(answer)),
             None if interactive => {
@@ -106,7 +108,7 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, style: Style) -> Result<Exit> {
         if let Some(answer) = answer {
             let applying = instance.flow_step(Some(answer), None)?;
             if !json {
-                outln!("\n{}", applying.guidance)?;
+                outln!("\n{}", names::guidance(&applying))?;
             }
             if interactive && answer == FlowAnswer::Invalid {
                 errln!("Press Enter when the new key is in place, to verify again.");
@@ -128,8 +130,8 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, style: Style) -> Result<Exit> {
             outln!()?;
         }
         out!("{}", render::verify(&report, &granted, &refusals, style))?;
-        if let Some(flow) = report.flow.as_ref().filter(|f| f.step == 1) {
-            out!("{}", render::flow_question(flow, false))?;
+        if let Some(Flow::Asked(question)) = &report.flow {
+            out!("{}", render::flow_question(question, false))?;
         }
     }
     if let Some(why) = &report.evidence_error {
@@ -185,22 +187,19 @@ fn flow_answer(answer: Answer) -> FlowAnswer {
 
 /// Ask the flow's question at the terminal; none when no valid answer comes.
 fn ask(report: &VerifyReport) -> Result<Option<FlowAnswer>> {
-    let Some(flow) = &report.flow else {
+    let Some(Flow::Asked(question)) = &report.flow else {
         return Ok(None);
     };
-    out!("{}", render::flow_question(flow, true))?;
+    out!("{}", render::flow_question(question, true))?;
     for _ in 0..3 {
         err!("Answer 1 or 2: ");
         let Some(line) = terminal::read_line().context("reading the answer")? else {
             return Ok(None);
         };
-        let chosen = flow.choices.iter().find(|c| {
-            line == c.number.to_string()
-                || line.eq_ignore_ascii_case(match c.answer {
-                    FlowAnswer::Console => "console",
-                    FlowAnswer::Invalid => "invalid",
-                })
-        });
+        let chosen = question
+            .choices
+            .iter()
+            .find(|c| line == c.number.to_string() || line.eq_ignore_ascii_case(c.answer.name()));
         if let Some(choice) = chosen {
             return Ok(Some(choice.answer));
         }
@@ -219,7 +218,7 @@ pub fn init(cwd: &Path, args: &InitArgs, style: Style) -> Result<Exit> {
     };
     let setup = match SetupFiles::new(cwd, key.clone()) {
         Ok(setup) => setup,
-        Err(why) => return refuse(&plain(cwd)?.scrub_one(&why)?),
+        Err(why) => return refuse(&reading_only(cwd)?.scrub_one(&why)?),
     };
     let mut grants = Grants::for_cwd(cwd);
     grants.setup = Some(setup);
@@ -239,7 +238,7 @@ pub fn init(cwd: &Path, args: &InitArgs, style: Style) -> Result<Exit> {
 }
 
 pub fn tokenplan(cwd: &Path, args: &FormatArgs, style: Style) -> Result<Exit> {
-    let facts = plain(cwd)?.token_plan()?;
+    let facts = reading_only(cwd)?.token_plan()?;
     if args.json {
         json::print(&json::TokenPlan::new(&facts))?;
     } else {
@@ -249,13 +248,13 @@ pub fn tokenplan(cwd: &Path, args: &FormatArgs, style: Style) -> Result<Exit> {
 }
 
 pub fn links(cwd: &Path, args: &LinksArgs) -> Result<Exit> {
-    let all = plain(cwd)?.links()?;
+    let all = reading_only(cwd)?.links()?;
     let chosen: Vec<_> = match &args.topic {
         None => all.iter().collect(),
-        Some(topic) => all.iter().filter(|l| &l.topic == topic).collect(),
+        Some(topic) => all.iter().filter(|l| l.topic.name() == topic).collect(),
     };
     if chosen.is_empty() {
-        let topics: Vec<&str> = all.iter().map(|l| l.topic.as_str()).collect();
+        let topics: Vec<&str> = all.iter().map(|l| l.topic.name()).collect();
         errln!(
             "error: no such topic; the topics are: {}",
             topics.join(", ")
@@ -267,16 +266,20 @@ pub fn links(cwd: &Path, args: &LinksArgs) -> Result<Exit> {
     } else if args.topic.is_some() {
         outln!("{}", chosen[0].url)?;
     } else {
-        let width = chosen.iter().map(|l| l.topic.len()).max().unwrap_or(0);
+        let width = chosen
+            .iter()
+            .map(|l| l.topic.name().len())
+            .max()
+            .unwrap_or(0);
         for l in chosen {
-            outln!("{:width$}  {}  {}", l.topic, l.url, l.title)?;
+            outln!("{:width$}  {}  {}", l.topic.name(), l.url, l.title)?;
         }
     }
     Ok(Exit::Ok)
 }
 
 pub fn agent_snippet(cwd: &Path, args: &SnippetArgs) -> Result<Exit> {
-    let mut instance = plain(cwd)?;
+    let mut instance = reading_only(cwd)?;
     let Some(target) = &args.write else {
         out!("{}", instance.agent_snippet()?)?;
         return Ok(Exit::Ok);
@@ -333,7 +336,7 @@ fn refuse(why: &str) -> Result<Exit> {
 }
 
 pub fn component(cwd: &Path, args: &ComponentArgs) -> Result<Exit> {
-    let mut instance = plain(cwd)?;
+    let mut instance = reading_only(cwd)?;
     if let Some(exit) = screen(&mut instance, &[("--out", shown(&args.out))])? {
         return Ok(exit);
     }
@@ -352,8 +355,9 @@ pub fn component(cwd: &Path, args: &ComponentArgs) -> Result<Exit> {
         return Ok(Exit::Internal);
     }
     outln!(
-        "{shown}: the policy component, {} bytes (WIT package qianwen:auth@0.1.0).",
-        bytes.len()
+        "{shown}: the policy component, {} bytes (WIT package {}).",
+        bytes.len(),
+        crate::bindings::PACKAGE
     )?;
     Ok(Exit::Ok)
 }

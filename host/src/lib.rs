@@ -13,6 +13,7 @@ mod epoch;
 mod exit;
 mod files;
 pub mod grants;
+mod names;
 mod output;
 mod process;
 mod render;

@@ -15,11 +15,10 @@ use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
 use crate::bindings;
 use crate::bindings::exports::qianwen::auth::types::{
-    Flow, FlowAnswer, InitReport, Link, StatusOptions, StatusReport, TokenPlan, VerifyOptions,
-    VerifyReport,
+    Flow, FlowAnswer, InitReport, Link, Options, StatusReport, TokenPlan, VerifyReport,
 };
 use bindings::qianwen::auth::evidence::WriteError;
-use bindings::qianwen::auth::setup::{LineRef, SetupError, SetupFile};
+use bindings::qianwen::auth::setup::{LineRef, ProjectFile, SetupError};
 
 /// The policy component, built from `guest/` by build.rs: what `component --out` hands to other
 /// hosts.
@@ -59,13 +58,13 @@ impl State {
 }
 
 impl bindings::qianwen::auth::setup::Host for State {
-    fn append_line(&mut self, file: SetupFile, line: String) -> Result<(), SetupError> {
+    fn append_line(&mut self, file: ProjectFile, line: String) -> Result<(), SetupError> {
         self.setup()?.append_line(file, &line)
     }
 
     fn replace_line(
         &mut self,
-        file: SetupFile,
+        file: ProjectFile,
         at: LineRef,
         new: String,
     ) -> Result<(), SetupError> {
@@ -193,9 +192,10 @@ impl Sandbox {
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.memory);
         store.set_epoch_deadline(ticks(POLICY_BUDGET));
-        let component = bindings::Component::instantiate(&mut store, &self.component, &self.linker)
-            .map_err(anyhow::Error::from)
-            .context("instantiating the policy component")?;
+        let component =
+            bindings::CredentialPolicy::instantiate(&mut store, &self.component, &self.linker)
+                .map_err(anyhow::Error::from)
+                .context("instantiating the policy component")?;
         timings::mark("instantiated");
         Ok(Instance {
             store,
@@ -257,29 +257,25 @@ impl ResourceLimiter for MemoryCap {
 /// One running instance of the policy.
 pub struct Instance {
     store: Store<State>,
-    component: bindings::Component,
+    component: bindings::CredentialPolicy,
     stderr: MemoryOutputPipe,
     /// How long a call that sends requests may run, all retries included.
     network_budget: Duration,
 }
 
 impl Instance {
-    pub fn status(&mut self, options: &StatusOptions) -> Result<StatusReport> {
+    pub fn status(&mut self, options: &Options) -> Result<StatusReport> {
         self.call(POLICY_BUDGET, |c, s| {
             c.qianwen_auth_auth().call_status(s, options)
         })
     }
 
-    pub fn verify(&mut self, options: &VerifyOptions) -> Result<VerifyReport> {
+    pub fn verify(&mut self, options: &Options) -> Result<VerifyReport> {
         let budget = self.network_budget;
         self.call(budget, |c, s| c.qianwen_auth_auth().call_verify(s, options))
     }
 
-    pub fn continue_flow(
-        &mut self,
-        options: &VerifyOptions,
-        answer: FlowAnswer,
-    ) -> Result<VerifyReport> {
+    pub fn continue_flow(&mut self, options: &Options, answer: FlowAnswer) -> Result<VerifyReport> {
         let budget = self.network_budget;
         self.call(budget, |c, s| {
             c.qianwen_auth_auth().call_continue_flow(s, options, answer)
@@ -356,7 +352,7 @@ impl Instance {
     fn call<R>(
         &mut self,
         budget: Duration,
-        f: impl FnOnce(&bindings::Component, &mut Store<State>) -> wasmtime::Result<R>,
+        f: impl FnOnce(&bindings::CredentialPolicy, &mut Store<State>) -> wasmtime::Result<R>,
     ) -> Result<R> {
         self.store.set_epoch_deadline(ticks(budget));
         let result = f(&self.component, &mut self.store);

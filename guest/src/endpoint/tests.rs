@@ -1,4 +1,5 @@
 use super::*;
+use crate::names::Named;
 
 fn pick(
     option: Option<&str>,
@@ -39,7 +40,7 @@ fn region_variable_and_option() {
     assert_eq!(e.region, "cn-beijing");
     let (e, p) = pick(None, Some("mars-1"), None, &[]);
     assert_eq!(e.region, "cn-beijing");
-    assert_eq!(p[0].code, "unknown-region");
+    assert_eq!(p[0].code.name(), "unknown-region");
     assert!(
         !p[0].message.contains("mars"),
         "the value must not be echoed"
@@ -77,7 +78,7 @@ fn base_url_forms() {
         Some("https://dashscope.aliyuncs.com/api/v1"),
         &[],
     );
-    assert_eq!(p[0].code, "base-url-path");
+    assert_eq!(p[0].code.name(), "base-url-path");
 }
 
 #[test]
@@ -186,7 +187,7 @@ fn unusable_base_urls_fall_back_with_a_warning() {
     ] {
         let (e, p) = pick(None, None, Some(url), &[]);
         assert_eq!(e.base, "https://dashscope.aliyuncs.com", "{url}");
-        assert_eq!(p[0].code, "invalid-base-url", "{url}");
+        assert_eq!(p[0].code.name(), "invalid-base-url", "{url}");
         assert!(!p[0].message.contains("pw") && !p[0].message.contains("key=x"));
     }
 }

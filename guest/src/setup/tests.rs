@@ -1,7 +1,7 @@
 use super::*;
 use crate::status::{FileInput, resolve};
 use crate::wit::project::{Directory, FileContents};
-use crate::wit::types::StatusOptions;
+use crate::wit::types::Options;
 
 const KEY: &str = "sk-FAKE_Zq8vX3mKw9Tj_Rp4Hs7Lc2Nb_a1b2";
 
@@ -17,9 +17,10 @@ fn inputs(
 fn plan_for(i: &Inputs, key: Option<&str>) -> Plan {
     let resolved = resolve(
         i,
-        &StatusOptions {
+        &Options {
             region: None,
             granted_hosts: Vec::new(),
+            request_time_limit_ms: 0,
         },
     );
     plan(i, &resolved, key)
@@ -29,7 +30,7 @@ fn changes(p: &Plan) -> Vec<Change> {
     p.changes.iter().map(|(c, _)| c.clone()).collect()
 }
 
-fn append(file: SetupFile, line: &str) -> Change {
+fn append(file: ProjectFile, line: &str) -> Change {
     Change::Append(file, line.into())
 }
 
@@ -40,10 +41,10 @@ fn fresh_directory_gets_the_placeholder_and_gitignore_lines() {
     assert_eq!(
         changes(&p),
         vec![
-            append(SetupFile::Dotenv, "DASHSCOPE_API_KEY=sk-your-key-here"),
-            append(SetupFile::Gitignore, ".env"),
-            append(SetupFile::Gitignore, ".env.local"),
-            append(SetupFile::Gitignore, "*.env"),
+            append(ProjectFile::Dotenv, "DASHSCOPE_API_KEY=sk-your-key-here"),
+            append(ProjectFile::Gitignore, ".env"),
+            append(ProjectFile::Gitignore, ".env.local"),
+            append(ProjectFile::Gitignore, "*.env"),
         ]
     );
     assert!(p.next_steps[0].contains("export DASHSCOPE_API_KEY='sk-...'"));
@@ -63,7 +64,7 @@ fn an_empty_key_line_takes_the_placeholder_in_place() {
     assert_eq!(
         changes(&p),
         vec![Change::Replace(
-            SetupFile::Dotenv,
+            ProjectFile::Dotenv,
             LineRef {
                 number: 2,
                 old: "DASHSCOPE_API_KEY=".into()
@@ -102,7 +103,7 @@ fn existing_gitignore_coverage_is_respected() {
     );
     assert_eq!(
         changes(&p),
-        vec![append(SetupFile::Gitignore, ".env.local")]
+        vec![append(ProjectFile::Gitignore, ".env.local")]
     );
     let p = plan_for(
         &inputs(
@@ -113,7 +114,7 @@ fn existing_gitignore_coverage_is_respected() {
         ),
         None,
     );
-    assert_eq!(changes(&p), vec![append(SetupFile::Gitignore, "*.env")]);
+    assert_eq!(changes(&p), vec![append(ProjectFile::Gitignore, "*.env")]);
 }
 
 #[test]

@@ -8,7 +8,7 @@ use super::warning;
 use crate::dotenv::{self, Parsed};
 use crate::gitignore::{self, Rules};
 use crate::wit::project::{Directory, ReadError};
-use crate::wit::types::{Source, Warning};
+use crate::wit::types::{DotenvState, Source, Warning, WarningCode};
 
 /// A `.env` file after reading and parsing.
 pub struct DotenvFile {
@@ -18,7 +18,7 @@ pub struct DotenvFile {
     pub parsed: Option<Parsed>,
     pub mode: Option<u32>,
     /// `absent`, `read` or `unusable`.
-    pub state: &'static str,
+    pub state: DotenvState,
 }
 
 /// Read and parse one `.env` file, with warnings for its syntax, duplicates and read errors.
@@ -30,14 +30,14 @@ pub fn read_dotenv(inputs: &Inputs, input: &FileInput, warnings: &mut Vec<Warnin
         path: path.clone(),
         parsed: None,
         mode: None,
-        state: "absent",
+        state: DotenvState::Absent,
     };
     match &input.read {
         Ok(None) => {}
         Ok(Some(file)) => {
             let parsed = dotenv::parse(&file.bytes);
             for problem in parsed.describe_problems(&path) {
-                warnings.push(warning("dotenv-syntax", problem));
+                warnings.push(warning(WarningCode::DotenvSyntax, problem));
             }
             for name in GRANTED {
                 let lines: Vec<u32> = parsed
@@ -48,7 +48,7 @@ pub fn read_dotenv(inputs: &Inputs, input: &FileInput, warnings: &mut Vec<Warnin
                     .collect();
                 if let [.., before, last] = lines[..] {
                     warnings.push(warning(
-                        "dotenv-duplicate",
+                        WarningCode::DotenvDuplicate,
                         format!(
                             "{path}:{last}: {name} is set again (also on line {before}); \
                              the last one counts"
@@ -58,12 +58,12 @@ pub fn read_dotenv(inputs: &Inputs, input: &FileInput, warnings: &mut Vec<Warnin
             }
             dotenv.mode = file.mode;
             dotenv.parsed = Some(parsed);
-            dotenv.state = "read";
+            dotenv.state = DotenvState::Read;
         }
         Err(error) => {
-            dotenv.state = "unusable";
+            dotenv.state = DotenvState::Unusable;
             warnings.push(warning(
-                "dotenv-unusable",
+                WarningCode::DotenvUnusable,
                 format!("{path} {}; it is ignored", read_error(error)),
             ));
         }
@@ -103,7 +103,7 @@ pub fn check_files(inputs: &Inputs, dotenvs: &[DotenvFile], warnings: &mut Vec<W
             && mode & 0o044 != 0
         {
             warnings.push(warning(
-                "dotenv-permissions",
+                WarningCode::DotenvPermissions,
                 format!(
                     "{} holds a secret and is readable by other users (mode {:03o}); run \
                      `chmod 600 {}`",
@@ -116,7 +116,7 @@ pub fn check_files(inputs: &Inputs, dotenvs: &[DotenvFile], warnings: &mut Vec<W
             && !gitignore::is_ignored(&rules, &relative_path(&inputs.dirs, top, d.depth))
         {
             warnings.push(warning(
-                "dotenv-not-ignored",
+                WarningCode::DotenvNotIgnored,
                 format!(
                     "{} holds a secret but .gitignore does not cover it; add `.env` to \
                      .gitignore so it is never committed",

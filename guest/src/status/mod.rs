@@ -4,14 +4,16 @@
 use crate::chain::{self, Found, Level};
 use crate::endpoint::{self, Choice, Endpoint};
 use crate::keys;
-use crate::links::{self, Topic};
+use crate::links;
+use crate::names::{self, Named};
 use crate::oss;
 use crate::outward::Outward;
 use crate::scrub::Scrubber;
 use crate::secret::Secret;
+use crate::wit::types::LinkTopic;
 use crate::wit::types::{
-    DotenvReport, EndpointReport, KeyKind, KeyReport, Link, StatusOptions, StatusReport, Verdict,
-    Warning,
+    DotenvReport, EndpointReport, KeyKind, KeyReport, Link, Options, StatusReport, Verdict,
+    Warning, WarningCode,
 };
 
 use qianwen_auth_facts::variables::{BASE_URL, GRANTED, REGION, is_masked, is_secret};
@@ -20,14 +22,12 @@ mod files;
 mod inputs;
 #[cfg(test)]
 mod tests;
-mod words;
 
 use files::{DotenvFile, check_files, read_dotenv};
 pub use files::{read_error, relative_dir};
 #[cfg(test)]
 pub use inputs::{FileInput, one_directory};
 pub use inputs::{Inputs, gather, git_top, inputs_from};
-pub use words::{found_at, kind_name, source_name};
 
 /// The scrubber for every value on the chain that must never show: the secrets, and the OSS
 /// AccessKey ids, which are shown only masked.
@@ -55,12 +55,12 @@ pub struct Resolved {
 }
 
 /// The status report for `inputs`.
-pub fn build(inputs: &Inputs, options: &StatusOptions) -> StatusReport {
+pub fn build(inputs: &Inputs, options: &Options) -> StatusReport {
     resolve(inputs, options).report
 }
 
 /// The chain resolved: the report, and what only the component may hold.
-pub fn resolve(inputs: &Inputs, options: &StatusOptions) -> Resolved {
+pub fn resolve(inputs: &Inputs, options: &Options) -> Resolved {
     let mut warnings = Vec::new();
     let dotenvs: Vec<DotenvFile> = inputs
         .dotenvs
@@ -84,7 +84,7 @@ pub fn resolve(inputs: &Inputs, options: &StatusOptions) -> Resolved {
     for name in GRANTED {
         for level in chain::blanks(&levels, name) {
             warnings.push(warning(
-                "empty-value",
+                WarningCode::EmptyValue,
                 format!(
                     "{name} is set but empty in {}, so it counts as unset there",
                     level.describe()
@@ -109,7 +109,7 @@ pub fn resolve(inputs: &Inputs, options: &StatusOptions) -> Resolved {
     warnings.extend(problems.into_iter().map(|p| warning(p.code, p.message)));
     if let Some(why) = &endpoint.refused {
         warnings.push(warning(
-            "endpoint-refused",
+            WarningCode::EndpointRefused,
             format!("{why}; verification would not be sent"),
         ));
     }
@@ -127,7 +127,7 @@ pub fn resolve(inputs: &Inputs, options: &StatusOptions) -> Resolved {
         endpoint: EndpointReport {
             base: endpoint.base.clone(),
             probe_url: endpoint.probe_url.clone(),
-            region: endpoint.region.clone(),
+            region: names::region(&endpoint.region),
             chosen_by: endpoint.chosen_by.clone(),
         },
         warnings,
@@ -140,7 +140,7 @@ pub fn resolve(inputs: &Inputs, options: &StatusOptions) -> Resolved {
             .map(|d| DotenvReport {
                 source: d.source,
                 path: d.path.clone(),
-                state: d.state.to_string(),
+                state: d.state,
                 entries: d
                     .parsed
                     .as_ref()
@@ -160,7 +160,7 @@ pub fn resolve(inputs: &Inputs, options: &StatusOptions) -> Resolved {
 
 fn choose_endpoint(
     levels: &[Level],
-    options: &StatusOptions,
+    options: &Options,
     scrubber: &Scrubber,
 ) -> (Endpoint, Vec<endpoint::Problem>) {
     let from = |name: &str| chain::setting(levels, name).map(|(level, v)| (v, level.describe()));
@@ -170,7 +170,7 @@ fn choose_endpoint(
         let clean = scrubber.is_clean(url);
         if !clean {
             problems.push(endpoint::Problem {
-                code: "invalid-base-url",
+                code: WarningCode::InvalidBaseUrl,
                 message: "QWEN_BASE_URL holds a key, or something shaped like one; it is ignored"
                     .into(),
             });
@@ -190,7 +190,7 @@ fn choose_endpoint(
 fn key_report(found: &Found) -> KeyReport {
     let class = keys::classify(found.value.expose());
     KeyReport {
-        name: found.name.to_string(),
+        name: found.name,
         source: found.source,
         path: found.path.clone(),
         kind: class.kind,
@@ -206,13 +206,13 @@ fn shadowed_warning(winner: &Found, key: &KeyReport, lost: &Found, report: &KeyR
             .unwrap_or_else(|| "a malformed value".into())
     };
     warning(
-        "shadowed-key",
+        WarningCode::ShadowedKey,
         format!(
             "{} in {} holds a different key ({}) that is not used: {} from {} ({}) wins",
-            lost.name,
+            lost.name.name(),
             found_at(lost),
             shown(report),
-            winner.name,
+            winner.name.name(),
             found_at(winner),
             shown(key),
         ),
@@ -221,8 +221,8 @@ fn shadowed_warning(winner: &Found, key: &KeyReport, lost: &Found, report: &KeyR
 
 fn next_steps(key: Option<&KeyReport>) -> (Vec<String>, Vec<Link>) {
     let place = |k: &KeyReport| match &k.path {
-        Some(path) => format!("{} in {path}", k.name),
-        None => format!("{} in the environment", k.name),
+        Some(path) => format!("{} in {path}", k.name.name()),
+        None => format!("{} in the environment", k.name.name()),
     };
     let create = "create a key on the API-key page (standard keys start with `sk-`, not `sk-sp-`)";
     let steps = match key {
@@ -258,17 +258,22 @@ fn next_steps(key: Option<&KeyReport>) -> (Vec<String>, Vec<Link>) {
     };
     let mut links = Vec::new();
     if !steps.is_empty() {
-        links.push(links::get(Topic::ApiKeys));
+        links.push(links::get(LinkTopic::ApiKeys));
     }
     if key.is_some_and(|k| k.kind == KeyKind::Plan) {
-        links.push(links::get(Topic::TokenPlan));
+        links.push(links::get(LinkTopic::TokenPlan));
     }
     (steps, links)
 }
 
-fn warning(code: &str, message: String) -> Warning {
-    Warning {
-        code: code.to_string(),
-        message,
-    }
+/// Where a key was found: `the environment` or the `.env` path.
+fn found_at(found: &Found) -> String {
+    found
+        .path
+        .clone()
+        .unwrap_or_else(|| "the environment".into())
+}
+
+fn warning(code: WarningCode, message: String) -> Warning {
+    Warning { code, message }
 }

@@ -2,6 +2,7 @@
 
 use super::inputs::MAX_DOTENV;
 use super::*;
+use crate::names::Named;
 use crate::wit::policy::DirectoryInput;
 use crate::wit::project::{Directory, FileContents, ProjectFile, ReadError};
 use crate::wit::types::Source;
@@ -72,16 +73,17 @@ impl Project {
     fn status(&self) -> StatusReport {
         build(
             &self.inputs(),
-            &StatusOptions {
+            &Options {
                 region: None,
                 granted_hosts: Vec::new(),
+                request_time_limit_ms: 0,
             },
         )
     }
 }
 
 fn codes(r: &StatusReport) -> Vec<&str> {
-    r.warnings.iter().map(|w| w.code.as_str()).collect()
+    r.warnings.iter().map(|w| w.code.name()).collect()
 }
 
 fn assert_no_sentinel(r: &StatusReport) {
@@ -107,9 +109,9 @@ fn no_key_anywhere() {
     assert!(r.key.is_none());
     assert_eq!(r.verdict, Verdict::NoUsableKey);
     assert!(r.next_steps[0].contains("No API key"));
-    assert_eq!(r.links[0].topic, "api-keys");
+    assert_eq!(r.links[0].topic.name(), "api-keys");
     assert_eq!(r.dotenv_files.len(), 1, "no repository root, so one .env");
-    assert_eq!(r.dotenv_files[0].state, "absent");
+    assert_eq!(r.dotenv_files[0].state.name(), "absent");
 }
 
 #[test]
@@ -163,7 +165,7 @@ fn environment_beats_dotenv_and_the_loser_is_reported() {
     let w = r
         .warnings
         .iter()
-        .find(|w| w.code == "shadowed-key")
+        .find(|w| w.code.name() == "shadowed-key")
         .unwrap();
     assert!(
         w.message.contains("sk-****************9f3c"),
@@ -189,7 +191,7 @@ fn verdicts_for_each_kind() {
     let r = Project::new(FLAT)
         .env("DASHSCOPE_API_KEY", "sk-sp-FAKE_SENTINEL_Hb2Ng7Rc4Xv9")
         .status();
-    assert!(r.links.iter().any(|l| l.topic == "token-plan"));
+    assert!(r.links.iter().any(|l| l.topic.name() == "token-plan"));
 }
 
 #[test]
@@ -210,7 +212,7 @@ fn dotenv_warnings() {
     let syntax = r
         .warnings
         .iter()
-        .find(|w| w.code == "dotenv-syntax")
+        .find(|w| w.code.name() == "dotenv-syntax")
         .unwrap();
     assert!(
         syntax.message.starts_with("/r/a/b/.env:2: "),
@@ -253,12 +255,13 @@ fn unusable_dotenv_is_reported() {
     inputs.dotenvs[0].read = Err(ReadError::TooLarge(5_000_000));
     let r = build(
         &inputs,
-        &StatusOptions {
+        &Options {
             region: None,
             granted_hosts: Vec::new(),
+            request_time_limit_ms: 0,
         },
     );
-    assert_eq!(r.dotenv_files[0].state, "unusable");
+    assert_eq!(r.dotenv_files[0].state.name(), "unusable");
     assert!(r.warnings[0].message.contains("larger than the 1 MiB"));
 }
 
@@ -268,7 +271,7 @@ fn refused_base_url_is_a_warning() {
         .env("QWEN_BASE_URL", "https://evil.example/v1")
         .status();
     assert!(codes(&r).contains(&"endpoint-refused"));
-    assert_eq!(r.endpoint.region, "custom");
+    assert_eq!(r.endpoint.region.name(), "custom");
 }
 
 #[test]
@@ -289,9 +292,10 @@ fn inputs_a_caller_gathered_resolve_like_the_imports() {
     let inputs = inputs_from(Vec::new(), &directories);
     let r = build(
         &inputs,
-        &StatusOptions {
+        &Options {
             region: None,
             granted_hosts: Vec::new(),
+            request_time_limit_ms: 0,
         },
     );
     assert_eq!(r.key.as_ref().unwrap().source, Source::RepoDotenv);
@@ -300,18 +304,20 @@ fn inputs_a_caller_gathered_resolve_like_the_imports() {
     big[0].dotenv = Some(vec![b'#'; MAX_DOTENV + 1]);
     let r = build(
         &inputs_from(Vec::new(), &big),
-        &StatusOptions {
+        &Options {
             region: None,
             granted_hosts: Vec::new(),
+            request_time_limit_ms: 0,
         },
     );
-    assert_eq!(r.dotenv_files[0].state, "unusable");
+    assert_eq!(r.dotenv_files[0].state.name(), "unusable");
     // No directories at all: nothing to read, and no panic.
     let r = build(
         &inputs_from(Vec::new(), &[]),
-        &StatusOptions {
+        &Options {
             region: None,
             granted_hosts: Vec::new(),
+            request_time_limit_ms: 0,
         },
     );
     assert!(r.key.is_none());

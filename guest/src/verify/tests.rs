@@ -2,7 +2,7 @@ use super::*;
 use crate::status::{Inputs, resolve};
 use crate::transport::TransportError;
 use crate::wit::project::Directory;
-use crate::wit::types::StatusOptions;
+use crate::wit::types::Options;
 
 const KEY: &str = "sk-FAKE_Zq8vX3mKw9Tj_Rp4Hs7Lc2Nb_a1b2";
 
@@ -67,9 +67,10 @@ fn resolved(env: &[(&str, &str)]) -> Resolved {
     let inputs = crate::status::one_directory(env, None, None, false);
     resolve(
         &inputs,
-        &StatusOptions {
+        &Options {
             region: None,
             granted_hosts: vec!["127.0.0.1:8080".into()],
+            request_time_limit_ms: 0,
         },
     )
 }

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use crate::bindings::qianwen::auth::setup::{LineRef, SetupError, SetupFile};
+use crate::bindings::qianwen::auth::setup::{LineRef, ProjectFile, SetupError};
 use crate::files::{Place, Unchangeable};
 use crate::grants::project::MAX_FILE;
 
@@ -35,12 +35,17 @@ impl SetupFiles {
         })
     }
 
-    pub fn append_line(&self, file: SetupFile, line: &str) -> Result<(), SetupError> {
+    pub fn append_line(&self, file: ProjectFile, line: &str) -> Result<(), SetupError> {
         check_line(line)?;
         self.append(file, line)
     }
 
-    pub fn replace_line(&self, file: SetupFile, at: &LineRef, new: &str) -> Result<(), SetupError> {
+    pub fn replace_line(
+        &self,
+        file: ProjectFile,
+        at: &LineRef,
+        new: &str,
+    ) -> Result<(), SetupError> {
         check_line(new)?;
         self.replace(file, at, new)
     }
@@ -71,13 +76,13 @@ impl SetupFiles {
                 } else {
                     ""
                 };
-                self.replace(SetupFile::Dotenv, at, &format!("{export}{name}={key}"))
+                self.replace(ProjectFile::Dotenv, at, &format!("{export}{name}={key}"))
             }
-            None => self.append(SetupFile::Dotenv, &format!("{name}={key}")),
+            None => self.append(ProjectFile::Dotenv, &format!("{name}={key}")),
         }
     }
 
-    fn append(&self, file: SetupFile, line: &str) -> Result<(), SetupError> {
+    fn append(&self, file: ProjectFile, line: &str) -> Result<(), SetupError> {
         let name = name(file);
         let (mut bytes, mode) = self.load(name)?;
         let eol: &[u8] = if bytes.windows(2).any(|w| w == b"\r\n") {
@@ -95,7 +100,7 @@ impl SetupFiles {
             .map_err(|e| io(&e))
     }
 
-    fn replace(&self, file: SetupFile, at: &LineRef, new: &str) -> Result<(), SetupError> {
+    fn replace(&self, file: ProjectFile, at: &LineRef, new: &str) -> Result<(), SetupError> {
         let name = name(file);
         let (bytes, mode) = self.load(name)?;
         let mut lines: Vec<&[u8]> = bytes.split_inclusive(|&b| b == b'\n').collect();
@@ -142,17 +147,17 @@ impl SetupFiles {
     }
 }
 
-fn name(file: SetupFile) -> &'static str {
+fn name(file: ProjectFile) -> &'static str {
     match file {
-        SetupFile::Dotenv => ".env",
-        SetupFile::Gitignore => ".gitignore",
+        ProjectFile::Dotenv => ".env",
+        ProjectFile::Gitignore => ".gitignore",
     }
 }
 
-fn new_mode(file: SetupFile) -> u32 {
+fn new_mode(file: ProjectFile) -> u32 {
     match file {
-        SetupFile::Dotenv => NEW_DOTENV_MODE,
-        SetupFile::Gitignore => NEW_GITIGNORE_MODE,
+        ProjectFile::Dotenv => NEW_DOTENV_MODE,
+        ProjectFile::Gitignore => NEW_GITIGNORE_MODE,
     }
 }
 
@@ -203,13 +208,13 @@ mod tests {
     fn appending_never_glues_lines_and_keeps_crlf() {
         let tmp = tempfile::tempdir().unwrap();
         let s = setup(tmp.path());
-        s.append_line(SetupFile::Gitignore, ".env").unwrap();
+        s.append_line(ProjectFile::Gitignore, ".env").unwrap();
         assert_eq!(read(tmp.path(), ".gitignore"), ".env\n");
         fs::write(tmp.path().join(".gitignore"), "node_modules").unwrap();
-        s.append_line(SetupFile::Gitignore, ".env").unwrap();
+        s.append_line(ProjectFile::Gitignore, ".env").unwrap();
         assert_eq!(read(tmp.path(), ".gitignore"), "node_modules\n.env\n");
         fs::write(tmp.path().join(".gitignore"), "a\r\nb").unwrap();
-        s.append_line(SetupFile::Gitignore, ".env").unwrap();
+        s.append_line(ProjectFile::Gitignore, ".env").unwrap();
         assert_eq!(read(tmp.path(), ".gitignore"), "a\r\nb\r\n.env\r\n");
     }
 
@@ -217,7 +222,7 @@ mod tests {
     fn new_dotenv_is_private_and_old_modes_are_kept() {
         let tmp = tempfile::tempdir().unwrap();
         let s = setup(tmp.path());
-        s.append_line(SetupFile::Dotenv, "DASHSCOPE_API_KEY=sk-your-key-here")
+        s.append_line(ProjectFile::Dotenv, "DASHSCOPE_API_KEY=sk-your-key-here")
             .unwrap();
         let mode = fs::metadata(tmp.path().join(".env"))
             .unwrap()
@@ -226,7 +231,7 @@ mod tests {
             & 0o777;
         assert_eq!(mode, 0o600);
         fs::set_permissions(tmp.path().join(".env"), fs::Permissions::from_mode(0o640)).unwrap();
-        s.append_line(SetupFile::Dotenv, "A=1").unwrap();
+        s.append_line(ProjectFile::Dotenv, "A=1").unwrap();
         let mode = fs::metadata(tmp.path().join(".env"))
             .unwrap()
             .permissions()
@@ -244,14 +249,18 @@ mod tests {
             number: 2,
             old: "DASHSCOPE_API_KEY=".into(),
         };
-        s.replace_line(SetupFile::Dotenv, &at, "DASHSCOPE_API_KEY=sk-your-key-here")
-            .unwrap();
+        s.replace_line(
+            ProjectFile::Dotenv,
+            &at,
+            "DASHSCOPE_API_KEY=sk-your-key-here",
+        )
+        .unwrap();
         assert_eq!(
             read(tmp.path(), ".env"),
             "A=1\r\nDASHSCOPE_API_KEY=sk-your-key-here\r\nB=2"
         );
         assert!(matches!(
-            s.replace_line(SetupFile::Dotenv, &at, "X=1"),
+            s.replace_line(ProjectFile::Dotenv, &at, "X=1"),
             Err(SetupError::Changed)
         ));
         let beyond = LineRef {
@@ -259,7 +268,7 @@ mod tests {
             old: String::new(),
         };
         assert!(matches!(
-            s.replace_line(SetupFile::Dotenv, &beyond, "X=1"),
+            s.replace_line(ProjectFile::Dotenv, &beyond, "X=1"),
             Err(SetupError::Refused(_))
         ));
     }
@@ -274,7 +283,7 @@ mod tests {
             "A=sk-abcdefghijkl".into(),
         ] {
             assert!(matches!(
-                s.append_line(SetupFile::Dotenv, &line),
+                s.append_line(ProjectFile::Dotenv, &line),
                 Err(SetupError::Refused(_))
             ));
         }
@@ -307,13 +316,13 @@ mod tests {
         std::os::unix::fs::symlink(tmp.path().join("elsewhere"), tmp.path().join(".env")).unwrap();
         let s = setup(tmp.path());
         assert!(matches!(
-            s.append_line(SetupFile::Dotenv, "A=1"),
+            s.append_line(ProjectFile::Dotenv, "A=1"),
             Err(SetupError::Refused(_))
         ));
         assert_eq!(read(tmp.path(), "elsewhere"), "keep");
         fs::create_dir(tmp.path().join(".gitignore")).unwrap();
         assert!(matches!(
-            s.append_line(SetupFile::Gitignore, ".env"),
+            s.append_line(ProjectFile::Gitignore, ".env"),
             Err(SetupError::Refused(_))
         ));
     }

@@ -2,9 +2,12 @@
 
 use std::fmt::Write;
 
+use super::capitalize;
 use super::style::Style;
-use super::{capitalize, json};
-use crate::bindings::exports::qianwen::auth::types::{KeyReport, StatusReport, Verdict};
+use crate::bindings::exports::qianwen::auth::types::{
+    DotenvState, KeyReport, Source, StatusReport, Verdict,
+};
+use crate::names::Named;
 
 pub fn status(r: &StatusReport, style: Style) -> String {
     let mut out = String::new();
@@ -12,7 +15,7 @@ pub fn status(r: &StatusReport, style: Style) -> String {
     let _ = writeln!(
         out,
         "{}",
-        style.heading(&format!("DashScope ({})", e.region))
+        style.heading(&format!("DashScope ({})", e.region.name()))
     );
     match &r.key {
         None => {
@@ -27,10 +30,10 @@ pub fn status(r: &StatusReport, style: Style) -> String {
     let _ = writeln!(out, "  - Endpoint: {} ({})", e.base, e.chosen_by);
     let _ = writeln!(out, "  - Verification request: POST {}", e.probe_url);
     for d in &r.dotenv_files {
-        let what = match d.state.as_str() {
-            "read" if d.entries == 1 => "1 entry".to_string(),
-            "read" => format!("{} entries", d.entries),
-            other => other.to_string(),
+        let what = match d.state {
+            DotenvState::Read if d.entries == 1 => "1 entry".to_string(),
+            DotenvState::Read => format!("{} entries", d.entries),
+            other => other.name().to_string(),
         };
         let _ = writeln!(
             out,
@@ -87,16 +90,16 @@ fn key_lines(out: &mut String, k: &KeyReport, verdict: Verdict, style: Style) {
         Some(path) => path.clone(),
         None => "the environment".into(),
     };
-    let _ = writeln!(out, "  {mark} API key: {} from {from}", k.name);
+    let _ = writeln!(out, "  {mark} API key: {} from {from}", k.name.name());
     let _ = writeln!(out, "  - Kind: {}", k.detail);
     let masked = k.masked.as_deref().unwrap_or("(not shown)");
     let _ = writeln!(out, "  - Key: {masked}");
 }
 
-fn describe_source(source: crate::bindings::exports::qianwen::auth::types::Source) -> &'static str {
-    match json::source(source) {
-        "cwd-dotenv" => "current directory",
-        "repo-dotenv" => "repository root",
-        _ => "environment",
+fn describe_source(source: Source) -> &'static str {
+    match source {
+        Source::CwdDotenv => "current directory",
+        Source::RepoDotenv => "repository root",
+        Source::Env => "environment",
     }
 }

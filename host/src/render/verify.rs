@@ -3,7 +3,8 @@
 use std::fmt::Write;
 
 use super::style::Style;
-use crate::bindings::exports::qianwen::auth::types::{Flow, Outcome, VerifyReport};
+use crate::bindings::exports::qianwen::auth::types::{Flow, FlowQuestion, Outcome, VerifyReport};
+use crate::names::Named;
 
 pub fn verify(r: &VerifyReport, granted: &[String], refused: &[String], style: Style) -> String {
     let mut out = String::new();
@@ -21,12 +22,14 @@ pub fn verify(r: &VerifyReport, granted: &[String], refused: &[String], style: S
     if let Some(k) = &r.key {
         let from = k.path.as_deref().unwrap_or("the environment");
         let masked = k.masked.as_deref().unwrap_or("(not shown)");
-        let _ = writeln!(out, "  - Key: {} from {from} ({masked})", k.name);
+        let _ = writeln!(out, "  - Key: {} from {from} ({masked})", k.name.name());
     }
     let _ = writeln!(
         out,
         "  - Endpoint: {} ({}, {})",
-        r.endpoint.base, r.endpoint.region, r.endpoint.chosen_by
+        r.endpoint.base,
+        r.endpoint.region.name(),
+        r.endpoint.chosen_by
     );
     if !granted.is_empty() {
         let _ = writeln!(out, "  - Granted by --allow-host: {}", granted.join(", "));
@@ -85,22 +88,22 @@ pub fn verify(r: &VerifyReport, granted: &[String], refused: &[String], style: S
 
 /// Where the 401 flow ended: verified again and passed, or still rejected.
 fn flow_lines(out: &mut String, flow: &Flow, style: Style) {
-    match flow.step {
-        3 => {
-            let _ = writeln!(out, "  {} {}", style.ok(), flow.guidance);
+    match flow {
+        Flow::Passed(p) => {
+            let _ = writeln!(out, "  {} {}", style.ok(), p.guidance);
         }
-        4 => {
-            let _ = writeln!(out, "  {} {}", style.bad(), flow.guidance);
+        Flow::StillRejected(p) => {
+            let _ = writeln!(out, "  {} {}", style.bad(), p.guidance);
         }
-        _ => {}
+        Flow::Asked(_) | Flow::Applying(_) => {}
     }
 }
 
 /// The 401 flow's open question and its two choices; without a terminal to answer at, how to
 /// answer with an option.
-pub fn flow_question(flow: &Flow, interactive: bool) -> String {
+pub fn flow_question(flow: &FlowQuestion, interactive: bool) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "\n{}", flow.question.as_deref().unwrap_or_default());
+    let _ = writeln!(out, "\n{}", flow.question);
     for choice in &flow.choices {
         let _ = writeln!(out, "  {}. {}", choice.number, choice.label);
     }

@@ -27,7 +27,7 @@ fn the_component_cannot_reach_files_or_sockets() {
 #[test]
 fn the_wit_world_documents_exactly_the_imports() {
     let world = &WIT[WIT.find("/// The component. Its imports").unwrap()..];
-    let world = &world[..world.find("world component").unwrap()];
+    let world = &world[..world.find("world credential-policy").unwrap()];
     let imports = imports();
     for import in &imports {
         let unversioned = import.split('@').next().unwrap();

@@ -1,18 +1,9 @@
 //! `init --json`.
 use serde::Serialize;
 
-use super::{Key, Link, SCHEMA, Warning, verdict};
+use super::{Key, Link, SCHEMA, Warning};
 use crate::bindings::exports::qianwen::auth::types as wit;
-
-pub fn init_outcome(outcome: wit::InitOutcome) -> &'static str {
-    match outcome {
-        wit::InitOutcome::Changed => "changed",
-        wit::InitOutcome::Unchanged => "unchanged",
-        wit::InitOutcome::KeyRefused => "key-refused",
-        wit::InitOutcome::PlanKeyRefused => "plan-key-refused",
-        wit::InitOutcome::Failed => "failed",
-    }
-}
+use crate::names::Named;
 
 #[derive(Serialize)]
 pub struct Init<'a> {
@@ -34,11 +25,11 @@ impl<'a> Init<'a> {
         Self {
             schema: SCHEMA,
             command: "init",
-            outcome: init_outcome(r.outcome),
+            outcome: r.outcome.name(),
             changes: &r.changes,
             summary: &r.summary,
             key: r.key.as_ref().map(Key::from),
-            verdict: verdict(r.verdict),
+            verdict: r.verdict.name(),
             next_steps: &r.next_steps,
             links: r.links.iter().map(Link::from).collect(),
             warnings: r.warnings.iter().map(Warning::from).collect(),

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::bindings::exports::qianwen::auth::types as wit;
+use crate::names::Named;
 
 mod init;
 mod status;
@@ -17,37 +18,12 @@ pub use status::Status;
 pub use tokenplan::{Links, TokenPlan};
 pub use verify::{Previous, Verify};
 
+/// The version of every `--json` shape.
 pub const SCHEMA: u32 = 1;
-
-pub fn source(source: wit::Source) -> &'static str {
-    match source {
-        wit::Source::Env => "env",
-        wit::Source::CwdDotenv => "cwd-dotenv",
-        wit::Source::RepoDotenv => "repo-dotenv",
-    }
-}
-
-pub fn kind(kind: wit::KeyKind) -> &'static str {
-    match kind {
-        wit::KeyKind::Standard => "standard",
-        wit::KeyKind::Plan => "plan",
-        wit::KeyKind::Placeholder => "placeholder",
-        wit::KeyKind::Foreign => "foreign",
-        wit::KeyKind::Malformed => "malformed",
-    }
-}
-
-pub fn verdict(verdict: wit::Verdict) -> &'static str {
-    match verdict {
-        wit::Verdict::Usable => "usable",
-        wit::Verdict::NoUsableKey => "no-usable-key",
-        wit::Verdict::PlanKey => "plan-key",
-    }
-}
 
 #[derive(Serialize)]
 pub struct Key<'a> {
-    pub name: &'a str,
+    pub name: &'static str,
     pub source: &'static str,
     pub path: Option<&'a str>,
     pub kind: &'static str,
@@ -58,10 +34,10 @@ pub struct Key<'a> {
 impl<'a> From<&'a wit::KeyReport> for Key<'a> {
     fn from(k: &'a wit::KeyReport) -> Self {
         Self {
-            name: &k.name,
-            source: source(k.source),
+            name: k.name.name(),
+            source: k.source.name(),
             path: k.path.as_deref(),
-            kind: kind(k.kind),
+            kind: k.kind.name(),
             masked: k.masked.as_deref(),
             detail: &k.detail,
         }
@@ -70,14 +46,14 @@ impl<'a> From<&'a wit::KeyReport> for Key<'a> {
 
 #[derive(Serialize)]
 pub struct Warning<'a> {
-    pub code: &'a str,
+    pub code: &'static str,
     pub message: &'a str,
 }
 
 impl<'a> From<&'a wit::Warning> for Warning<'a> {
     fn from(w: &'a wit::Warning) -> Self {
         Self {
-            code: &w.code,
+            code: w.code.name(),
             message: &w.message,
         }
     }
@@ -85,7 +61,7 @@ impl<'a> From<&'a wit::Warning> for Warning<'a> {
 
 #[derive(Serialize)]
 pub struct Link<'a> {
-    pub topic: &'a str,
+    pub topic: &'static str,
     pub title: &'a str,
     pub url: &'a str,
 }
@@ -93,7 +69,7 @@ pub struct Link<'a> {
 impl<'a> From<&'a wit::Link> for Link<'a> {
     fn from(l: &'a wit::Link) -> Self {
         Self {
-            topic: &l.topic,
+            topic: l.topic.name(),
             title: &l.title,
             url: &l.url,
         }

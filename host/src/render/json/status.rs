@@ -1,8 +1,9 @@
 //! `status --json`.
 use serde::Serialize;
 
-use super::{Key, Link, SCHEMA, Warning, source, verdict};
+use super::{Key, Link, SCHEMA, Warning};
 use crate::bindings::exports::qianwen::auth::types as wit;
+use crate::names::Named;
 
 #[derive(Serialize)]
 pub struct Variable<'a> {
@@ -33,7 +34,7 @@ impl<'a> From<&'a wit::OssReport> for Oss<'a> {
                 .map(|v| Variable {
                     name: &v.name,
                     set: v.set,
-                    source: v.source.map(source),
+                    source: v.source.map(Named::name),
                 })
                 .collect(),
             problems: o.problems.iter().map(Warning::from).collect(),
@@ -46,7 +47,7 @@ impl<'a> From<&'a wit::OssReport> for Oss<'a> {
 pub struct DotenvFile<'a> {
     pub source: &'static str,
     pub path: &'a str,
-    pub state: &'a str,
+    pub state: &'static str,
     pub entries: u32,
 }
 
@@ -59,7 +60,7 @@ pub struct Status<'a> {
     pub shadowed: Vec<Key<'a>>,
     pub endpoint: &'a str,
     pub probe_url: &'a str,
-    pub region: &'a str,
+    pub region: &'static str,
     pub endpoint_chosen_by: &'a str,
     pub warnings: Vec<Warning<'a>>,
     pub oss: Oss<'a>,
@@ -74,12 +75,12 @@ impl<'a> Status<'a> {
         Self {
             schema: SCHEMA,
             command: "status",
-            verdict: verdict(r.verdict),
+            verdict: r.verdict.name(),
             key: r.key.as_ref().map(Key::from),
             shadowed: r.shadowed.iter().map(Key::from).collect(),
             endpoint: &r.endpoint.base,
             probe_url: &r.endpoint.probe_url,
-            region: &r.endpoint.region,
+            region: r.endpoint.region.name(),
             endpoint_chosen_by: &r.endpoint.chosen_by,
             warnings: r.warnings.iter().map(Warning::from).collect(),
             oss: Oss::from(&r.oss),
@@ -89,9 +90,9 @@ impl<'a> Status<'a> {
                 .dotenv_files
                 .iter()
                 .map(|d| DotenvFile {
-                    source: source(d.source),
+                    source: d.source.name(),
                     path: &d.path,
-                    state: &d.state,
+                    state: d.state.name(),
                     entries: d.entries,
                 })
                 .collect(),

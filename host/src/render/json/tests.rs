@@ -1,91 +1,75 @@
-use super::init::init_outcome;
-use super::verify::{answer, outcome};
+//! The schema-1 shapes of typed WIT values: the same field names and values as before the WIT
+//! carried types (the end-to-end tests pin whole outputs).
+
+use super::verify::Flow;
 use super::*;
 
-/// The cases of `enum name` in the WIT, in order.
-fn wit_cases(name: &str) -> Vec<String> {
-    let wit = include_str!("../../../../wit/qianwen-auth.wit");
-    let start = wit.find(&format!("enum {name} {{")).unwrap();
-    let body = &wit[start..start + wit[start..].find('}').unwrap()];
-    body.lines()
-        .skip(1)
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with("///"))
-        .map(|l| l.trim_end_matches(',').to_string())
-        .collect()
+fn json(value: &impl Serialize) -> String {
+    serde_json::to_string(value).unwrap()
 }
 
-/// JSON spells every case as the WIT does: the schema is the WIT's own words.
 #[test]
-fn names_are_the_wit_case_names() {
-    use wit::{InitOutcome as I, KeyKind as K, Outcome as O, Source as S, Verdict as V};
-    let names = |v: Vec<&str>| v.into_iter().map(String::from).collect::<Vec<_>>();
+fn the_flow_is_numbered_by_step() {
+    let asked = wit::Flow::Asked(wit::FlowQuestion {
+        question: "Where did it come from?".into(),
+        choices: vec![wit::FlowChoice {
+            number: 1,
+            answer: wit::FlowAnswer::Console,
+            label: "the console".into(),
+        }],
+        guidance: "Answer 1 or 2.".into(),
+    });
     assert_eq!(
-        names(vec![
-            source(S::Env),
-            source(S::CwdDotenv),
-            source(S::RepoDotenv)
-        ]),
-        wit_cases("source")
+        json(&Flow::from(&asked)),
+        r#"{"step":1,"question":"Where did it come from?","choices":[{"number":1,"answer":"console","label":"the console"}],"guidance":"Answer 1 or 2.","answer":null}"#
     );
+    for (flow, step) in [
+        (wit::Flow::Applying as fn(wit::FlowProgress) -> wit::Flow, 2),
+        (wit::Flow::Passed, 3),
+        (wit::Flow::StillRejected, 4),
+    ] {
+        let flow = flow(wit::FlowProgress {
+            answer: wit::FlowAnswer::Invalid,
+            guidance: "Next.".into(),
+        });
+        assert_eq!(
+            json(&Flow::from(&flow)),
+            format!(
+                r#"{{"step":{step},"question":null,"choices":[],"guidance":"Next.","answer":"invalid"}}"#
+            )
+        );
+    }
+}
+
+#[test]
+fn keys_warnings_and_links_by_their_stable_names() {
+    let key = wit::KeyReport {
+        name: wit::KeyName::DashscopeApiKey,
+        source: wit::Source::RepoDotenv,
+        path: Some("/p/.env".into()),
+        kind: wit::KeyKind::Standard,
+        masked: Some("sk-****************a1b2".into()),
+        detail: "a standard key".into(),
+    };
     assert_eq!(
-        names(
-            [
-                K::Standard,
-                K::Plan,
-                K::Placeholder,
-                K::Foreign,
-                K::Malformed
-            ]
-            .map(kind)
-            .to_vec()
-        ),
-        wit_cases("key-kind")
+        json(&Key::from(&key)),
+        r#"{"name":"DASHSCOPE_API_KEY","source":"repo-dotenv","path":"/p/.env","kind":"standard","masked":"sk-****************a1b2","detail":"a standard key"}"#
     );
+    let warning = wit::Warning {
+        code: wit::WarningCode::DotenvNotIgnored,
+        message: "m".into(),
+    };
     assert_eq!(
-        names(
-            [V::Usable, V::NoUsableKey, V::PlanKey]
-                .map(verdict)
-                .to_vec()
-        ),
-        wit_cases("verdict")
+        json(&Warning::from(&warning)),
+        r#"{"code":"dotenv-not-ignored","message":"m"}"#
     );
-    let outcomes = [
-        O::Pass,
-        O::AuthRejected,
-        O::AuthMissing,
-        O::PlanKeyRefused,
-        O::NoKey,
-        O::Billing,
-        O::AccessDenied,
-        O::QuotaExhausted,
-        O::RateLimited,
-        O::ModelNotFound,
-        O::BadRequest,
-        O::ServerError,
-        O::BadResponse,
-        O::Network,
-        O::Timeout,
-        O::HostDenied,
-    ];
-    assert_eq!(names(outcomes.map(outcome).to_vec()), wit_cases("outcome"));
-    let inits = [
-        I::Changed,
-        I::Unchanged,
-        I::KeyRefused,
-        I::PlanKeyRefused,
-        I::Failed,
-    ];
+    let link = wit::Link {
+        topic: wit::LinkTopic::TokenPlanPricing,
+        title: "t".into(),
+        url: "u".into(),
+    };
     assert_eq!(
-        names(inits.map(init_outcome).to_vec()),
-        wit_cases("init-outcome")
-    );
-    assert_eq!(
-        names(
-            [wit::FlowAnswer::Console, wit::FlowAnswer::Invalid]
-                .map(answer)
-                .to_vec()
-        ),
-        wit_cases("flow-answer")
+        json(&Link::from(&link)),
+        r#"{"topic":"token-plan-pricing","title":"t","url":"u"}"#
     );
 }

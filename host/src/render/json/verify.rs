@@ -3,28 +3,7 @@ use serde::Serialize;
 
 use super::{Key, Link, SCHEMA, Warning};
 use crate::bindings::exports::qianwen::auth::types as wit;
-
-pub fn outcome(outcome: wit::Outcome) -> &'static str {
-    use wit::Outcome::*;
-    match outcome {
-        Pass => "pass",
-        AuthRejected => "auth-rejected",
-        AuthMissing => "auth-missing",
-        PlanKeyRefused => "plan-key-refused",
-        NoKey => "no-key",
-        Billing => "billing",
-        AccessDenied => "access-denied",
-        QuotaExhausted => "quota-exhausted",
-        RateLimited => "rate-limited",
-        ModelNotFound => "model-not-found",
-        BadRequest => "bad-request",
-        ServerError => "server-error",
-        BadResponse => "bad-response",
-        Network => "network",
-        Timeout => "timeout",
-        HostDenied => "host-denied",
-    }
-}
+use crate::names::{self, Named};
 
 #[derive(Serialize)]
 pub struct Attempt {
@@ -46,7 +25,7 @@ pub struct Verify<'a> {
     pub key: Option<Key<'a>>,
     pub endpoint: &'a str,
     pub probe_url: &'a str,
-    pub region: &'a str,
+    pub region: &'static str,
     pub attempts: Vec<Attempt>,
     pub latency_ms: Option<u64>,
     pub server_code: Option<&'a str>,
@@ -74,17 +53,10 @@ pub struct Previous<'a> {
 impl<'a> From<&'a wit::VerifyReport> for Previous<'a> {
     fn from(r: &'a wit::VerifyReport) -> Self {
         Self {
-            outcome: outcome(r.outcome),
+            outcome: r.outcome.name(),
             http_status: r.http_status,
             evidence: r.evidence.as_deref(),
         }
-    }
-}
-
-pub fn answer(answer: wit::FlowAnswer) -> &'static str {
-    match answer {
-        wit::FlowAnswer::Console => "console",
-        wit::FlowAnswer::Invalid => "invalid",
     }
 }
 
@@ -106,20 +78,24 @@ pub struct Flow<'a> {
 
 impl<'a> From<&'a wit::Flow> for Flow<'a> {
     fn from(f: &'a wit::Flow) -> Self {
+        let asked = match f {
+            wit::Flow::Asked(question) => Some(question),
+            _ => None,
+        };
         Self {
-            step: f.step,
-            question: f.question.as_deref(),
-            choices: f
-                .choices
+            step: names::step(f),
+            question: asked.map(|q| q.question.as_str()),
+            choices: asked
                 .iter()
+                .flat_map(|q| &q.choices)
                 .map(|c| Choice {
                     number: c.number,
-                    answer: answer(c.answer),
+                    answer: c.answer.name(),
                     label: &c.label,
                 })
                 .collect(),
-            guidance: &f.guidance,
-            answer: f.answer.map(answer),
+            guidance: names::guidance(f),
+            answer: names::answer(f).map(Named::name),
         }
     }
 }
@@ -135,7 +111,7 @@ impl<'a> Verify<'a> {
         Self {
             schema: SCHEMA,
             command: "verify",
-            outcome: outcome(r.outcome),
+            outcome: r.outcome.name(),
             http_status: r.http_status,
             cause: &r.cause,
             next_step: &r.next_step,
@@ -144,14 +120,14 @@ impl<'a> Verify<'a> {
             key: r.key.as_ref().map(Key::from),
             endpoint: &r.endpoint.base,
             probe_url: &r.endpoint.probe_url,
-            region: &r.endpoint.region,
+            region: r.endpoint.region.name(),
             attempts: r
                 .attempts
                 .iter()
                 .map(|a| Attempt {
                     http_status: a.http_status,
                     latency_ms: a.latency_ms,
-                    outcome: outcome(a.outcome),
+                    outcome: a.outcome.name(),
                 })
                 .collect(),
             latency_ms: r.attempts.last().map(|a| a.latency_ms),

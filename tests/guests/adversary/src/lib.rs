@@ -1,13 +1,13 @@
 //! A hostile policy component, for the tests only. It imports what the real one imports and
 //! exports the same world, so the host runs it exactly as it runs the real one; but `status`
-//! tries the attack named by `options.region` and reports what the host answered, as warnings
-//! (`code`: the attempt, `message`: the answer).
+//! tries the attack named by `options.region` and reports what the host answered in
+//! `next-steps`, in pairs: the attempt, then the answer.
 
 #![cfg(target_arch = "wasm32")]
 
 mod bindings {
     wit_bindgen::generate!({
-        world: "component",
+        world: "credential-policy",
         path: "../../../wit",
         generate_all,
     });
@@ -22,22 +22,22 @@ use bindings::wasi::http::{outgoing_handler, types as http};
 struct Adversary;
 
 impl Auth for Adversary {
-    fn status(options: StatusOptions) -> StatusReport {
+    fn status(options: Options) -> StatusReport {
         let name = options.region.unwrap_or_default();
         let answers = attempt(&name, &options.granted_hosts);
         report(
             answers
                 .into_iter()
-                .map(|(code, message)| Warning { code, message })
+                .flat_map(|(what, answer)| [what, answer])
                 .collect(),
         )
     }
 
-    fn verify(_: VerifyOptions) -> VerifyReport {
+    fn verify(_: Options) -> VerifyReport {
         unimplemented!("the adversary attacks through status")
     }
 
-    fn continue_flow(_: VerifyOptions, _: FlowAnswer) -> VerifyReport {
+    fn continue_flow(_: Options, _: FlowAnswer) -> VerifyReport {
         unimplemented!("the adversary attacks through status")
     }
 
@@ -100,7 +100,10 @@ fn attempt(name: &str, params: &[String]) -> Answers {
         "setup" => vec![
             (
                 "append".into(),
-                format!("{:?}", setup::append_line(setup::SetupFile::Dotenv, "A=1")),
+                format!(
+                    "{:?}",
+                    setup::append_line(project::ProjectFile::Dotenv, "A=1")
+                ),
             ),
             (
                 "write-key".into(),
@@ -198,17 +201,17 @@ fn request(spec: &str) -> String {
     }
 }
 
-fn report(warnings: Vec<Warning>) -> StatusReport {
+fn report(next_steps: Vec<String>) -> StatusReport {
     StatusReport {
         key: None,
         shadowed: Vec::new(),
         endpoint: EndpointReport {
             base: String::new(),
             probe_url: String::new(),
-            region: String::new(),
+            region: Region::Custom,
             chosen_by: String::new(),
         },
-        warnings,
+        warnings: Vec::new(),
         oss: OssReport {
             enabled: false,
             credentials: None,
@@ -218,7 +221,7 @@ fn report(warnings: Vec<Warning>) -> StatusReport {
             summary: String::new(),
         },
         verdict: Verdict::NoUsableKey,
-        next_steps: Vec::new(),
+        next_steps,
         links: Vec::new(),
         dotenv_files: Vec::new(),
     }
@@ -234,6 +237,10 @@ impl Policy for Adversary {
     fn parse_dotenv(_: String, _: Vec<u8>) -> DotenvParse {
         unimplemented!()
     }
+    fn granted_variables() -> Vec<String> {
+        Vec::new()
+    }
+
     fn links() -> Vec<Link> {
         unimplemented!()
     }
@@ -252,7 +259,7 @@ impl Policy for Adversary {
     fn resolve(
         _: Vec<(String, String)>,
         _: Vec<bindings::exports::qianwen::auth::policy::DirectoryInput>,
-        _: StatusOptions,
+        _: Options,
     ) -> StatusReport {
         unimplemented!()
     }

@@ -1,0 +1,160 @@
+//! How the WIT's enums are spelled wherever they leave as text: in `--json` output, evidence
+//! records and messages. Each table lists the cases in the WIT's order, so a case's name is
+//! `TABLE[case as usize]` on either side of the boundary, and a test holds every table to the
+//! WIT (`wit/qianwen-auth.wit`).
+
+use crate::variables::KEY_NAMES;
+
+/// `enum source`.
+pub const SOURCE: [&str; 3] = ["env", "cwd-dotenv", "repo-dotenv"];
+
+/// `enum key-kind`.
+pub const KEY_KIND: [&str; 5] = ["standard", "plan", "placeholder", "foreign", "malformed"];
+
+/// `enum key-name`: the variables themselves.
+pub const KEY_NAME: [&str; 2] = KEY_NAMES;
+
+/// `enum warning-code`.
+pub const WARNING_CODE: [&str; 16] = [
+    "empty-value",
+    "shadowed-key",
+    "dotenv-syntax",
+    "dotenv-duplicate",
+    "dotenv-unusable",
+    "dotenv-permissions",
+    "dotenv-not-ignored",
+    "unknown-region",
+    "invalid-base-url",
+    "base-url-path",
+    "endpoint-refused",
+    "oss-region-missing",
+    "oss-credentials-missing",
+    "oss-bucket-missing",
+    "oss-incomplete-pair",
+    "oss-url-expires-invalid",
+];
+
+/// `enum link-topic`.
+pub const LINK_TOPIC: [&str; 9] = [
+    "console",
+    "api-keys",
+    "billing",
+    "token-plan-subscription",
+    "usage",
+    "token-plan",
+    "token-plan-pricing",
+    "sdk-setup",
+    "oss-console",
+];
+
+/// `enum verdict`.
+pub const VERDICT: [&str; 3] = ["usable", "no-usable-key", "plan-key"];
+
+/// `enum region`: DashScope's regions in `endpoints::REGIONS` order, then `custom`.
+pub const REGION: [&str; 3] = ["cn-beijing", "ap-southeast-1", "custom"];
+
+/// `enum dotenv-state`.
+pub const DOTENV_STATE: [&str; 3] = ["absent", "read", "unusable"];
+
+/// `enum outcome`.
+pub const OUTCOME: [&str; 16] = [
+    "pass",
+    "auth-rejected",
+    "auth-missing",
+    "plan-key-refused",
+    "no-key",
+    "billing",
+    "access-denied",
+    "quota-exhausted",
+    "rate-limited",
+    "model-not-found",
+    "bad-request",
+    "server-error",
+    "bad-response",
+    "network",
+    "timeout",
+    "host-denied",
+];
+
+/// `enum flow-answer`.
+pub const FLOW_ANSWER: [&str; 2] = ["console", "invalid"];
+
+/// `enum init-outcome`.
+pub const INIT_OUTCOME: [&str; 5] = [
+    "changed",
+    "unchanged",
+    "key-refused",
+    "plan-key-refused",
+    "failed",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::endpoints::REGIONS;
+
+    const WIT: &str = include_str!("../../wit/qianwen-auth.wit");
+
+    /// The cases of `enum name` in the WIT, in order.
+    fn cases(name: &str) -> Vec<String> {
+        let start = WIT
+            .find(&format!("enum {name} {{"))
+            .unwrap_or_else(|| panic!("no enum {name} in the WIT"));
+        let body = &WIT[start..];
+        let body = &body[body.find('{').unwrap() + 1..body.find('}').unwrap()];
+        body.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with("//"))
+            .map(|l| l.trim_end_matches(',').to_string())
+            .collect()
+    }
+
+    #[test]
+    fn every_table_spells_the_wit_cases_in_order() {
+        for (name, table) in [
+            ("source", &SOURCE[..]),
+            ("key-kind", &KEY_KIND[..]),
+            ("warning-code", &WARNING_CODE[..]),
+            ("link-topic", &LINK_TOPIC[..]),
+            ("verdict", &VERDICT[..]),
+            ("region", &REGION[..]),
+            ("dotenv-state", &DOTENV_STATE[..]),
+            ("outcome", &OUTCOME[..]),
+            ("flow-answer", &FLOW_ANSWER[..]),
+            ("init-outcome", &INIT_OUTCOME[..]),
+        ] {
+            assert_eq!(table, cases(name), "enum {name}");
+        }
+    }
+
+    #[test]
+    fn key_names_are_the_variables() {
+        let spelled: Vec<String> = KEY_NAME
+            .iter()
+            .map(|n| n.to_ascii_lowercase().replace('_', "-"))
+            .collect();
+        assert_eq!(spelled, cases("key-name"));
+    }
+
+    #[test]
+    fn regions_are_dashscopes_then_custom() {
+        for (i, region) in REGIONS.iter().enumerate() {
+            assert_eq!(REGION[i], region.id);
+        }
+        assert_eq!(REGION[REGIONS.len()..], ["custom"]);
+    }
+
+    /// The world's documentation lists the granted variables for reviewers: exactly these.
+    #[test]
+    fn the_wit_lists_the_granted_variables() {
+        let doc = &WIT[WIT.find("`wasi:cli/environment`: environment").unwrap()..];
+        let doc = &doc[..doc.find("- `project`").unwrap()];
+        let listed: Vec<&str> = doc
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .filter(|w| w.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+            .collect();
+        assert_eq!(listed, crate::variables::GRANTED);
+    }
+}
