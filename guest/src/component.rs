@@ -1,7 +1,7 @@
-//! The component's exports: thin adapters from WIT calls to the policy modules.
+//! The component's exports: each WIT call wired to the policy modules, which decide, and to
+//! `imports`, which reach the host.
 
 use crate::bindings::exports::qianwen::auth::auth;
-use crate::outward::Outward;
 use crate::wit::policy::{self, DirectoryInput, DotenvEntry, DotenvParse, KeyClass};
 use crate::wit::types::{
     Flow, FlowAnswer, InitReport, Link, Options, StatusReport, TokenPlan, VerifyReport,
@@ -110,41 +110,17 @@ impl auth::Guest for Component {
         };
         let inputs = imports::inputs();
         let plan = setup::plan(&inputs, &status::resolve(&inputs, &options), key.as_deref());
-        let (changes, failure) = imports::apply(&plan.changes);
-        // Describe what is configured now, after the changes.
+        let (applied, failure) = imports::apply(&plan.changes);
+        // What is configured now, after the changes.
         let after = status::resolve(&imports::inputs(), &options);
-        let scrubber = &after.scrubber;
-        let after = after.report;
-        let mut report = InitReport {
-            outcome: if failure.is_some() {
-                crate::wit::types::InitOutcome::Failed
-            } else {
-                plan.outcome
-            },
-            changes,
-            summary: failure.unwrap_or(plan.summary),
-            key: after.key,
-            verdict: after.verdict,
-            next_steps: plan.next_steps,
-            links: plan.links,
-            warnings: after.warnings,
-        };
-        report.scrub_with(scrubber);
-        report
+        setup::report(plan, applied, failure, after)
     }
 }
 
 /// Verify, then write the evidence record of what happened.
 fn verify_and_record(options: Options) -> VerifyReport {
     let started = imports::now();
-    let resolved = status::resolve(
-        &imports::inputs(),
-        &Options {
-            region: options.region,
-            granted_hosts: options.granted_hosts,
-            request_time_limit_ms: 0,
-        },
-    );
+    let resolved = status::resolve(&imports::inputs(), &options);
     let mut report = verify::run(
         &resolved,
         &mut imports::WasiTransport,

@@ -13,6 +13,13 @@ use crate::wit::types::WarningCode;
 pub struct Endpoint {
     /// Shown to users; never holds userinfo or a query.
     pub base: String,
+    /// Over https (else plain http).
+    pub https: bool,
+    /// The host, and the port where the URL names one: where requests go.
+    pub authority: String,
+    /// The path the verification request is sent to.
+    pub probe_path: String,
+    /// `base` and `probe_path` together, for people.
     pub probe_url: String,
     /// A region id, or `custom`.
     pub region: String,
@@ -87,9 +94,13 @@ pub fn region_words(region: &str) -> &'static str {
 
 fn standard(region: Region, chosen_by: String) -> Endpoint {
     let base = format!("https://{}", region.host);
+    let probe_path = format!("{COMPATIBLE_PATH}/chat/completions");
     Endpoint {
-        probe_url: format!("{base}{COMPATIBLE_PATH}/chat/completions"),
+        probe_url: format!("{base}{probe_path}"),
         base,
+        https: true,
+        authority: region.host.to_string(),
+        probe_path,
         region: region.id.to_string(),
         chosen_by,
         refused: None,
@@ -142,6 +153,9 @@ fn custom(
         Endpoint {
             probe_url: format!("{base}/chat/completions"),
             base,
+            https: parsed.scheme == "https",
+            probe_path: format!("{path}/chat/completions"),
+            authority,
             region,
             chosen_by,
             refused,

@@ -18,16 +18,10 @@ pub fn file_name(compact_time: &str, attempt: u32) -> String {
 
 /// The record, as pretty JSON. It holds only what the report holds: masked keys, scrubbed text.
 pub fn record(report: &VerifyReport, time: &str) -> Vec<u8> {
-    let endpoint_host = report
-        .endpoint
-        .probe_url
-        .split_once("://")
-        .map(|(_, rest)| rest.split('/').next().unwrap_or(rest))
-        .unwrap_or_default();
     let value: Value = json!({
         "schema": 1,
         "time": time,
-        "endpoint_host": endpoint_host,
+        "endpoint_host": report.endpoint.authority,
         "probe_url": report.endpoint.probe_url,
         "region": report.endpoint.region.name(),
         "key": report.key.as_ref().map(|k| json!({
@@ -82,6 +76,7 @@ mod tests {
                 base: "https://dashscope.aliyuncs.com".into(),
                 probe_url: "https://dashscope.aliyuncs.com/compatible-mode/v1/chat/completions"
                     .into(),
+                authority: "dashscope.aliyuncs.com".into(),
                 region: Region::CnBeijing,
                 chosen_by: "the default".into(),
             },

@@ -49,7 +49,7 @@ macro_rules! outward {
 
 outward!(KeyReport: path, masked, detail);
 outward!(Warning: message);
-outward!(EndpointReport: base, probe_url, chosen_by);
+outward!(EndpointReport: base, probe_url, authority, chosen_by);
 outward!(VariableState: name);
 outward!(OssReport: credentials, access_key_id, variables, problems, summary);
 outward!(DotenvReport: path);

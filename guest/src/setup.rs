@@ -8,11 +8,12 @@ use crate::gitignore::{self, Rules};
 use crate::keys::{self, PLACEHOLDER};
 use crate::links;
 use crate::names::Named;
+use crate::outward::Outward;
 use crate::status::{self, Inputs, Resolved};
 use crate::wit::project::ProjectFile;
 use crate::wit::setup::LineRef;
 use crate::wit::types::LinkTopic;
-use crate::wit::types::{InitOutcome, KeyKind, Link, Source};
+use crate::wit::types::{InitOutcome, InitReport, KeyKind, Link, Source};
 
 /// The name the placeholder and a key given on standard input are written under.
 const DEFAULT_NAME: &str = "DASHSCOPE_API_KEY";
@@ -108,6 +109,33 @@ impl<'a> CwdDotenv<'a> {
             old: old.to_string(),
         })
     }
+}
+
+/// What `init` did: the plan's outcome and words, the changes as applied (`failure` names the
+/// one that could not be made), and what is configured afterwards (`after`, resolved again).
+/// Scrubbed with everything the chain holds now.
+pub fn report(
+    plan: Plan,
+    applied: Vec<String>,
+    failure: Option<String>,
+    after: Resolved,
+) -> InitReport {
+    let mut report = InitReport {
+        outcome: if failure.is_some() {
+            InitOutcome::Failed
+        } else {
+            plan.outcome
+        },
+        changes: applied,
+        summary: failure.unwrap_or(plan.summary),
+        key: after.report.key,
+        verdict: after.report.verdict,
+        next_steps: plan.next_steps,
+        links: plan.links,
+        warnings: after.report.warnings,
+    };
+    report.scrub_with(&after.scrubber);
+    report
 }
 
 /// No key given: add the placeholder, unless some key value is configured already.

@@ -4,7 +4,7 @@
 //! implementation sends through `wasi:http`.
 
 use crate::classify::{self, Judgement};
-use crate::endpoint;
+use crate::endpoint::{self, Endpoint};
 use crate::flow;
 use crate::links;
 use crate::names::Named;
@@ -80,7 +80,7 @@ fn verify(resolved: &Resolved, transport: &mut impl Transport, limit_ms: u64) ->
         return report;
     }
 
-    let request = request(&resolved.endpoint.probe_url, key.expose());
+    let request = request(&resolved.endpoint, key.expose());
     let host = request.authority.clone();
     let deadline = transport
         .now_ms()
@@ -190,18 +190,12 @@ fn seconds(ms: u64) -> String {
     }
 }
 
-/// The verification request to `probe_url` (`scheme://authority/path`, as the endpoint module
-/// builds it), carrying `key`.
-fn request(probe_url: &str, key: &str) -> Request {
-    let (scheme, rest) = probe_url.split_once("://").unwrap_or(("https", probe_url));
-    let (authority, path) = match rest.find('/') {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, "/"),
-    };
+/// The verification request to the endpoint, carrying `key`.
+fn request(endpoint: &Endpoint, key: &str) -> Request {
     Request {
-        https: scheme != "http",
-        authority: authority.to_string(),
-        path: path.to_string(),
+        https: endpoint.https,
+        authority: endpoint.authority.clone(),
+        path: endpoint.probe_path.clone(),
         headers: vec![
             ("authorization", format!("Bearer {key}")),
             ("content-type", "application/json".into()),

@@ -127,6 +127,7 @@ pub fn resolve(inputs: &Inputs, options: &Options) -> Resolved {
         endpoint: EndpointReport {
             base: endpoint.base.clone(),
             probe_url: endpoint.probe_url.clone(),
+            authority: endpoint.authority.clone(),
             region: names::region(&endpoint.region),
             chosen_by: endpoint.chosen_by.clone(),
         },

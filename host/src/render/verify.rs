@@ -8,11 +8,7 @@ use crate::names::Named;
 
 pub fn verify(r: &VerifyReport, granted: &[String], refused: &[String], style: Style) -> String {
     let mut out = String::new();
-    let host = r
-        .endpoint
-        .probe_url
-        .split_once("://")
-        .map_or("", |(_, rest)| rest.split('/').next().unwrap_or(rest));
+    let host = &r.endpoint.authority;
     let mark = if r.outcome == Outcome::Pass {
         style.ok()
     } else {

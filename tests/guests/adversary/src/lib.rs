@@ -208,6 +208,7 @@ fn report(next_steps: Vec<String>) -> StatusReport {
         endpoint: EndpointReport {
             base: String::new(),
             probe_url: String::new(),
+            authority: String::new(),
             region: Region::Custom,
             chosen_by: String::new(),
         },
