@@ -5,5 +5,6 @@
 pub mod allowlist;
 pub mod endpoints;
 pub mod exit;
+pub mod limits;
 pub mod names;
 pub mod variables;

@@ -4,6 +4,12 @@
 /// The key's names, in the order the chain prefers them.
 pub const KEY_NAMES: [&str; 2] = ["QIANWEN_API_KEY", "DASHSCOPE_API_KEY"];
 
+/// The name `init` writes the placeholder and a given key under.
+pub const DEFAULT_KEY_NAME: &str = KEY_NAMES[1];
+
+/// The placeholder value `init` writes for the user to replace: never a key.
+pub const PLACEHOLDER: &str = "sk-your-key-here";
+
 /// A custom base URL for the verification request.
 pub const BASE_URL: &str = "QWEN_BASE_URL";
 

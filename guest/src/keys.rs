@@ -15,7 +15,7 @@ const MIN_SECRET_LEN: usize = 16;
 const MIN_SECRET_LEN_FOR_TAIL: usize = 12;
 
 /// The placeholder this tool writes into `.env`.
-pub const PLACEHOLDER: &str = "sk-your-key-here";
+pub use qianwen_auth_facts::variables::PLACEHOLDER;
 
 /// A value's kind, its masked form and the reason, in words that never contain the value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,7 +148,9 @@ fn kind_prefix(value: &str) -> &'static str {
 fn placeholder(value: &str) -> Option<String> {
     let lower = value.to_ascii_lowercase();
     if value == PLACEHOLDER {
-        return Some("the placeholder `sk-your-key-here`: replace it with your key".into());
+        return Some(format!(
+            "the placeholder `{PLACEHOLDER}`: replace it with your key"
+        ));
     }
     let reason = if let Some(rest) = lower.strip_prefix("sk-")
         && !rest.is_empty()

@@ -16,7 +16,7 @@ use crate::wit::types::LinkTopic;
 use crate::wit::types::{InitOutcome, InitReport, KeyKind, Link, Source};
 
 /// The name the placeholder and a key given on standard input are written under.
-const DEFAULT_NAME: &str = "DASHSCOPE_API_KEY";
+use qianwen_auth_facts::variables::DEFAULT_KEY_NAME as DEFAULT_NAME;
 
 /// `.gitignore` lines, each with a file name it must cover.
 const IGNORED: [(&str, &str); 3] = [

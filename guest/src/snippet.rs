@@ -6,6 +6,7 @@ pub const END: &str = "<!-- /QIANWEN_SKILLS -->";
 
 /// The block, markers included, ending in a line break.
 pub fn block() -> String {
+    use qianwen_auth_facts::variables::{DEFAULT_KEY_NAME, PLACEHOLDER};
     let legend = qianwen_auth_facts::exit::Exit::legend();
     format!(
         "{START}
@@ -20,7 +21,7 @@ instead of touching the key yourself:
   `output/qianwen-ops-auth/`. On a 401 it asks where the key came from; answer with
   `--answer 1` (created in the QianWen console: verify again) or `--answer 2` (may be invalid:
   create a new one on the API-key page).
-- `qianwen-auth init`: adds `DASHSCOPE_API_KEY=sk-your-key-here` to `./.env` and `.env` to
+- `qianwen-auth init`: adds `{DEFAULT_KEY_NAME}={PLACEHOLDER}` to `./.env` and `.env` to
   `.gitignore`, for the user to fill in.
 
 Never print, log or ask for the key's value; never put it in a command line. Exit codes:

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 /// Response bodies are read up to this many bytes.
-pub const BODY_CAP: usize = 1024 * 1024;
+pub use qianwen_auth_facts::limits::MAX_BODY as BODY_CAP;
 
 /// One verification request, ready to send.
 pub struct Request {

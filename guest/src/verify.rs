@@ -22,7 +22,7 @@ const BACKOFF_MS: u64 = 1500;
 /// A whole verification, retries and the waits before them included, ends within this many
 /// request time limits: each request is cut off at one, and a retry is made only when its wait
 /// and its own time limit fit into what is left.
-pub const BUDGET_IN_LIMITS: u64 = 3;
+const BUDGET_IN_LIMITS: u64 = qianwen_auth_facts::limits::VERIFY_IN_LIMITS as u64;
 const EXCERPT_CHARS: usize = 400;
 
 /// Verify with requests the host cuts off after `limit_ms` each, and report only what passed

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::exit::Exit;
+use qianwen_auth_facts::variables::{DEFAULT_KEY_NAME, PLACEHOLDER};
 use crate::grants::Grant;
 use crate::output::{err, errln, out};
 use crate::render::style::ColorChoice;
@@ -49,12 +50,15 @@ pub enum Command {
     Verify(VerifyArgs),
 
     /// Set up: add the placeholder line to ./.env and keep .env files out of git.
-    ///
-    /// When no key is configured, appends DASHSCOPE_API_KEY=sk-your-key-here to ./.env
-    /// (created with mode 0600) for you to fill in, and adds .env, .env.local and *.env to
-    /// ./.gitignore where not already covered. Never rewrites or reorders other lines; a second
-    /// run changes nothing. When a key is configured, says where and changes nothing.
     #[command(
+        long_about = format!(
+            "Set up: add the placeholder line to ./.env and keep .env files out of git.\n\n\
+             When no key is configured, appends {DEFAULT_KEY_NAME}={PLACEHOLDER} to ./.env \
+             (created with mode 0600) for you to fill in, and adds .env, .env.local and *.env \
+             to ./.gitignore where not already covered. Never rewrites or reorders other lines; \
+             a second run changes nothing. When a key is configured, says where and changes \
+             nothing."
+        ),
         after_help = "Example:\n  qianwen-auth init\n  qianwen-auth init --key-stdin < key.txt   # write a key you saved, never shown"
     )]
     Init(InitArgs),

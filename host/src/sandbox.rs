@@ -19,6 +19,7 @@ use crate::bindings::exports::qianwen::auth::types::{
 };
 use bindings::qianwen::auth::evidence::WriteError;
 use bindings::qianwen::auth::setup::{LineRef, ProjectFile, SetupError};
+use qianwen_auth_facts::limits;
 
 /// The policy component, built from `guest/` by build.rs: what `component --out` hands to other
 /// hosts.
@@ -215,14 +216,14 @@ fn engine() -> Result<Engine> {
 }
 
 /// How long a call that sends nothing may run.
-pub const POLICY_BUDGET: Duration = Duration::from_secs(10);
+pub const POLICY_BUDGET: Duration = Duration::from_secs(limits::POLICY_SECONDS);
 
 fn ticks(budget: Duration) -> u64 {
     (budget.as_millis() / epoch::TICK.as_millis()).max(1) as u64
 }
 
 /// The most memory the component may have.
-pub const MEMORY_LIMIT: usize = 128 << 20;
+pub const MEMORY_LIMIT: usize = limits::MEMORY_BYTES;
 
 /// Denies memory growth past `MEMORY_LIMIT`, and remembers that it did.
 #[derive(Default)]

@@ -114,7 +114,7 @@ pub fn one_directory(
 }
 
 /// The most of a `.env` file the policy reads, as SPEC §1 says.
-pub const MAX_DOTENV: usize = 1024 * 1024;
+pub use qianwen_auth_facts::limits::MAX_PROJECT_FILE as MAX_DOTENV;
 
 /// The `.env` files the chain consults, as (source, depth): the current directory's, and the
 /// repository root's when that is another directory.

@@ -16,7 +16,9 @@ use crate::wit::types::{
     Warning, WarningCode,
 };
 
-use qianwen_auth_facts::variables::{BASE_URL, GRANTED, REGION, is_masked, is_secret};
+use qianwen_auth_facts::variables::{
+    BASE_URL, DEFAULT_KEY_NAME, GRANTED, PLACEHOLDER, REGION, is_masked, is_secret,
+};
 
 mod files;
 mod inputs;
@@ -229,10 +231,11 @@ fn next_steps(key: Option<&KeyReport>) -> (Vec<String>, Vec<Link>) {
     let steps = match key {
         None => vec![
             format!("No API key is configured: {create}."),
-            "Then either run `export DASHSCOPE_API_KEY='sk-...'` in your shell, or add the line \
-             `DASHSCOPE_API_KEY=sk-your-key-here` to ./.env and replace the placeholder with \
-             your key. Keep .env out of git."
-                .to_string(),
+            format!(
+                "Then either run `export {DEFAULT_KEY_NAME}='sk-...'` in your shell, or add the \
+                 line `{DEFAULT_KEY_NAME}={PLACEHOLDER}` to ./.env and replace the placeholder \
+                 with your key. Keep .env out of git."
+            ),
         ],
         Some(k) => match k.kind {
             KeyKind::Standard => Vec::new(),

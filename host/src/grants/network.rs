@@ -16,6 +16,7 @@ use super::proxy::{self, Proxies, Proxy};
 
 pub use qianwen_auth_facts::allowlist::Grant;
 use qianwen_auth_facts::allowlist::{self, Authority, Refusal, Scheme};
+use qianwen_auth_facts::limits;
 
 /// Time limits for every request.
 #[derive(Debug, Clone, Copy)]
@@ -70,7 +71,8 @@ impl Network {
     /// limits that the component keeps a verification within, and some slack. Only a
     /// component that does not keep its word meets this.
     pub fn budget(&self) -> Duration {
-        self.limits.total * 3 + Duration::from_secs(10)
+        self.limits.total * limits::VERIFY_IN_LIMITS
+            + Duration::from_secs(limits::VERIFY_SLACK_SECONDS)
     }
 
     /// What was refused so far, in words, for the report.

@@ -13,7 +13,7 @@ use crate::bindings::qianwen::auth::project::{Directory, FileContents, ProjectFi
 use crate::files::open_to_read;
 
 /// The most the host hands over of one file.
-pub const MAX_FILE: u64 = 1024 * 1024;
+pub const MAX_FILE: u64 = qianwen_auth_facts::limits::MAX_PROJECT_FILE as u64;
 
 /// Links from one name to another in the same directory are followed this far, no further.
 const MAX_HOPS: usize = 8;

@@ -12,7 +12,7 @@ use crate::files::{Place, Unchangeable};
 use crate::grants::project::MAX_FILE;
 
 /// The placeholder `init` writes; the one key-shaped text a line may hold.
-const PLACEHOLDER: &str = "sk-your-key-here";
+use qianwen_auth_facts::variables::PLACEHOLDER;
 
 const KEY_NAMES: [&str; 2] = ["QIANWEN_API_KEY", "DASHSCOPE_API_KEY"];
 

@@ -1,0 +1,22 @@
+//! The limits both sides keep, and the README states (SPEC §1, §4; README "Security model").
+
+/// The most of a project file (`.env`, `.gitignore`) the host hands over and the policy reads.
+pub const MAX_PROJECT_FILE: usize = 1 << 20;
+
+/// A response body is read up to this many bytes; the rest is not.
+pub const MAX_BODY: usize = 1 << 20;
+
+/// A verification, its retries and the waits before them included, ends within this many
+/// request time limits: each request is cut off at one, and a retry is made only when its wait
+/// and its own limit fit in what is left.
+pub const VERIFY_IN_LIMITS: u32 = 3;
+
+/// How far past `VERIFY_IN_LIMITS` request time limits the host lets a verifying call run
+/// before it stops the component: only a component that does not keep its word meets this.
+pub const VERIFY_SLACK_SECONDS: u64 = 10;
+
+/// How long a call that sends nothing may run before the host stops the component.
+pub const POLICY_SECONDS: u64 = 10;
+
+/// The most memory the component may have.
+pub const MEMORY_BYTES: usize = 128 << 20;
