@@ -12,7 +12,7 @@ use crate::cli::CapabilitiesArgs;
 use crate::commands;
 use crate::exit::Exit;
 use crate::grants::{self, EvidenceDir, Grants};
-use crate::output::out;
+use crate::io::{Io, out};
 use crate::render::json;
 use crate::sandbox::{MEMORY_LIMIT, POLICY_BUDGET, Sandbox};
 
@@ -112,7 +112,7 @@ pub fn describe(import: &str) -> Option<&'static str> {
         .map(|(_, grant)| *grant)
 }
 
-pub fn run(cwd: &Path, args: &CapabilitiesArgs) -> Result<Exit> {
+pub fn run(cwd: &Path, args: &CapabilitiesArgs, io: &mut Io) -> Result<Exit> {
     let sandbox = Sandbox::new()?;
     let imports = sandbox
         .imports()
@@ -137,7 +137,7 @@ pub fn run(cwd: &Path, args: &CapabilitiesArgs) -> Result<Exit> {
             .iter()
             .map(|g| ("--allow-host", g.to_string())),
     );
-    if let Some(exit) = commands::screen(&mut instance, &screened)? {
+    if let Some(exit) = commands::screen(io, &mut instance, &screened)? {
         return Ok(exit);
     }
     // Which .env files are read is the policy's own rule: ask it.
@@ -169,9 +169,9 @@ pub fn run(cwd: &Path, args: &CapabilitiesArgs) -> Result<Exit> {
         never: &NEVER,
     };
     if args.format.json {
-        json::print(&report)?;
+        json::print(io, &report)?;
     } else {
-        out!("{}", human(&report))?;
+        out!(io, "{}", human(&report))?;
     }
     Ok(Exit::Ok)
 }

@@ -1,15 +1,14 @@
 //! The command line. No option ever takes a key: keys come from the environment or `.env`.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
 use crate::exit::Exit;
-use qianwen_auth_facts::variables::{DEFAULT_KEY_NAME, PLACEHOLDER};
 use crate::grants::Grant;
-use crate::output::{err, errln, out};
+use crate::io::{Io, err, errln, out};
 use crate::render::style::ColorChoice;
+use qianwen_auth_facts::variables::{DEFAULT_KEY_NAME, PLACEHOLDER};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -226,48 +225,53 @@ pub struct FormatArgs {
 
 /// The command line, or the exit code of a usage error already reported (or of `--help` and
 /// `--version`, already printed).
-pub fn parse() -> Result<Cli, Exit> {
+pub fn parse(io: &mut Io) -> Result<Cli, Exit> {
     let mut args = Vec::new();
     for (n, arg) in std::env::args_os().enumerate() {
         match arg.into_string() {
             Ok(arg) => args.push(arg),
             Err(_) => {
-                errln!("error: argument {n} is not valid UTF-8 text; qianwen-auth takes only text");
+                errln!(
+                    io,
+                    "error: argument {n} is not valid UTF-8 text; qianwen-auth takes only text"
+                );
                 return Err(Exit::Usage);
             }
         }
     }
-    Cli::try_parse_from(&args).map_err(|error| usage_error(&error, args.get(1..).unwrap_or(&[])))
+    Cli::try_parse_from(&args)
+        .map_err(|error| usage_error(io, &error, args.get(1..).unwrap_or(&[])))
 }
 
 /// Print a usage error without echoing what was typed: an argument may be a pasted key.
-fn usage_error(error: &clap::Error, args: &[String]) -> Exit {
+fn usage_error(io: &mut Io, error: &clap::Error, args: &[String]) -> Exit {
     use clap::error::ErrorKind;
     if matches!(
         error.kind(),
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
     ) {
         let text = error.render();
-        let written = if std::io::stdout().is_terminal() {
-            out!("{}", text.ansi())
+        let written = if io.terminal.stdout {
+            out!(io, "{}", text.ansi())
         } else {
-            out!("{text}")
+            out!(io, "{text}")
         };
         return match written {
             Ok(()) => Exit::Ok,
             Err(e) => {
-                errln!("error: {e}");
+                errln!(io, "error: {e}");
                 Exit::Internal
             }
         };
     }
     if error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-        err!("{}", error.render());
+        err!(io, "{}", error.render());
         return Exit::Usage;
     }
-    err!("{}", redact(&error.render().to_string(), args));
+    err!(io, "{}", redact(&error.render().to_string(), args));
     if args.iter().any(|a| a.contains("sk-")) {
         errln!(
+            io,
             "note: qianwen-auth never takes a key as an argument; it reads QIANWEN_API_KEY or \
              DASHSCOPE_API_KEY from the environment or a .env file"
         );

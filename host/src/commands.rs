@@ -1,6 +1,5 @@
 //! Each command: build the grants, run the component, render its report, pick the exit code.
 
-use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Duration;
 
@@ -16,9 +15,9 @@ use crate::cli::{
 use crate::exit::{self, Exit};
 use crate::files::{Place, Unchangeable};
 use crate::grants::{EvidenceDir, Grants, Limits, Network, Proxies, SetupFiles};
+use crate::io::{Io, err, errln, out, outln};
 use crate::names::{self, Named};
-use crate::output::{err, errln, out, outln};
-use crate::render::{self, json, style::Style};
+use crate::render::{self, json};
 use crate::sandbox::{Instance, Sandbox};
 use crate::terminal;
 use crate::timings;
@@ -35,7 +34,7 @@ fn reading_only(cwd: &Path) -> Result<Instance> {
     Sandbox::new()?.instantiate(Grants::for_cwd(cwd))
 }
 
-pub fn status(cwd: &Path, args: &StatusArgs, style: Style) -> Result<Exit> {
+pub fn status(cwd: &Path, args: &StatusArgs, io: &mut Io) -> Result<Exit> {
     let mut instance = reading_only(cwd)?;
     let report = instance.status(&Options {
         region: args.endpoint.region.clone(),
@@ -48,15 +47,15 @@ pub fn status(cwd: &Path, args: &StatusArgs, style: Style) -> Result<Exit> {
     std::mem::forget(instance);
     let exit = exit::for_verdict(report.verdict);
     if args.format.json {
-        json::print(&json::Status::new(&report, exit.code()))?;
+        json::print(io, &json::Status::new(&report, exit.code()))?;
     } else {
-        out!("{}", render::status(&report, style))?;
+        out!(io, "{}", render::status(&report, io.style))?;
     }
     timings::mark("rendered");
     Ok(exit)
 }
 
-pub fn verify(cwd: &Path, args: &VerifyArgs, style: Style) -> Result<Exit> {
+pub fn verify(cwd: &Path, args: &VerifyArgs, io: &mut Io) -> Result<Exit> {
     let total = Duration::from_secs(args.timeout);
     let mut grants = Grants::for_cwd(cwd);
     grants.network = Network::new(
@@ -71,7 +70,7 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, style: Style) -> Result<Exit> {
     let granted: Vec<String> = args.allow_host.iter().map(ToString::to_string).collect();
     let mut screened: Vec<(&str, String)> = vec![("--output", shown(&args.output))];
     screened.extend(granted.iter().map(|g| ("--allow-host", g.clone())));
-    if let Some(exit) = screen(&mut instance, &screened)? {
+    if let Some(exit) = screen(io, &mut instance, &screened)? {
         return Ok(exit);
     }
     let evidence =
@@ -79,7 +78,7 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, style: Style) -> Result<Exit> {
             Ok(dir) => dir,
             Err(why) => {
                 let why = instance.scrub_one(&why)?;
-                errln!("error: no evidence can be written: {why}");
+                errln!(io, "error: no evidence can be written: {why}");
                 return Ok(Exit::Usage);
             }
         };
@@ -91,30 +90,37 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, style: Style) -> Result<Exit> {
     };
     let json = args.format.json;
     // Ask only a person at a terminal; agents and scripts get the question printed.
-    let interactive = !json && args.answer.is_none() && std::io::stdin().is_terminal();
+    let interactive = !json && args.answer.is_none() && io.terminal.stdin;
 
-    let mut report = spin(json, || instance.verify(&options))?;
+    let mut report = spin(io, json, || instance.verify(&options))?;
     let mut previous = None;
     if matches!(report.flow, Some(Flow::Asked(_))) {
         let answer = match args.answer {
             Some(answer) => Some(flow_answer(answer)),
             None if interactive => {
                 let refusals = refusals(&mut instance)?;
-                out!("{}", render::verify(&report, &granted, &refusals, style))?;
-                ask(&report)?
+                out!(
+                    io,
+                    "{}",
+                    render::verify(&report, &granted, &refusals, io.style)
+                )?;
+                ask(io, &report)?
             }
             None => None,
         };
         if let Some(answer) = answer {
             let applying = instance.flow_step(Some(answer), None)?;
             if !json {
-                outln!("\n{}", names::guidance(&applying))?;
+                outln!(io, "\n{}", names::guidance(&applying))?;
             }
             if interactive && answer == FlowAnswer::Invalid {
-                errln!("Press Enter when the new key is in place, to verify again.");
+                errln!(
+                    io,
+                    "Press Enter when the new key is in place, to verify again."
+                );
                 terminal::read_line().context("reading standard input")?;
             }
-            let again = spin(json, || instance.continue_flow(&options, answer))?;
+            let again = spin(io, json, || instance.continue_flow(&options, answer))?;
             previous = Some(std::mem::replace(&mut report, again));
         }
     }
@@ -124,18 +130,22 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, style: Style) -> Result<Exit> {
     if json {
         let mut out = json::Verify::new(&report, &granted, &refusals, args.timeout, exit.code());
         out.previous = previous.as_ref().map(json::Previous::from);
-        json::print(&out)?;
+        json::print(io, &out)?;
     } else {
         if previous.is_some() {
-            outln!()?;
+            outln!(io)?;
         }
-        out!("{}", render::verify(&report, &granted, &refusals, style))?;
+        out!(
+            io,
+            "{}",
+            render::verify(&report, &granted, &refusals, io.style)
+        )?;
         if let Some(Flow::Asked(question)) = &report.flow {
-            out!("{}", render::flow_question(question, false))?;
+            out!(io, "{}", render::flow_question(question, false))?;
         }
     }
     if let Some(why) = &report.evidence_error {
-        errln!("warning: the evidence record was not written: {why}");
+        errln!(io, "warning: the evidence record was not written: {why}");
     }
     Ok(exit)
 }
@@ -149,12 +159,17 @@ fn refusals(instance: &mut Instance) -> Result<Vec<String>> {
 
 /// Refuse option values that hold a secret or look like a key, as a key pasted in the wrong
 /// place would: named by their option, never shown, and before anything is done.
-pub fn screen(instance: &mut Instance, values: &[(&str, String)]) -> Result<Option<Exit>> {
+pub fn screen(
+    io: &mut Io,
+    instance: &mut Instance,
+    values: &[(&str, String)],
+) -> Result<Option<Exit>> {
     let texts: Vec<String> = values.iter().map(|(_, value)| value.clone()).collect();
     let scrubbed = instance.scrub(&texts)?;
     for ((option, value), clean) in values.iter().zip(&scrubbed) {
         if value != clean {
             errln!(
+                io,
                 "error: the value given to {option} holds a key, or something shaped like one; \
                  it is not shown, and nothing was done (qianwen-auth never takes a key as an \
                  argument)"
@@ -171,8 +186,9 @@ fn shown(path: &Path) -> String {
 }
 
 /// Run `f` with a spinner on a terminal's stderr, unless the output is JSON.
-fn spin<T>(json: bool, f: impl FnOnce() -> T) -> T {
-    let spinner = (!json).then(|| render::Spinner::start("Verifying the API key"));
+fn spin<T>(io: &Io, json: bool, f: impl FnOnce() -> T) -> T {
+    let spinner =
+        (!json && io.terminal.stderr).then(|| render::Spinner::start("Verifying the API key"));
     let result = f();
     drop(spinner);
     result
@@ -186,13 +202,13 @@ fn flow_answer(answer: Answer) -> FlowAnswer {
 }
 
 /// Ask the flow's question at the terminal; none when no valid answer comes.
-fn ask(report: &VerifyReport) -> Result<Option<FlowAnswer>> {
+fn ask(io: &mut Io, report: &VerifyReport) -> Result<Option<FlowAnswer>> {
     let Some(Flow::Asked(question)) = &report.flow else {
         return Ok(None);
     };
-    out!("{}", render::flow_question(question, true))?;
+    out!(io, "{}", render::flow_question(question, true))?;
     for _ in 0..3 {
-        err!("Answer 1 or 2: ");
+        err!(io, "Answer 1 or 2: ");
         let Some(line) = terminal::read_line().context("reading the answer")? else {
             return Ok(None);
         };
@@ -207,10 +223,13 @@ fn ask(report: &VerifyReport) -> Result<Option<FlowAnswer>> {
     Ok(None)
 }
 
-pub fn init(cwd: &Path, args: &InitArgs, style: Style) -> Result<Exit> {
+pub fn init(cwd: &Path, args: &InitArgs, io: &mut Io) -> Result<Exit> {
     let key = if args.key_stdin {
-        if std::io::stdin().is_terminal() {
-            errln!("Reading the key from standard input; it is not shown as you type.");
+        if io.terminal.stdin {
+            errln!(
+                io,
+                "Reading the key from standard input; it is not shown as you type."
+            );
         }
         Some(terminal::read_secret_line().context("reading the key from standard input")?)
     } else {
@@ -218,7 +237,7 @@ pub fn init(cwd: &Path, args: &InitArgs, style: Style) -> Result<Exit> {
     };
     let setup = match SetupFiles::new(cwd, key.clone()) {
         Ok(setup) => setup,
-        Err(why) => return refuse(&reading_only(cwd)?.scrub_one(&why)?),
+        Err(why) => return refuse(io, &reading_only(cwd)?.scrub_one(&why)?),
     };
     let mut grants = Grants::for_cwd(cwd);
     grants.setup = Some(setup);
@@ -230,24 +249,24 @@ pub fn init(cwd: &Path, args: &InitArgs, style: Style) -> Result<Exit> {
         InitOutcome::Failed => Exit::Internal,
     };
     if args.format.json {
-        json::print(&json::Init::new(&report, exit.code()))?;
+        json::print(io, &json::Init::new(&report, exit.code()))?;
     } else {
-        out!("{}", render::init(&report, style))?;
+        out!(io, "{}", render::init(&report, io.style))?;
     }
     Ok(exit)
 }
 
-pub fn tokenplan(cwd: &Path, args: &FormatArgs, style: Style) -> Result<Exit> {
+pub fn tokenplan(cwd: &Path, args: &FormatArgs, io: &mut Io) -> Result<Exit> {
     let facts = reading_only(cwd)?.token_plan()?;
     if args.json {
-        json::print(&json::TokenPlan::new(&facts))?;
+        json::print(io, &json::TokenPlan::new(&facts))?;
     } else {
-        out!("{}", render::tokenplan(&facts, style))?;
+        out!(io, "{}", render::tokenplan(&facts, io.style))?;
     }
     Ok(Exit::Ok)
 }
 
-pub fn links(cwd: &Path, args: &LinksArgs) -> Result<Exit> {
+pub fn links(cwd: &Path, args: &LinksArgs, io: &mut Io) -> Result<Exit> {
     let all = reading_only(cwd)?.links()?;
     let chosen: Vec<_> = match &args.topic {
         None => all.iter().collect(),
@@ -256,15 +275,16 @@ pub fn links(cwd: &Path, args: &LinksArgs) -> Result<Exit> {
     if chosen.is_empty() {
         let topics: Vec<&str> = all.iter().map(|l| l.topic.name()).collect();
         errln!(
+            io,
             "error: no such topic; the topics are: {}",
             topics.join(", ")
         );
         return Ok(Exit::Usage);
     }
     if args.format.json {
-        json::print(&json::Links::new(&chosen))?;
+        json::print(io, &json::Links::new(&chosen))?;
     } else if args.topic.is_some() {
-        outln!("{}", chosen[0].url)?;
+        outln!(io, "{}", chosen[0].url)?;
     } else {
         let width = chosen
             .iter()
@@ -272,51 +292,57 @@ pub fn links(cwd: &Path, args: &LinksArgs) -> Result<Exit> {
             .max()
             .unwrap_or(0);
         for l in chosen {
-            outln!("{:width$}  {}  {}", l.topic.name(), l.url, l.title)?;
+            outln!(io, "{:width$}  {}  {}", l.topic.name(), l.url, l.title)?;
         }
     }
     Ok(Exit::Ok)
 }
 
-pub fn agent_snippet(cwd: &Path, args: &SnippetArgs) -> Result<Exit> {
+pub fn agent_snippet(cwd: &Path, args: &SnippetArgs, io: &mut Io) -> Result<Exit> {
     let mut instance = reading_only(cwd)?;
     let Some(target) = &args.write else {
-        out!("{}", instance.agent_snippet()?)?;
+        out!(io, "{}", instance.agent_snippet()?)?;
         return Ok(Exit::Ok);
     };
-    if let Some(exit) = screen(&mut instance, &[("--write", shown(target))])? {
+    if let Some(exit) = screen(io, &mut instance, &[("--write", shown(target))])? {
         return Ok(exit);
     }
     let (place, name) = match Place::for_file(cwd, target) {
         Ok(found) => found,
-        Err(why) => return refuse(&instance.scrub_one(&why)?),
+        Err(why) => return refuse(io, &instance.scrub_one(&why)?),
     };
     let shown = place.show(&name);
     let (existing, mode) = match place.existing(&name, MAX_SNIPPET_TARGET) {
         Ok(None) => (None, 0o644),
         Ok(Some((bytes, mode))) => match String::from_utf8(bytes) {
             Ok(text) => (Some(text), mode),
-            Err(_) => return refuse(&format!("{shown} is not UTF-8 text")),
+            Err(_) => return refuse(io, &format!("{shown} is not UTF-8 text")),
         },
         Err(Unchangeable::Link) => {
-            return refuse(&format!(
-                "{shown} is a symbolic link; name the file it points to"
-            ));
+            return refuse(
+                io,
+                &format!("{shown} is a symbolic link; name the file it points to"),
+            );
         }
-        Err(Unchangeable::NotAFile) => return refuse(&format!("{shown} is not a regular file")),
-        Err(Unchangeable::TooLarge) => return refuse(&format!("{shown} is larger than 1 MiB")),
-        Err(Unchangeable::Io(e)) => return refuse(&format!("{shown} cannot be read: {e}")),
+        Err(Unchangeable::NotAFile) => {
+            return refuse(io, &format!("{shown} is not a regular file"));
+        }
+        Err(Unchangeable::TooLarge) => return refuse(io, &format!("{shown} is larger than 1 MiB")),
+        Err(Unchangeable::Io(e)) => return refuse(io, &format!("{shown} cannot be read: {e}")),
     };
     let updated = match instance.agent_snippet_apply(existing.as_deref())? {
         Ok(text) => text,
-        Err(why) => return refuse(&format!("{shown}: {why}")),
+        Err(why) => return refuse(io, &format!("{shown}: {why}")),
     };
     if existing.as_deref() == Some(updated.as_str()) {
-        outln!("{shown} already holds the current block; nothing changed.")?;
+        outln!(
+            io,
+            "{shown} already holds the current block; nothing changed."
+        )?;
         return Ok(Exit::Ok);
     }
     if let Err(e) = place.replace(&name, updated.as_bytes(), mode) {
-        errln!("error: {shown} could not be written: {e}");
+        errln!(io, "error: {shown} could not be written: {e}");
         return Ok(Exit::Internal);
     }
     let how = match &existing {
@@ -326,35 +352,36 @@ pub fn agent_snippet(cwd: &Path, args: &SnippetArgs) -> Result<Exit> {
         Some(_) => "appended the block after a blank line",
         None => "created it with the block",
     };
-    outln!("{shown}: {how}.")?;
+    outln!(io, "{shown}: {how}.")?;
     Ok(Exit::Ok)
 }
 
-fn refuse(why: &str) -> Result<Exit> {
-    errln!("error: {why}; nothing was changed");
+fn refuse(io: &mut Io, why: &str) -> Result<Exit> {
+    errln!(io, "error: {why}; nothing was changed");
     Ok(Exit::Usage)
 }
 
-pub fn component(cwd: &Path, args: &ComponentArgs) -> Result<Exit> {
+pub fn component(cwd: &Path, args: &ComponentArgs, io: &mut Io) -> Result<Exit> {
     let mut instance = reading_only(cwd)?;
-    if let Some(exit) = screen(&mut instance, &[("--out", shown(&args.out))])? {
+    if let Some(exit) = screen(io, &mut instance, &[("--out", shown(&args.out))])? {
         return Ok(exit);
     }
     let (place, name) = match Place::for_file(cwd, &args.out) {
         Ok(found) => found,
-        Err(why) => return refuse(&instance.scrub_one(&why)?),
+        Err(why) => return refuse(io, &instance.scrub_one(&why)?),
     };
     let shown = place.show(&name);
     if place.contains(&name) {
-        return refuse(&format!("{shown} exists; name a new file"));
+        return refuse(io, &format!("{shown} exists; name a new file"));
     }
     let bytes = Sandbox::embedded();
     // Linked into place: an existing file is never replaced, even one that appeared just now.
     if let Err(e) = place.put(&name, bytes, 0o644, false) {
-        errln!("error: {shown} could not be written: {e}");
+        errln!(io, "error: {shown} could not be written: {e}");
         return Ok(Exit::Internal);
     }
     outln!(
+        io,
         "{shown}: the policy component, {} bytes (WIT package {}).",
         bytes.len(),
         crate::bindings::PACKAGE
@@ -362,7 +389,7 @@ pub fn component(cwd: &Path, args: &ComponentArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-pub fn completions(shell: CompletionShell) -> Result<Exit> {
+pub fn completions(shell: CompletionShell, io: &mut Io) -> Result<Exit> {
     use clap::CommandFactory;
     let shell = match shell {
         CompletionShell::Bash => clap_complete::Shell::Bash,
@@ -372,6 +399,9 @@ pub fn completions(shell: CompletionShell) -> Result<Exit> {
     let mut command = crate::cli::Cli::command();
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut command, "qianwen-auth", &mut script);
-    out!("{}", String::from_utf8_lossy(&script))?;
+    out!(io, "{}", String::from_utf8_lossy(&script))?;
     Ok(Exit::Ok)
 }
+
+#[cfg(test)]
+mod tests;

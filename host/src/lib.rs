@@ -13,6 +13,7 @@ mod epoch;
 mod exit;
 mod files;
 pub mod grants;
+mod io;
 mod names;
 mod output;
 mod process;
@@ -27,22 +28,24 @@ use anyhow::{Context, Result};
 
 use cli::{Cli, Command};
 use exit::Exit;
-use render::style::Style;
+use io::Io;
 
 /// The command line, from arguments to exit code.
 pub fn main() -> ExitCode {
     timings::mark("main");
     process::guard_secrets();
     std::panic::set_hook(Box::new(report_panic));
-    let cli = match cli::parse() {
+    let mut io = Io::system();
+    let cli = match cli::parse(&mut io) {
         Ok(cli) => cli,
         Err(exit) => return exit.into(),
     };
+    io.set_color(cli.color);
     timings::mark("parsed");
-    let exit = match run(&cli) {
+    let exit = match run(&cli, &mut io) {
         Ok(exit) => exit,
         Err(error) => {
-            output::errln!("error: {error:#}");
+            io::errln!(io, "error: {error:#}");
             Exit::Internal
         }
     };
@@ -56,24 +59,23 @@ pub fn report_panic(info: &std::panic::PanicHookInfo<'_>) {
         .location()
         .map(|l| format!(" at {}:{}", l.file(), l.line()))
         .unwrap_or_default();
-    output::errln!(
+    output::write_err(format_args!(
         "internal error: qianwen-auth stopped{place}. This is a bug; its message is withheld \
-         because it might hold a key."
-    );
+         because it might hold a key.\n"
+    ));
 }
 
-fn run(cli: &Cli) -> Result<Exit> {
-    let style = Style::new(cli.color);
+fn run(cli: &Cli, io: &mut Io) -> Result<Exit> {
     let cwd = std::env::current_dir().context("reading the current directory")?;
     match &cli.command {
-        Command::Status(args) => commands::status(&cwd, args, style),
-        Command::Verify(args) => commands::verify(&cwd, args, style),
-        Command::Init(args) => commands::init(&cwd, args, style),
-        Command::Tokenplan(args) => commands::tokenplan(&cwd, args, style),
-        Command::Links(args) => commands::links(&cwd, args),
-        Command::AgentSnippet(args) => commands::agent_snippet(&cwd, args),
-        Command::Completions(args) => commands::completions(args.shell),
-        Command::Capabilities(args) => capabilities::run(&cwd, args),
-        Command::Component(args) => commands::component(&cwd, args),
+        Command::Status(args) => commands::status(&cwd, args, io),
+        Command::Verify(args) => commands::verify(&cwd, args, io),
+        Command::Init(args) => commands::init(&cwd, args, io),
+        Command::Tokenplan(args) => commands::tokenplan(&cwd, args, io),
+        Command::Links(args) => commands::links(&cwd, args, io),
+        Command::AgentSnippet(args) => commands::agent_snippet(&cwd, args, io),
+        Command::Completions(args) => commands::completions(args.shell, io),
+        Command::Capabilities(args) => capabilities::run(&cwd, args, io),
+        Command::Component(args) => commands::component(&cwd, args, io),
     }
 }

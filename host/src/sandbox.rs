@@ -2,6 +2,7 @@
 //! documents, and a store per run holding the host's grants. Nothing here decides policy.
 
 use anyhow::{Context, Result, anyhow};
+use std::sync::Mutex;
 use std::time::Duration;
 use wasmtime::component::{Component, Linker, ResourceTable};
 
@@ -131,7 +132,7 @@ impl Sandbox {
     pub fn new() -> Result<Self> {
         let engine = engine()?;
         timings::mark("engine");
-        let component = compiled::load(&engine)?;
+        let component = embedded_component(&engine)?;
         timings::mark("deserialized");
         Self::assemble(engine, component)
     }
@@ -205,6 +206,22 @@ impl Sandbox {
             network_budget,
         })
     }
+}
+
+/// The embedded component, loaded once per process: its code is published where it lies in the
+/// binary (see `compiled`), and the engine registers code at one address only once; every
+/// sandbox of the process shares it.
+fn embedded_component(engine: &Engine) -> Result<Component> {
+    static LOADED: Mutex<Option<Component>> = Mutex::new(None);
+    let mut loaded = LOADED
+        .lock()
+        .map_err(|_| anyhow!("loading the policy component failed in another thread"))?;
+    if let Some(component) = &*loaded {
+        return Ok(component.clone());
+    }
+    let component = compiled::load(engine)?;
+    *loaded = Some(component.clone());
+    Ok(component)
 }
 
 fn engine() -> Result<Engine> {

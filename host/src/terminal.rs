@@ -46,6 +46,6 @@ impl Drop for EchoOff {
             &self.saved,
         );
         // The user's Enter was not echoed either.
-        crate::output::errln!();
+        crate::output::write_err(format_args!("\n"));
     }
 }

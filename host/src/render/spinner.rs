@@ -1,6 +1,6 @@
-//! A spinner on stderr while a request is in flight: only on a terminal.
+//! A spinner on stderr while a request is in flight: only on a terminal (see `commands`).
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
@@ -14,10 +14,10 @@ pub struct Spinner {
 }
 
 impl Spinner {
-    /// Starts spinning if stderr is a terminal; otherwise does nothing.
+    /// Starts spinning on stderr, which the caller knows to be a terminal.
     pub fn start(message: &'static str) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
-        let thread = std::io::stderr().is_terminal().then(|| {
+        let thread = Some({
             let stop = Arc::clone(&stop);
             std::thread::spawn(move || {
                 let mut frame = 0;

@@ -1,7 +1,6 @@
 //! Colour and marks: colour only on a terminal, never with `NO_COLOR` set or `--color never`.
 
-use std::io::IsTerminal;
-
+/// `--color`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
     Auto,
@@ -9,22 +8,28 @@ pub enum ColorChoice {
     Never,
 }
 
+/// Marks and headings, coloured or not.
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
     color: bool,
 }
 
 impl Style {
-    pub fn new(choice: ColorChoice) -> Self {
+    /// The style for `choice`, given whether standard output is a terminal.
+    pub fn new(choice: ColorChoice, terminal: bool) -> Self {
         let color = match choice {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::io::stdout().is_terminal()
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && terminal
             }
         };
         Self { color }
+    }
+
+    /// No colour.
+    pub fn plain() -> Self {
+        Self { color: false }
     }
 
     fn paint(&self, code: &str, text: &str) -> String {

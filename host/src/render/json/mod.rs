@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::bindings::exports::qianwen::auth::types as wit;
+use crate::io::{Io, outln};
 use crate::names::Named;
 
 mod init;
@@ -77,7 +78,7 @@ impl<'a> From<&'a wit::Link> for Link<'a> {
 }
 
 /// One JSON object on one line.
-pub fn print(value: &impl Serialize) -> std::io::Result<()> {
+pub fn print(io: &mut Io, value: &impl Serialize) -> std::io::Result<()> {
     let text = serde_json::to_string(value).map_err(std::io::Error::other)?;
-    crate::output::outln!("{text}")
+    outln!(io, "{text}")
 }

@@ -1,0 +1,188 @@
+//! The one value every command writes through: standard output and error, what is known of the
+//! terminal, and the style. Commands never print directly, so a test can run one with its
+//! output captured; and the rules for writing live here once. A closed pipe (`status --json |
+//! head -c 1`) is not an error, as ripgrep treats it: the rest of the output is dropped and the
+//! command ends with its own exit code. A failure that loses output the reader wanted (a full
+//! device) is an error the command reports. A failure to write to standard error is ignored:
+//! there is nowhere left to say it.
+
+use std::fmt;
+use std::io::{ErrorKind, IsTerminal, Write};
+
+use crate::render::style::{ColorChoice, Style};
+
+/// Which standard streams are terminals: whether a person can answer, and sees colour and a
+/// spinner.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Terminal {
+    pub stdin: bool,
+    pub stdout: bool,
+    pub stderr: bool,
+}
+
+/// Where a command's words go.
+pub struct Io {
+    out: Box<dyn Write>,
+    err: Box<dyn Write>,
+    /// The reader of standard output has gone away.
+    out_closed: bool,
+    pub terminal: Terminal,
+    pub style: Style,
+}
+
+impl Io {
+    /// This process's standard streams, without colour until `set_color`.
+    pub fn system() -> Self {
+        let terminal = Terminal {
+            stdin: std::io::stdin().is_terminal(),
+            stdout: std::io::stdout().is_terminal(),
+            stderr: std::io::stderr().is_terminal(),
+        };
+        Self {
+            out: Box::new(std::io::stdout()),
+            err: Box::new(std::io::stderr()),
+            out_closed: false,
+            terminal,
+            style: Style::plain(),
+        }
+    }
+
+    /// Colour as the user chose, where the output allows it.
+    pub fn set_color(&mut self, choice: ColorChoice) {
+        self.style = Style::new(choice, self.terminal.stdout);
+    }
+
+    /// Write to standard output and flush.
+    pub fn write_out(&mut self, text: fmt::Arguments) -> std::io::Result<()> {
+        if self.out_closed {
+            return Ok(());
+        }
+        match self.out.write_fmt(text).and_then(|()| self.out.flush()) {
+            Err(e) if e.kind() == ErrorKind::BrokenPipe => {
+                self.out_closed = true;
+                Ok(())
+            }
+            Err(e) => Err(std::io::Error::new(
+                e.kind(),
+                format!("writing to standard output: {e}"),
+            )),
+            Ok(()) => Ok(()),
+        }
+    }
+
+    /// Write to standard error, whatever becomes of it.
+    pub fn write_err(&mut self, text: fmt::Arguments) {
+        let _ = self.err.write_fmt(text).and_then(|()| self.err.flush());
+    }
+}
+
+/// `print!` through an `Io`, returning the write's result.
+macro_rules! out {
+    ($io:expr, $($arg:tt)*) => { $io.write_out(format_args!($($arg)*)) };
+}
+
+/// `println!` through an `Io`, returning the write's result.
+macro_rules! outln {
+    ($io:expr) => { $io.write_out(format_args!("\n")) };
+    ($io:expr, $($arg:tt)*) => { $io.write_out(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
+/// `eprint!` through an `Io`, never failing.
+macro_rules! err {
+    ($io:expr, $($arg:tt)*) => { $io.write_err(format_args!($($arg)*)) };
+}
+
+/// `eprintln!` through an `Io`, never failing.
+macro_rules! errln {
+    ($io:expr) => { $io.write_err(format_args!("\n")) };
+    ($io:expr, $($arg:tt)*) => { $io.write_err(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
+pub(crate) use {err, errln, out, outln};
+
+/// An `Io` whose output is kept, for tests.
+#[cfg(test)]
+pub mod captured {
+    use std::cell::RefCell;
+    use std::io::Write;
+    use std::rc::Rc;
+
+    use super::{Io, Terminal};
+    use crate::render::style::Style;
+
+    /// Bytes written, shared with the `Io` that writes them.
+    #[derive(Clone, Default)]
+    pub struct Sink(Rc<RefCell<Vec<u8>>>);
+
+    impl Sink {
+        pub fn text(&self) -> String {
+            String::from_utf8_lossy(&self.0.borrow()).into_owned()
+        }
+    }
+
+    impl Write for Sink {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.borrow_mut().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// A reader that has gone away.
+    pub struct Closed;
+
+    impl Write for Closed {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// An `Io` with no terminal and no colour, and its standard output and error.
+    pub fn io() -> (Io, Sink, Sink) {
+        let (out, err) = (Sink::default(), Sink::default());
+        let io = Io {
+            out: Box::new(out.clone()),
+            err: Box::new(err.clone()),
+            out_closed: false,
+            terminal: Terminal::default(),
+            style: Style::plain(),
+        };
+        (io, out, err)
+    }
+
+    /// An `Io` whose standard output is a closed pipe.
+    pub fn closed() -> (Io, Sink) {
+        let (mut io, _, err) = io();
+        io.out = Box::new(Closed);
+        (io, err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_closed_pipe_drops_the_rest_quietly() {
+        let (mut io, err) = captured::closed();
+        assert!(outln!(io, "first").is_ok());
+        assert!(outln!(io, "second").is_ok());
+        assert_eq!(err.text(), "");
+    }
+
+    #[test]
+    fn output_and_errors_are_kept_apart() {
+        let (mut io, out, err) = captured::io();
+        outln!(io, "to {}", "stdout").unwrap();
+        errln!(io, "to stderr");
+        assert_eq!(out.text(), "to stdout\n");
+        assert_eq!(err.text(), "to stderr\n");
+    }
+}
