@@ -12,6 +12,9 @@ mod wasm_build;
 #[path = "src/engine_config.rs"]
 mod engine_config;
 
+#[path = "wit_world.rs"]
+mod wit_world;
+
 use std::env;
 use std::path::{Path, PathBuf};
 
@@ -26,6 +29,7 @@ fn main() {
         "Cargo.lock",
         "Cargo.toml",
         "host/wasm_build.rs",
+        "host/wit_world.rs",
         "host/src/engine_config.rs",
     ] {
         println!(
@@ -42,6 +46,10 @@ fn main() {
     println!(
         "cargo:rustc-env=QIANWEN_AUTH_WIT_PACKAGE={}",
         wit_package(workspace)
+    );
+    write(
+        &out_dir.join("capabilities.rs"),
+        capabilities_source(workspace).as_bytes(),
     );
     let target = env::var("TARGET").expect("set by cargo");
     write(
@@ -63,6 +71,27 @@ fn precompile(wasm: &[u8], target: &str) -> Vec<u8> {
     engine
         .precompile_component(wasm)
         .unwrap_or_else(|e| panic!("compiling the policy component for {target} failed: {e:?}"))
+}
+
+/// The world's capability list as Rust: `CAPABILITIES`, for `capabilities` and its tests.
+fn capabilities_source(workspace: &Path) -> String {
+    let path = workspace.join("wit/qianwen-auth.wit");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("could not read {}: {e}", path.display()));
+    let list =
+        wit_world::capabilities(&text).unwrap_or_else(|why| panic!("{}: {why}", path.display()));
+    let mut out = String::from(
+        "/// The world's capability list (wit/qianwen-auth.wit), read by build.rs.\n\
+         pub const CAPABILITIES: &[Capability] = &[\n",
+    );
+    for c in list {
+        out.push_str(&format!(
+            "    Capability {{ imports: &{:?}, grant: {:?} }},\n",
+            c.imports, c.grant
+        ));
+    }
+    out.push_str("];\n");
+    out
 }
 
 /// The name on the `package` line of the policy's WIT.

@@ -15,55 +15,17 @@ use crate::grants::{self, EvidenceDir, Grants};
 use crate::io::{Io, out};
 use crate::render::json;
 use crate::sandbox::{MEMORY_LIMIT, POLICY_BUDGET, Sandbox};
+use qianwen_auth_facts::limits;
 
-/// Each interface the component may import (without its version), and what the host grants
-/// through it.
-pub const IMPORTS: [(&str, &str); 17] = [
-    (
-        "qianwen:auth/project",
-        ".env and .gitignore in the current directory and its ancestors, read-only, at most 1 MiB, no symlink out of their directory",
-    ),
-    (
-        "qianwen:auth/evidence",
-        "files with plain names in <output>/qianwen-ops-auth/, written atomically (verify only)",
-    ),
-    (
-        "qianwen:auth/setup",
-        "a line appended to ./.env or ./.gitignore, or one stated line replaced (init only)",
-    ),
-    (
-        "wasi:cli/environment",
-        "the granted environment variables, no others",
-    ),
-    (
-        "wasi:http/outgoing-handler",
-        "HTTPS requests to the allowed hosts only, no redirects, time-limited (verify only)",
-    ),
-    (
-        "wasi:http/types",
-        "the request and response values of wasi:http",
-    ),
-    ("wasi:clocks/wall-clock", "the time, for evidence records"),
-    (
-        "wasi:clocks/monotonic-clock",
-        "latency, and the pause before a retry",
-    ),
-    ("wasi:cli/stdin", "closed"),
-    ("wasi:cli/stdout", "a sink: nothing printed reaches you"),
-    (
-        "wasi:cli/stderr",
-        "captured and never shown, but for a panic's file:line",
-    ),
-    ("wasi:cli/exit", "ends the component, not the host"),
-    ("wasi:cli/terminal-input", "no terminal"),
-    ("wasi:cli/terminal-output", "no terminal"),
-    ("wasi:cli/terminal-stdin", "no terminal"),
-    ("wasi:cli/terminal-stdout", "no terminal"),
-    ("wasi:cli/terminal-stderr", "no terminal"),
-];
+/// What is granted through some of the component's imports: one entry of the world's
+/// capability list.
+pub struct Capability {
+    /// The interfaces, without versions; `PACKAGE/*` for all of a package's.
+    pub imports: &'static [&'static str],
+    pub grant: &'static str,
+}
 
-/// Streams and polling for the interfaces above; described as a group.
-const IO: &str = "wasi:io/";
+include!(concat!(env!("OUT_DIR"), "/capabilities.rs"));
 
 /// What no command grants, whatever the component asks.
 const NEVER: [&str; 4] = [
@@ -100,16 +62,15 @@ struct Report<'a> {
     never: &'a [&'a str],
 }
 
-/// The grant an import stands for.
-pub fn describe(import: &str) -> Option<&'static str> {
+/// The capability an import (with or without its version) belongs to.
+pub fn capability(import: &str) -> Option<&'static Capability> {
     let name = import.split('@').next().unwrap_or(import);
-    if name.starts_with(IO) {
-        return Some("streams and polling for the interfaces above");
-    }
-    IMPORTS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, grant)| *grant)
+    CAPABILITIES.iter().find(|c| {
+        c.imports.iter().any(|i| match i.strip_suffix('*') {
+            Some(package) => name.starts_with(package),
+            None => *i == name,
+        })
+    })
 }
 
 pub fn run(cwd: &Path, args: &CapabilitiesArgs, io: &mut Io) -> Result<Exit> {
@@ -118,7 +79,7 @@ pub fn run(cwd: &Path, args: &CapabilitiesArgs, io: &mut Io) -> Result<Exit> {
         .imports()
         .into_iter()
         .map(|name| Import {
-            grant: describe(&name).unwrap_or("(undocumented)"),
+            grant: capability(&name).map_or("(undocumented)", |c| c.grant),
             name,
         })
         .collect();
@@ -183,9 +144,22 @@ fn human(r: &Report) -> String {
         out,
         "The policy component imports (read from the component itself):"
     );
-    let width = r.imports.iter().map(|i| i.name.len()).max().unwrap_or(0);
+    let mut shown: Vec<&str> = Vec::new();
     for i in &r.imports {
-        let _ = writeln!(out, "  {:width$}  {}", i.name, i.grant);
+        if shown.contains(&i.grant) {
+            continue;
+        }
+        shown.push(i.grant);
+        let names: Vec<&str> = r
+            .imports
+            .iter()
+            .filter(|j| j.grant == i.grant)
+            .map(|j| j.name.as_str())
+            .collect();
+        let _ = writeln!(out, "  - {}:", names.join(", "));
+        for line in wrap(i.grant, WIDTH) {
+            let _ = writeln!(out, "    {line}");
+        }
     }
     let _ = writeln!(out, "\nWhat this host grants, here and now:");
     let vars: Vec<String> = r
@@ -215,8 +189,12 @@ fn human(r: &Report) -> String {
     );
     let _ = writeln!(
         out,
-        "  - Limits: {} MiB of memory; {} s per call that sends nothing (verify: 3 x --timeout + 10 s)",
-        r.memory_limit_mib, r.call_time_limit_s
+        "  - Limits: {} MiB of memory; {} s per call that sends nothing (verify: {} x --timeout \
+         + {} s)",
+        r.memory_limit_mib,
+        r.call_time_limit_s,
+        limits::VERIFY_IN_LIMITS,
+        limits::VERIFY_SLACK_SECONDS
     );
     let _ = writeln!(out, "\nNever granted:");
     for never in r.never {
@@ -225,23 +203,86 @@ fn human(r: &Report) -> String {
     out
 }
 
+/// How wide a grant's text is set.
+const WIDTH: usize = 88;
+
+/// `text` in lines of at most `width` characters, broken at spaces (a longer word stands alone).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Adding an import fails here until it is described, and a description of something no
-    /// longer imported fails too.
+    /// Adding an import fails here until the WIT world lists it, and an entry of the list
+    /// that is no longer imported fails too.
     #[test]
-    fn every_import_is_described_and_every_description_imported() {
+    fn every_import_is_listed_in_the_wit_and_every_listed_one_imported() {
         let imports = Sandbox::new().unwrap().imports();
         for import in &imports {
-            assert!(describe(import).is_some(), "{import} has no description");
-        }
-        for (name, _) in IMPORTS {
             assert!(
-                imports.iter().any(|i| i.split('@').next() == Some(name)),
-                "{name} is described but not imported"
+                capability(import).is_some(),
+                "{import} is not in the WIT's list"
             );
         }
+        for c in CAPABILITIES {
+            for listed in c.imports {
+                let found = match listed.strip_suffix('*') {
+                    Some(package) => imports.iter().any(|i| i.starts_with(package)),
+                    None => imports.iter().any(|i| i.split('@').next() == Some(listed)),
+                };
+                assert!(
+                    found,
+                    "the WIT lists {listed}, which the component does not import"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn grants_are_wrapped_at_spaces_without_losing_a_word() {
+        let text = "one two three four-five-six seven";
+        let lines = wrap(text, 9);
+        assert_eq!(lines, ["one two", "three", "four-five-six", "seven"]);
+        assert_eq!(lines.join(" "), text);
+    }
+
+    /// README's capability table is the WIT's list, row by row.
+    #[test]
+    fn the_readme_table_is_the_wit_list() {
+        let readme = include_str!("../../README.md");
+        let section = readme
+            .split("## What the component may touch")
+            .nth(1)
+            .expect("README has the section");
+        let rows: Vec<&str> = section
+            .lines()
+            .skip_while(|l| !l.starts_with("| imports |"))
+            .skip(2)
+            .take_while(|l| l.starts_with('|'))
+            .collect();
+        let expected: Vec<String> = CAPABILITIES.iter().map(readme_row).collect();
+        assert_eq!(rows, expected, "README's table differs from the WIT's list");
+    }
+
+    /// A README table row for one capability, as `the_readme_table_is_the_wit_list` expects.
+    fn readme_row(c: &Capability) -> String {
+        let imports: Vec<String> = c.imports.iter().map(|i| format!("`{i}`")).collect();
+        format!(
+            "| {} | {} |",
+            imports.join(", "),
+            c.grant.replace('|', "\\|")
+        )
     }
 }
