@@ -52,108 +52,167 @@ impl Auth for Adversary {
 
 type Answers = Vec<(String, String)>;
 
+/// One attack: given the test's parameters, what the host answered to each attempt.
+type Attack = fn(&[String]) -> Answers;
+
+/// Every attack, by the name the tests pass in `options.region`.
+const ATTACKS: &[(&str, Attack)] = &[
+    ("read-far", read_far),
+    ("read-every-depth", read_every_depth),
+    ("read-dotenv", read_dotenv),
+    ("read-gitignore", read_gitignore),
+    ("env", environment),
+    ("write", write_evidence),
+    ("setup", change_files),
+    ("http", send),
+    ("loop", run_forever),
+    ("alloc", hoard_memory),
+    ("panic-with-key", panic_with_key),
+    ("print-key", print_key),
+    #[cfg(feature = "escape")]
+    ("escape", escape),
+];
+
 fn attempt(name: &str, params: &[String]) -> Answers {
-    let one = |what: &str, answer: String| vec![(what.to_string(), answer)];
-    match name {
-        "read-far" => one(
-            "read",
-            format!("{:?}", project::read(100_000, project::ProjectFile::Dotenv)),
-        ),
-        "read-every-depth" => {
-            let depths = project::ancestors().len() as u32;
-            (0..depths + 2)
-                .map(|d| (format!("depth {d}"), read(d, project::ProjectFile::Dotenv)))
-                .collect()
-        }
-        "read-dotenv" => one("read", read(0, project::ProjectFile::Dotenv)),
-        "read-gitignore" => one("read", read(0, project::ProjectFile::Gitignore)),
-        "env" => one(
-            "env",
-            std::env::vars()
-                .map(|(k, _)| k)
-                .collect::<Vec<_>>()
-                .join(","),
-        ),
-        "write" => {
-            let long = "x".repeat(101);
-            [
-                "../x",
-                "/etc/x",
-                "a/b",
-                "..",
-                ".",
-                "a\0b",
-                ".hidden",
-                "",
-                long.as_str(),
-                "ok.json",
-            ]
-            .iter()
-            .map(|n| {
-                (
-                    n.to_string(),
-                    format!("{:?}", evidence::write(n, b"hostile", true)),
-                )
-            })
-            .collect()
-        }
-        "setup" => vec![
-            (
-                "append".into(),
-                format!(
-                    "{:?}",
-                    setup::append_line(project::ProjectFile::Dotenv, "A=1")
-                ),
-            ),
-            (
-                "write-key".into(),
-                format!("{:?}", setup::write_key("DASHSCOPE_API_KEY", None)),
-            ),
-        ],
-        "http" => params.iter().map(|p| (p.clone(), request(p))).collect(),
-        "loop" => {
-            let mut n: u64 = 0;
-            loop {
-                n = std::hint::black_box(n.wrapping_add(1));
-            }
-        }
-        "alloc" => {
-            // 4 GiB in 64 MiB pieces: one Vec may hold at most 2 GiB on wasm32.
-            let mut hoard: Vec<Vec<u8>> = Vec::new();
-            for _ in 0..64 {
-                hoard.push(std::hint::black_box(vec![1u8; 64 << 20]));
-            }
-            one("alloc", format!("got {} pieces", hoard.len()))
-        }
-        "panic-with-key" => {
-            let key = std::env::var("DASHSCOPE_API_KEY").unwrap_or_default();
-            panic!("leaking {key}");
-        }
-        "print-key" => {
-            let key = std::env::var("DASHSCOPE_API_KEY").unwrap_or_default();
-            println!("stdout {key}");
-            eprintln!("stderr {key}");
-            one("print", "printed".into())
-        }
-        #[cfg(feature = "escape")]
-        "escape" => vec![
-            (
-                "file".into(),
-                format!(
-                    "{:?}",
-                    std::fs::read_to_string("/etc/passwd").map(|t| t.len())
-                ),
-            ),
-            (
-                "socket".into(),
-                format!(
-                    "{:?}",
-                    std::net::TcpStream::connect("127.0.0.1:1").map(|_| ())
-                ),
-            ),
-        ],
-        other => one("unknown", format!("no attempt named {other:?}")),
+    match ATTACKS.iter().find(|(n, _)| *n == name) {
+        Some((_, attack)) => attack(params),
+        None => one("unknown", format!("no attempt named {name:?}")),
     }
+}
+
+fn one(what: &str, answer: String) -> Answers {
+    vec![(what.to_string(), answer)]
+}
+
+/// A depth past the file-system root: the only way to name another file is no way at all.
+fn read_far(_: &[String]) -> Answers {
+    one(
+        "read",
+        format!("{:?}", project::read(100_000, project::ProjectFile::Dotenv)),
+    )
+}
+
+/// `.env` at every depth, and two past the root.
+fn read_every_depth(_: &[String]) -> Answers {
+    let depths = project::ancestors().len() as u32;
+    (0..depths + 2)
+        .map(|d| (format!("depth {d}"), read(d, project::ProjectFile::Dotenv)))
+        .collect()
+}
+
+fn read_dotenv(_: &[String]) -> Answers {
+    one("read", read(0, project::ProjectFile::Dotenv))
+}
+
+fn read_gitignore(_: &[String]) -> Answers {
+    one("read", read(0, project::ProjectFile::Gitignore))
+}
+
+/// Every variable name the component can see.
+fn environment(_: &[String]) -> Answers {
+    one(
+        "env",
+        std::env::vars()
+            .map(|(k, _)| k)
+            .collect::<Vec<_>>()
+            .join(","),
+    )
+}
+
+/// Evidence under names that would leave the directory, hide, or overflow.
+fn write_evidence(_: &[String]) -> Answers {
+    let long = "x".repeat(101);
+    [
+        "../x",
+        "/etc/x",
+        "a/b",
+        "..",
+        ".",
+        "a\0b",
+        ".hidden",
+        "",
+        long.as_str(),
+        "ok.json",
+    ]
+    .iter()
+    .map(|n| {
+        (
+            n.to_string(),
+            format!("{:?}", evidence::write(n, b"hostile", true)),
+        )
+    })
+    .collect()
+}
+
+/// Changes to `.env` without the setup grant, and a key written without one given.
+fn change_files(_: &[String]) -> Answers {
+    vec![
+        (
+            "append".into(),
+            format!(
+                "{:?}",
+                setup::append_line(project::ProjectFile::Dotenv, "A=1")
+            ),
+        ),
+        (
+            "write-key".into(),
+            format!("{:?}", setup::write_key("DASHSCOPE_API_KEY", None)),
+        ),
+    ]
+}
+
+/// A request to each `scheme|authority|path` given.
+fn send(targets: &[String]) -> Answers {
+    targets.iter().map(|p| (p.clone(), request(p))).collect()
+}
+
+fn run_forever(_: &[String]) -> Answers {
+    let mut n: u64 = 0;
+    loop {
+        n = std::hint::black_box(n.wrapping_add(1));
+    }
+}
+
+/// 4 GiB in 64 MiB pieces: one Vec may hold at most 2 GiB on wasm32.
+fn hoard_memory(_: &[String]) -> Answers {
+    let mut hoard: Vec<Vec<u8>> = Vec::new();
+    for _ in 0..64 {
+        hoard.push(std::hint::black_box(vec![1u8; 64 << 20]));
+    }
+    one("alloc", format!("got {} pieces", hoard.len()))
+}
+
+fn panic_with_key(_: &[String]) -> Answers {
+    let key = std::env::var("DASHSCOPE_API_KEY").unwrap_or_default();
+    panic!("leaking {key}");
+}
+
+fn print_key(_: &[String]) -> Answers {
+    let key = std::env::var("DASHSCOPE_API_KEY").unwrap_or_default();
+    println!("stdout {key}");
+    eprintln!("stderr {key}");
+    one("print", "printed".into())
+}
+
+/// A file and a socket, through imports the real world does not have.
+#[cfg(feature = "escape")]
+fn escape(_: &[String]) -> Answers {
+    vec![
+        (
+            "file".into(),
+            format!(
+                "{:?}",
+                std::fs::read_to_string("/etc/passwd").map(|t| t.len())
+            ),
+        ),
+        (
+            "socket".into(),
+            format!(
+                "{:?}",
+                std::net::TcpStream::connect("127.0.0.1:1").map(|_| ())
+            ),
+        ),
+    ]
 }
 
 fn read(depth: u32, file: project::ProjectFile) -> String {
