@@ -6,7 +6,9 @@ use std::env;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The target components are built for.
 pub const TARGET: &str = "wasm32-wasip2";
+/// The cargo profile components are built with (`[profile.guest]`).
 pub const PROFILE: &str = "guest";
 
 /// Build `package` with `features` into `target_dir`; the path of the component built.

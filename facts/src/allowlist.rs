@@ -79,6 +79,7 @@ pub struct Authority<'a> {
 }
 
 impl<'a> Authority<'a> {
+    /// `host` (brackets dropped) on `port`.
     pub fn new(host: &'a str, port: u16) -> Self {
         Self {
             host: unbracket(host),

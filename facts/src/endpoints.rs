@@ -11,6 +11,7 @@ pub struct Region {
     pub words: &'static str,
 }
 
+/// DashScope's regions, the default first.
 pub const REGIONS: [Region; 2] = [
     Region {
         id: "cn-beijing",

@@ -18,7 +18,9 @@ pub const REGION: &str = "QWEN_REGION";
 
 /// SPEC §6: custom OSS upload storage.
 pub mod oss {
+    /// The bucket uploads go to; set, it turns custom storage on.
     pub const BUCKET: &str = "QWEN_TMP_OSS_BUCKET";
+    /// The bucket's region, required with the bucket.
     pub const REGION: &str = "QWEN_TMP_OSS_REGION";
 
     /// One AccessKey pair: its label, the id's variable and the secret's variable.
@@ -43,8 +45,11 @@ pub mod oss {
         },
     ];
 
+    /// The key prefix uploads get (optional).
     pub const PREFIX: &str = "QWEN_TMP_OSS_PREFIX";
+    /// A custom OSS endpoint (optional).
     pub const ENDPOINT: &str = "QWEN_TMP_OSS_ENDPOINT";
+    /// How long an upload's signed URL lives, in seconds (optional).
     pub const URL_EXPIRES: &str = "QWEN_TMP_OSS_URL_EXPIRES";
 
     /// The settings that have defaults.

@@ -26,6 +26,7 @@ pub struct Problem {
     pub what: String,
 }
 
+/// A parsed `.env` file: its entries, and the lines that could not be read.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Parsed {
     /// Every entry in file order, duplicates included.

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use crate::names::Named;
 use crate::wit::types::VerifyReport;
 
+/// The record that always holds the latest verification.
 pub const LATEST: &str = "latest.json";
 
 /// The record's file name, from the compact time of the verification.

@@ -18,6 +18,7 @@ use crate::wit::project;
 use crate::wit::setup::{self as setup_files, SetupError};
 use crate::wit::types::VerifyReport;
 
+/// The granted environment and the project files, read through the imports.
 pub fn inputs() -> Inputs {
     let env = qianwen_auth_facts::variables::GRANTED
         .into_iter()
@@ -89,6 +90,7 @@ pub fn apply(changes: &[(Change, String)]) -> (Vec<String>, Option<String>) {
     (done, None)
 }
 
+/// The wall-clock time.
 pub fn now() -> wall_clock::Datetime {
     wall_clock::now()
 }

@@ -2,10 +2,12 @@
 //! but it has no `Display`, and its `Debug` says only how long it is, so a stray `{:?}` or a
 //! panic message cannot show it.
 
+/// A secret value: never printed, not even by `Debug`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
 
 impl Secret {
+    /// Hold `value` as a secret.
     pub fn new(value: impl Into<String>) -> Self {
         Self(value.into())
     }

@@ -45,6 +45,7 @@ pub struct Plan {
     pub links: Vec<Link>,
 }
 
+/// What `init` will change and say, given the chain as resolved and the key given, if any.
 pub fn plan(inputs: &Inputs, resolved: &Resolved, given: Option<&str>) -> Plan {
     let cwd_env = inputs
         .dotenvs

@@ -1,7 +1,9 @@
 //! SPEC §9: the block agents keep in `AGENTS.md` / `CLAUDE.md`, between two markers. A file is
 //! changed only where the markers are, or by appending after one blank line.
 
+/// The marker before the block.
 pub const START: &str = "<!-- QIANWEN_SKILLS -->";
+/// The marker after the block.
 pub const END: &str = "<!-- /QIANWEN_SKILLS -->";
 
 /// The block, markers included, ending in a line break.

@@ -5,6 +5,7 @@ use crate::links;
 use crate::wit::types::LinkTopic;
 use crate::wit::types::{PlanModel, TokenPlan};
 
+/// When the Token Plan facts were last checked.
 pub const AS_OF: &str = "2026-08-03";
 
 const ALLOWED_TOOLS: [&str; 8] = [
@@ -76,6 +77,7 @@ const KNOWN_ERRORS: [&str; 5] = [
     "API rate limit reached — the Credits are used up",
 ];
 
+/// The Token Plan facts (SPEC §8).
 pub fn facts() -> TokenPlan {
     let models = |table: &[(&str, bool)]| {
         table

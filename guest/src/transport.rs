@@ -31,6 +31,7 @@ pub struct Response {
     pub body_error: Option<TransportError>,
 }
 
+/// What sends the verification request: `wasi:http` in the component, a script in tests.
 pub trait Transport {
     fn send(&mut self, request: &Request) -> Result<Response, TransportError>;
     /// Milliseconds on a monotonic clock.

@@ -17,6 +17,7 @@ use crate::wit::types::{Attempt, Outcome, Verdict, VerifyReport};
 /// The verification request's body (SPEC §4).
 pub const BODY: &[u8] = br#"{"model":"qwen-turbo","messages":[{"role":"user","content":"hi"}]}"#;
 
+/// At most this many retries after the first request.
 pub const MAX_RETRIES: u32 = 2;
 const BACKOFF_MS: u64 = 1500;
 /// A whole verification, retries and the waits before them included, ends within this many

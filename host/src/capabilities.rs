@@ -73,6 +73,7 @@ pub fn capability(import: &str) -> Option<&'static Capability> {
     })
 }
 
+/// `capabilities`: what the component imports and what this host grants here and now.
 pub fn run(cwd: &Path, args: &CapabilitiesArgs, io: &mut Io) -> Result<Exit> {
     let sandbox = Sandbox::new()?;
     let imports = sandbox

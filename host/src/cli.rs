@@ -19,6 +19,7 @@ use qianwen_auth_facts::variables::{DEFAULT_KEY_NAME, PLACEHOLDER};
     long_about = None,
     after_help = format!("Exit codes: {}.", Exit::legend())
 )]
+/// The command line.
 pub struct Cli {
     /// When to use colour: auto (only on a terminal, and never with NO_COLOR set), always, never.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
@@ -28,6 +29,7 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The commands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Show which API key is in use, where it came from, what kind it is, and what is wrong.
@@ -100,6 +102,7 @@ pub enum Command {
     Component(ComponentArgs),
 }
 
+/// `capabilities`.
 #[derive(Args, Debug)]
 pub struct CapabilitiesArgs {
     /// Count HOST (port 443) or HOST:PORT as granted too, as `verify --allow-host` would.
@@ -114,6 +117,7 @@ pub struct CapabilitiesArgs {
     pub format: FormatArgs,
 }
 
+/// `component`.
 #[derive(Args, Debug)]
 pub struct ComponentArgs {
     /// Where to write it. An existing file is never overwritten.
@@ -121,6 +125,7 @@ pub struct ComponentArgs {
     pub out: PathBuf,
 }
 
+/// `init`.
 #[derive(Args, Debug)]
 pub struct InitArgs {
     /// Write a key into ./.env: one line read from standard input, never echoed or shown,
@@ -132,6 +137,7 @@ pub struct InitArgs {
     pub format: FormatArgs,
 }
 
+/// `links`.
 #[derive(Args, Debug)]
 pub struct LinksArgs {
     /// Only this topic's URL, e.g. api-keys, billing, usage, token-plan.
@@ -141,6 +147,7 @@ pub struct LinksArgs {
     pub format: FormatArgs,
 }
 
+/// `agent-snippet`.
 #[derive(Args, Debug)]
 pub struct SnippetArgs {
     /// Put the block into FILE (replacing the block between the markers, or appending it).
@@ -148,12 +155,14 @@ pub struct SnippetArgs {
     pub write: Option<PathBuf>,
 }
 
+/// `completions`.
 #[derive(Args, Debug)]
 pub struct CompletionsArgs {
     #[arg(value_enum)]
     pub shell: CompletionShell,
 }
 
+/// The shells completions are written for.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum CompletionShell {
     Bash,
@@ -181,6 +190,7 @@ pub struct RegionArg {
     pub region: Option<String>,
 }
 
+/// `status`.
 #[derive(Args, Debug)]
 pub struct StatusArgs {
     #[command(flatten)]
@@ -190,6 +200,7 @@ pub struct StatusArgs {
     pub format: FormatArgs,
 }
 
+/// `verify`.
 #[derive(Args, Debug)]
 pub struct VerifyArgs {
     #[command(flatten)]
@@ -216,6 +227,7 @@ pub struct VerifyArgs {
     pub format: FormatArgs,
 }
 
+/// `--json`, for every command that reports.
 #[derive(Args, Debug)]
 pub struct FormatArgs {
     /// Print one JSON object (schema 1) instead of text.

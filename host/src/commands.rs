@@ -34,6 +34,7 @@ fn reading_only(cwd: &Path) -> Result<Instance> {
     Sandbox::new()?.instantiate(Grants::for_cwd(cwd))
 }
 
+/// `status`: resolve the chain and report it; sends nothing.
 pub fn status(cwd: &Path, args: &StatusArgs, io: &mut Io) -> Result<Exit> {
     let mut instance = reading_only(cwd)?;
     let report = instance.status(&Options {
@@ -55,6 +56,7 @@ pub fn status(cwd: &Path, args: &StatusArgs, io: &mut Io) -> Result<Exit> {
     Ok(exit)
 }
 
+/// `verify`: send the verification request, write evidence, and walk the 401 flow.
 pub fn verify(cwd: &Path, args: &VerifyArgs, io: &mut Io) -> Result<Exit> {
     let total = Duration::from_secs(args.timeout);
     let mut grants = Grants::for_cwd(cwd);
@@ -223,6 +225,7 @@ fn ask(io: &mut Io, report: &VerifyReport) -> Result<Option<FlowAnswer>> {
     Ok(None)
 }
 
+/// `init`: add the placeholder (or the key piped in) and keep `.env` files out of git.
 pub fn init(cwd: &Path, args: &InitArgs, io: &mut Io) -> Result<Exit> {
     let key = if args.key_stdin {
         if io.terminal.stdin {
@@ -256,6 +259,7 @@ pub fn init(cwd: &Path, args: &InitArgs, io: &mut Io) -> Result<Exit> {
     Ok(exit)
 }
 
+/// `tokenplan`: the Token Plan facts.
 pub fn tokenplan(cwd: &Path, args: &FormatArgs, io: &mut Io) -> Result<Exit> {
     let facts = reading_only(cwd)?.token_plan()?;
     if args.json {
@@ -266,6 +270,7 @@ pub fn tokenplan(cwd: &Path, args: &FormatArgs, io: &mut Io) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
+/// `links [TOPIC]`: the link table, or one topic's URL.
 pub fn links(cwd: &Path, args: &LinksArgs, io: &mut Io) -> Result<Exit> {
     let all = reading_only(cwd)?.links()?;
     let chosen: Vec<_> = match &args.topic {
@@ -298,6 +303,7 @@ pub fn links(cwd: &Path, args: &LinksArgs, io: &mut Io) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
+/// `agent-snippet [--write FILE]`: the block for agent instruction files.
 pub fn agent_snippet(cwd: &Path, args: &SnippetArgs, io: &mut Io) -> Result<Exit> {
     let mut instance = reading_only(cwd)?;
     let Some(target) = &args.write else {
@@ -361,6 +367,7 @@ fn refuse(io: &mut Io, why: &str) -> Result<Exit> {
     Ok(Exit::Usage)
 }
 
+/// `component --out FILE`: the embedded policy component, byte for byte, in a new file.
 pub fn component(cwd: &Path, args: &ComponentArgs, io: &mut Io) -> Result<Exit> {
     let mut instance = reading_only(cwd)?;
     if let Some(exit) = screen(io, &mut instance, &[("--out", shown(&args.out))])? {
@@ -389,6 +396,7 @@ pub fn component(cwd: &Path, args: &ComponentArgs, io: &mut Io) -> Result<Exit> 
     Ok(Exit::Ok)
 }
 
+/// `completions SHELL`: a completion script.
 pub fn completions(shell: CompletionShell, io: &mut Io) -> Result<Exit> {
     use clap::CommandFactory;
     let shell = match shell {

@@ -282,17 +282,20 @@ pub struct Instance {
 }
 
 impl Instance {
+    /// The chain resolved and described; sends nothing.
     pub fn status(&mut self, options: &Options) -> Result<StatusReport> {
         self.call(POLICY_BUDGET, |c, s| {
             c.qianwen_auth_auth().call_status(s, options)
         })
     }
 
+    /// Verify the key, within the network grant's time budget.
     pub fn verify(&mut self, options: &Options) -> Result<VerifyReport> {
         let budget = self.network_budget;
         self.call(budget, |c, s| c.qianwen_auth_auth().call_verify(s, options))
     }
 
+    /// Apply an answer to the 401 flow and verify again.
     pub fn continue_flow(&mut self, options: &Options, answer: FlowAnswer) -> Result<VerifyReport> {
         let budget = self.network_budget;
         self.call(budget, |c, s| {
@@ -300,6 +303,7 @@ impl Instance {
         })
     }
 
+    /// Set up, writing through the setup grant; `key` is what the user piped in, if anything.
     pub fn init(&mut self, key: Option<&str>) -> Result<InitReport> {
         self.call(POLICY_BUDGET, |c, s| {
             c.qianwen_auth_auth().call_init(s, key)
@@ -323,10 +327,12 @@ impl Instance {
         self.store.data_mut().evidence = Some(evidence);
     }
 
+    /// The link table.
     pub fn links(&mut self) -> Result<Vec<Link>> {
         self.call(POLICY_BUDGET, |c, s| c.qianwen_auth_policy().call_links(s))
     }
 
+    /// The 401 flow's step for an answer and the outcome of verifying again.
     pub fn flow_step(
         &mut self,
         answer: Option<FlowAnswer>,
@@ -338,18 +344,21 @@ impl Instance {
         })
     }
 
+    /// The Token Plan facts.
     pub fn token_plan(&mut self) -> Result<TokenPlan> {
         self.call(POLICY_BUDGET, |c, s| {
             c.qianwen_auth_policy().call_token_plan_facts(s)
         })
     }
 
+    /// The block for agent instruction files.
     pub fn agent_snippet(&mut self) -> Result<String> {
         self.call(POLICY_BUDGET, |c, s| {
             c.qianwen_auth_policy().call_agent_snippet(s)
         })
     }
 
+    /// `existing` with the block put in, or why it cannot be.
     pub fn agent_snippet_apply(
         &mut self,
         existing: Option<&str>,

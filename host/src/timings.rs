@@ -9,6 +9,7 @@ mod stamps {
 
     static STAMPS: Mutex<Vec<(&'static str, u128)>> = Mutex::new(Vec::new());
 
+    /// Stamp the end of `phase`.
     pub fn mark(phase: &'static str) {
         let now = rustix::time::clock_gettime(rustix::time::ClockId::Monotonic);
         let ns = now.tv_sec as u128 * 1_000_000_000 + now.tv_nsec as u128;
@@ -17,6 +18,7 @@ mod stamps {
         }
     }
 
+    /// Print every stamp to stderr, as the process ends.
     pub fn report() {
         mark("end");
         if let Ok(stamps) = STAMPS.lock() {
@@ -29,10 +31,12 @@ mod stamps {
 #[cfg(feature = "timings")]
 pub use stamps::{mark, report};
 
+/// Stamp the end of `phase`.
 #[cfg(not(feature = "timings"))]
 #[inline(always)]
 pub fn mark(_phase: &'static str) {}
 
+/// Print every stamp to stderr, as the process ends.
 #[cfg(not(feature = "timings"))]
 #[inline(always)]
 pub fn report() {}

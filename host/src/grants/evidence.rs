@@ -15,6 +15,7 @@ pub const SUBDIR: &str = "qianwen-ops-auth";
 
 const MAX_NAME: usize = 100;
 
+/// The `evidence` grant: one directory, held open as a handle.
 #[derive(Debug)]
 pub struct EvidenceDir {
     place: Place,

@@ -41,6 +41,7 @@ pub struct Network {
 }
 
 impl Network {
+    /// A grant to DashScope and the `granted` hosts, with these time limits and proxies.
     pub fn new(granted: Vec<Grant>, limits: Limits, proxies: Proxies) -> Self {
         Self {
             open: true,

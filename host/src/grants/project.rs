@@ -18,6 +18,7 @@ pub const MAX_FILE: u64 = qianwen_auth_facts::limits::MAX_PROJECT_FILE as u64;
 /// Links from one name to another in the same directory are followed this far, no further.
 const MAX_HOPS: usize = 8;
 
+/// The `project` grant: `.env` and `.gitignore` from the current directory up.
 #[derive(Debug, Clone)]
 pub struct ProjectFiles {
     /// The current directory first, then each parent.
@@ -25,12 +26,14 @@ pub struct ProjectFiles {
 }
 
 impl ProjectFiles {
+    /// The grant for a run in `cwd`.
     pub fn new(cwd: &Path) -> Self {
         Self {
             dirs: cwd.ancestors().map(Path::to_path_buf).collect(),
         }
     }
 
+    /// The current directory, then each parent up to the root, with their markers.
     pub fn ancestors(&self) -> Vec<Directory> {
         self.dirs
             .iter()
@@ -49,6 +52,7 @@ impl ProjectFiles {
             .map(|d| d.join(file_name(file)))
     }
 
+    /// The file `file` in the directory at `depth`, or none when it does not exist.
     pub fn read(&self, depth: u32, file: ProjectFile) -> Result<Option<FileContents>, ReadError> {
         let dir = usize::try_from(depth)
             .ok()

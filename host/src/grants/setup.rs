@@ -20,6 +20,7 @@ const KEY_NAMES: [&str; 2] = ["QIANWEN_API_KEY", "DASHSCOPE_API_KEY"];
 const NEW_DOTENV_MODE: u32 = 0o600;
 const NEW_GITIGNORE_MODE: u32 = 0o644;
 
+/// The `setup` grant, for `init`: `./.env` and `./.gitignore`, through a handle on the current directory.
 pub struct SetupFiles {
     place: Place,
     /// The key read from standard input, if the user gave one.
@@ -35,11 +36,13 @@ impl SetupFiles {
         })
     }
 
+    /// Add `line` at the end of `file`.
     pub fn append_line(&self, file: ProjectFile, line: &str) -> Result<(), SetupError> {
         check_line(line)?;
         self.append(file, line)
     }
 
+    /// Replace the line `at` of `file` with `new`, if it still reads as stated.
     pub fn replace_line(
         &self,
         file: ProjectFile,
@@ -50,6 +53,7 @@ impl SetupFiles {
         self.replace(file, at, new)
     }
 
+    /// Put `NAME=<the key the user piped in>` into `.env`, in place of `at` or appended.
     pub fn write_key(&self, name: &str, at: Option<&LineRef>) -> Result<(), SetupError> {
         let key = self
             .key

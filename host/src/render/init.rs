@@ -6,6 +6,7 @@ use super::capitalize;
 use super::style::Style;
 use crate::bindings::exports::qianwen::auth::types::{InitOutcome, InitReport};
 
+/// `init`'s report, for people.
 pub fn init(r: &InitReport, style: Style) -> String {
     let mut out = String::new();
     let (mark, lead) = match r.outcome {

@@ -9,6 +9,7 @@ use crate::bindings::exports::qianwen::auth::types::{
 };
 use crate::names::Named;
 
+/// `status`'s report, for people.
 pub fn status(r: &StatusReport, style: Style) -> String {
     let mut out = String::new();
     let e = &r.endpoint;

@@ -40,18 +40,22 @@ impl Style {
         }
     }
 
+    /// The mark of something in order.
     pub fn ok(&self) -> String {
         self.paint("32", "✓")
     }
 
+    /// The mark of something wrong.
     pub fn bad(&self) -> String {
         self.paint("31", "✗")
     }
 
+    /// The mark of a warning.
     pub fn warn(&self) -> String {
         self.paint("33", "!")
     }
 
+    /// A section heading.
     pub fn heading(&self, text: &str) -> String {
         self.paint("1", text)
     }

@@ -5,6 +5,7 @@ use std::fmt::Write;
 use super::style::Style;
 use crate::bindings::exports::qianwen::auth::types::{PlanModel, TokenPlan};
 
+/// The Token Plan facts, for people.
 pub fn tokenplan(t: &TokenPlan, style: Style) -> String {
     let mut out = String::new();
     let _ = writeln!(

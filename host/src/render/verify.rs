@@ -6,6 +6,7 @@ use super::style::Style;
 use crate::bindings::exports::qianwen::auth::types::{Flow, FlowQuestion, Outcome, VerifyReport};
 use crate::names::Named;
 
+/// `verify`'s report, for people: what was sent where, what came back, and what to do.
 pub fn verify(r: &VerifyReport, granted: &[String], refused: &[String], style: Style) -> String {
     let mut out = String::new();
     let host = &r.endpoint.authority;

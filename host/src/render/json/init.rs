@@ -5,6 +5,7 @@ use super::{Key, Link, SCHEMA, Warning};
 use crate::bindings::exports::qianwen::auth::types as wit;
 use crate::names::Named;
 
+/// `init --json`.
 #[derive(Serialize)]
 pub struct Init<'a> {
     pub schema: u32,
@@ -21,6 +22,7 @@ pub struct Init<'a> {
 }
 
 impl<'a> Init<'a> {
+    /// The JSON for `init`'s report and the exit code it ends with.
     pub fn new(r: &'a wit::InitReport, exit_code: u8) -> Self {
         Self {
             schema: SCHEMA,

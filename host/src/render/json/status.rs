@@ -5,6 +5,7 @@ use super::{Key, Link, SCHEMA, Warning};
 use crate::bindings::exports::qianwen::auth::types as wit;
 use crate::names::Named;
 
+/// An OSS variable: set or not, and where.
 #[derive(Serialize)]
 pub struct Variable<'a> {
     pub name: &'a str,
@@ -12,6 +13,7 @@ pub struct Variable<'a> {
     pub source: Option<&'static str>,
 }
 
+/// The OSS settings.
 #[derive(Serialize)]
 pub struct Oss<'a> {
     pub enabled: bool,
@@ -43,6 +45,7 @@ impl<'a> From<&'a wit::OssReport> for Oss<'a> {
     }
 }
 
+/// A `.env` file the chain consulted.
 #[derive(Serialize)]
 pub struct DotenvFile<'a> {
     pub source: &'static str,
@@ -51,6 +54,7 @@ pub struct DotenvFile<'a> {
     pub entries: u32,
 }
 
+/// `status --json`.
 #[derive(Serialize)]
 pub struct Status<'a> {
     pub schema: u32,
@@ -71,6 +75,7 @@ pub struct Status<'a> {
 }
 
 impl<'a> Status<'a> {
+    /// The JSON for `status`'s report and the exit code it ends with.
     pub fn new(r: &'a wit::StatusReport, exit_code: u8) -> Self {
         Self {
             schema: SCHEMA,

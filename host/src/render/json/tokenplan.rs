@@ -4,12 +4,14 @@ use serde::Serialize;
 use super::{Link, SCHEMA};
 use crate::bindings::exports::qianwen::auth::types as wit;
 
+/// A Token Plan model.
 #[derive(Serialize)]
 pub struct PlanModel<'a> {
     pub name: &'a str,
     pub team_only: bool,
 }
 
+/// `tokenplan --json`.
 #[derive(Serialize)]
 pub struct TokenPlan<'a> {
     pub schema: u32,
@@ -30,6 +32,7 @@ pub struct TokenPlan<'a> {
 }
 
 impl<'a> TokenPlan<'a> {
+    /// The JSON for the Token Plan facts.
     pub fn new(t: &'a wit::TokenPlan) -> Self {
         let models = |list: &'a [wit::PlanModel]| {
             list.iter()
@@ -59,6 +62,7 @@ impl<'a> TokenPlan<'a> {
     }
 }
 
+/// `links --json`.
 #[derive(Serialize)]
 pub struct Links<'a> {
     pub schema: u32,
@@ -67,6 +71,7 @@ pub struct Links<'a> {
 }
 
 impl<'a> Links<'a> {
+    /// The JSON for these links.
     pub fn new(links: &[&'a wit::Link]) -> Self {
         Self {
             schema: SCHEMA,

@@ -5,6 +5,7 @@ use super::{Key, Link, SCHEMA, Warning};
 use crate::bindings::exports::qianwen::auth::types as wit;
 use crate::names::{self, Named};
 
+/// One request of a verification.
 #[derive(Serialize)]
 pub struct Attempt {
     pub http_status: Option<u16>,
@@ -12,6 +13,7 @@ pub struct Attempt {
     pub outcome: &'static str,
 }
 
+/// `verify --json`.
 #[derive(Serialize)]
 pub struct Verify<'a> {
     pub schema: u32,
@@ -43,6 +45,7 @@ pub struct Verify<'a> {
     pub exit_code: u8,
 }
 
+/// The verification before the 401 flow verified again.
 #[derive(Serialize)]
 pub struct Previous<'a> {
     pub outcome: &'static str,
@@ -60,6 +63,7 @@ impl<'a> From<&'a wit::VerifyReport> for Previous<'a> {
     }
 }
 
+/// One of the 401 flow's choices.
 #[derive(Serialize)]
 pub struct Choice<'a> {
     pub number: u8,
@@ -67,6 +71,7 @@ pub struct Choice<'a> {
     pub label: &'a str,
 }
 
+/// The 401 flow, numbered by step.
 #[derive(Serialize)]
 pub struct Flow<'a> {
     pub step: u8,
@@ -101,6 +106,7 @@ impl<'a> From<&'a wit::Flow> for Flow<'a> {
 }
 
 impl<'a> Verify<'a> {
+    /// The JSON for `verify`'s report, what the host granted and refused, and the exit code.
     pub fn new(
         r: &'a wit::VerifyReport,
         granted_hosts: &'a [String],
