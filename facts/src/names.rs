@@ -5,6 +5,26 @@
 
 use crate::variables::KEY_NAMES;
 
+/// A WIT enum's stable name. Guest and host each implement it for their own generated types
+/// with `named!`, from the tables below.
+pub trait Named: Copy {
+    /// The case as it leaves as text.
+    fn name(self) -> &'static str;
+}
+
+/// `Named` for generated enums, each spelled by its table: `named!(Source => SOURCE, ...)`.
+/// The tables list cases in the WIT's order, which is the generated enums' order.
+#[macro_export]
+macro_rules! named {
+    ($($type:ty => $table:ident),* $(,)?) => {
+        $(impl $crate::names::Named for $type {
+            fn name(self) -> &'static str {
+                $crate::names::$table[self as usize]
+            }
+        })*
+    };
+}
+
 /// `enum source`.
 pub const SOURCE: [&str; 3] = ["env", "cwd-dotenv", "repo-dotenv"];
 

@@ -1,40 +1,25 @@
 //! The WIT's enums as text, spelled by the tables in `qianwen_auth_facts::names`, which the
 //! component uses too; and the 401 flow's step as SPEC §5 numbers it.
 
-use qianwen_auth_facts::names;
+pub use qianwen_auth_facts::names::Named;
 
 use crate::bindings::exports::qianwen::auth::types::{
     DotenvState, Flow, FlowAnswer, InitOutcome, KeyKind, KeyName, LinkTopic, Outcome, Region,
     Source, Verdict, WarningCode,
 };
 
-/// A WIT enum's stable name.
-pub trait Named: Copy {
-    fn name(self) -> &'static str;
-}
-
-macro_rules! named {
-    ($($type:ty => $table:expr),* $(,)?) => {
-        $(impl Named for $type {
-            fn name(self) -> &'static str {
-                $table[self as usize]
-            }
-        })*
-    };
-}
-
-named!(
-    Source => names::SOURCE,
-    KeyKind => names::KEY_KIND,
-    KeyName => names::KEY_NAME,
-    WarningCode => names::WARNING_CODE,
-    LinkTopic => names::LINK_TOPIC,
-    Verdict => names::VERDICT,
-    Region => names::REGION,
-    DotenvState => names::DOTENV_STATE,
-    Outcome => names::OUTCOME,
-    FlowAnswer => names::FLOW_ANSWER,
-    InitOutcome => names::INIT_OUTCOME,
+qianwen_auth_facts::named!(
+    Source => SOURCE,
+    KeyKind => KEY_KIND,
+    KeyName => KEY_NAME,
+    WarningCode => WARNING_CODE,
+    LinkTopic => LINK_TOPIC,
+    Verdict => VERDICT,
+    Region => REGION,
+    DotenvState => DOTENV_STATE,
+    Outcome => OUTCOME,
+    FlowAnswer => FLOW_ANSWER,
+    InitOutcome => INIT_OUTCOME,
 );
 
 /// The 401 flow's step, as SPEC §5 numbers them (and JSON reports them).
