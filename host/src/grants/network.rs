@@ -1,7 +1,9 @@
 //! The outbound HTTP grant: `wasi:http` requests leave only for DashScope's two hosts on 443,
 //! or for a host the user granted with `--allow-host`; plain http only to a granted loopback
 //! host. Judged on the request the component actually made, before any connection, in the
-//! `send_request` hook. Redirects are never followed; every request has a connect and a total
+//! `send_request` hook, by the same rule the component applies when it reports an endpoint
+//! (`qianwen_auth_facts::allowlist`, kept apart from this sender as Spin keeps its
+//! `allowed_hosts`). Redirects are never followed; every request has a connect and a total
 //! time limit; proxies (see `proxy`) and `SSL_CERT_FILE` are honoured as curl honours them, and
 //! a failure on the way through a proxy is reported as the proxy's.
 
