@@ -20,3 +20,30 @@ pub const POLICY_SECONDS: u64 = 10;
 
 /// The most memory the component may have.
 pub const MEMORY_BYTES: usize = 128 << 20;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The world's doc comment states the limits for reviewers: the ones kept here.
+    #[test]
+    fn the_wit_states_these_limits() {
+        let wit = include_str!("../../wit/qianwen-auth.wit")
+            .lines()
+            .map(|l| l.trim().trim_start_matches("///").trim())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let times = match VERIFY_IN_LIMITS {
+            3 => "three",
+            n => panic!("write {n} in words here, as the WIT says it"),
+        };
+        for stated in [
+            format!("under a {} MiB memory limit", MEMORY_BYTES >> 20),
+            format!("({POLICY_SECONDS} s for a call that sends nothing;"),
+            format!("{times} times the request time limit plus {VERIFY_SLACK_SECONDS} s"),
+            format!("ends within {times} times this"),
+        ] {
+            assert!(wit.contains(&stated), "the WIT does not say {stated:?}");
+        }
+    }
+}
