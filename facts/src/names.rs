@@ -12,12 +12,31 @@ pub trait Named: Copy {
     fn name(self) -> &'static str;
 }
 
-/// `Named` for generated enums, each spelled by its table: `named!(Source => SOURCE, ...)`.
-/// The tables list cases in the WIT's order, which is the generated enums' order.
+/// `Named` for every WIT enum that leaves as text, as generated in the module `$types` (the
+/// `types` interface's bindings, guest or host). The tables list cases in the WIT's order,
+/// which is the generated enums' order.
 #[macro_export]
-macro_rules! named {
-    ($($type:ty => $table:ident),* $(,)?) => {
-        $(impl $crate::names::Named for $type {
+macro_rules! named_wit_enums {
+    ($($types:ident)::+) => {
+        const _: () = {
+            use $($types)::+ as types;
+            $crate::named_wit_enums!(@each
+                Source => SOURCE,
+                KeyKind => KEY_KIND,
+                KeyName => KEY_NAME,
+                WarningCode => WARNING_CODE,
+                LinkTopic => LINK_TOPIC,
+                Verdict => VERDICT,
+                Region => REGION,
+                DotenvState => DOTENV_STATE,
+                Outcome => OUTCOME,
+                FlowAnswer => FLOW_ANSWER,
+                InitOutcome => INIT_OUTCOME,
+            );
+        };
+    };
+    (@each $($type:ident => $table:ident,)*) => {
+        $(impl $crate::names::Named for types::$type {
             fn name(self) -> &'static str {
                 $crate::names::$table[self as usize]
             }

@@ -3,23 +3,9 @@
 
 pub use qianwen_auth_facts::names::Named;
 
-use crate::wit::types::{
-    DotenvState, FlowAnswer, KeyKind, KeyName, LinkTopic, Outcome, Region, Source, Verdict,
-    WarningCode,
-};
+use crate::wit::types::Region;
 
-qianwen_auth_facts::named!(
-    Source => SOURCE,
-    KeyKind => KEY_KIND,
-    KeyName => KEY_NAME,
-    WarningCode => WARNING_CODE,
-    LinkTopic => LINK_TOPIC,
-    Verdict => VERDICT,
-    Region => REGION,
-    DotenvState => DOTENV_STATE,
-    Outcome => OUTCOME,
-    FlowAnswer => FLOW_ANSWER,
-);
+qianwen_auth_facts::named_wit_enums!(crate::wit::types);
 
 /// The region with this id, or `custom`.
 pub fn region(id: &str) -> Region {

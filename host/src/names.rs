@@ -3,24 +3,9 @@
 
 pub use qianwen_auth_facts::names::Named;
 
-use crate::bindings::exports::qianwen::auth::types::{
-    DotenvState, Flow, FlowAnswer, InitOutcome, KeyKind, KeyName, LinkTopic, Outcome, Region,
-    Source, Verdict, WarningCode,
-};
+use crate::bindings::exports::qianwen::auth::types::{Flow, FlowAnswer};
 
-qianwen_auth_facts::named!(
-    Source => SOURCE,
-    KeyKind => KEY_KIND,
-    KeyName => KEY_NAME,
-    WarningCode => WARNING_CODE,
-    LinkTopic => LINK_TOPIC,
-    Verdict => VERDICT,
-    Region => REGION,
-    DotenvState => DOTENV_STATE,
-    Outcome => OUTCOME,
-    FlowAnswer => FLOW_ANSWER,
-    InitOutcome => INIT_OUTCOME,
-);
+qianwen_auth_facts::named_wit_enums!(crate::bindings::exports::qianwen::auth::types);
 
 /// The 401 flow's step, as SPEC §5 numbers them (and JSON reports them).
 pub fn step(flow: &Flow) -> u8 {
