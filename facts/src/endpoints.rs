@@ -44,6 +44,10 @@ pub fn region_of_host(host: &str) -> Option<Region> {
         .find(|r| r.host.eq_ignore_ascii_case(host))
 }
 
+/// The Token Plan endpoint the seed names (China site); other regions have their own
+/// `token-plan.*.maas.aliyuncs.com`. Never contacted.
+pub const TOKEN_PLAN_HOST: &str = "token-plan.cn-beijing.maas.aliyuncs.com";
+
 /// Whether `host` is a Token Plan endpoint (SPEC §8), which this tool never contacts.
 pub fn is_token_plan_host(host: &str) -> bool {
     let host = host.to_ascii_lowercase();
@@ -63,9 +67,7 @@ mod tests {
         assert_eq!(region("us-east-1"), None);
         assert_eq!(region_of_host("DashScope.aliyuncs.com"), Some(REGIONS[0]));
         assert_eq!(region_of_host("dashscope.aliyuncs.com.evil.example"), None);
-        assert!(is_token_plan_host(
-            "token-plan.cn-beijing.maas.aliyuncs.com"
-        ));
+        assert!(is_token_plan_host(TOKEN_PLAN_HOST));
         assert!(!is_token_plan_host("token-plan.example.com"));
     }
 }

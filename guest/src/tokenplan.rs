@@ -4,6 +4,7 @@
 use crate::links;
 use crate::wit::types::LinkTopic;
 use crate::wit::types::{PlanModel, TokenPlan};
+use qianwen_auth_facts::endpoints::TOKEN_PLAN_HOST;
 
 /// When the Token Plan facts were last checked.
 pub const AS_OF: &str = "2026-08-03";
@@ -101,9 +102,10 @@ pub fn facts() -> TokenPlan {
             "Standard (pay-as-you-go): starts with sk- (not sk-sp-); for scripts, apps and tools; \
              endpoint dashscope.aliyuncs.com (dashscope-intl.aliyuncs.com internationally)."
                 .into(),
-            "Token Plan (Team / Personal): starts with sk-sp-; for interactive AI tools only; \
-             endpoints token-plan.*.maas.aliyuncs.com."
-                .into(),
+            format!(
+                "Token Plan (Team / Personal): starts with sk-sp-; for interactive AI tools \
+                 only; endpoint {TOKEN_PLAN_HOST} (token-plan.*.maas.aliyuncs.com elsewhere)."
+            ),
         ],
         allowed_tools: strings(&ALLOWED_TOOLS),
         forbidden_uses: strings(&FORBIDDEN_USES),
@@ -131,6 +133,17 @@ pub fn facts() -> TokenPlan {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The seed names the Token Plan endpoint; so does the tool, as a host it never contacts.
+    #[test]
+    fn the_token_plan_endpoint_is_named() {
+        let f = facts();
+        assert!(
+            f.key_kinds
+                .iter()
+                .any(|k| k.contains("token-plan.cn-beijing.maas.aliyuncs.com"))
+        );
+    }
 
     #[test]
     fn personal_has_seven_text_models_and_team_sixteen() {
