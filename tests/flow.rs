@@ -128,8 +128,10 @@ fn answer_option_continues_without_a_prompt() {
     assert_eq!(v["previous"]["outcome"], "auth-rejected");
     assert_eq!(v["previous"]["http_status"], 401);
 
-    let mock = Mock::start(vec![rejected()]);
+    // Answer 2 without a terminal: the key must be replaced first, so the flow stops at step 2
+    // with that guidance, and the same key is not checked again.
     for answer in ["2", "invalid"] {
+        let mock = Mock::start(vec![rejected()]);
         let out = run(
             dir.path(),
             &env(&mock.url()),
@@ -144,9 +146,18 @@ fn answer_option_continues_without_a_prompt() {
         );
         assert_eq!(out.code, 4);
         let v = out.json();
-        assert_eq!(v["flow"]["step"], 4);
+        assert_eq!(v["flow"]["step"], 2);
         assert_eq!(v["flow"]["answer"], "invalid");
+        assert!(
+            v["flow"]["guidance"]
+                .as_str()
+                .unwrap()
+                .contains("then run `qianwen-auth verify` again"),
+            "{v}"
+        );
+        assert_eq!(mock.connections(), 1, "the unchanged key was sent again");
     }
+    let mock = Mock::start(vec![rejected()]);
     let out = run(
         dir.path(),
         &env(&mock.url()),
@@ -164,9 +175,30 @@ fn answer_option_continues_without_a_prompt() {
         out.stdout
     );
     assert!(out.stdout.contains("the key itself is invalid"));
+    // Both checks are shown: the first 401, then the second.
+    assert_eq!(out.stdout.matches("Sent to ").count(), 2, "{}", out.stdout);
 
     let out = run(dir.path(), &env(&mock.url()), &["verify", "--answer", "3"]);
     assert_eq!(out.code, 2);
+}
+
+/// A 401 saying no key arrived enters the flow too (SPEC §5: any 401).
+#[test]
+fn a_401_without_a_key_received_asks_too() {
+    let dir = tempdir();
+    let mock = Mock::start(vec![Reply::json(
+        401,
+        &compat_error("InvalidApiKey", "No API-key provided."),
+    )]);
+    let out = run(
+        dir.path(),
+        &env(&mock.url()),
+        &["verify", "--json", "--allow-host", &mock.grant()],
+    );
+    assert_eq!(out.code, 4);
+    let v = out.json();
+    assert_eq!(v["flow"]["step"], 1, "{v}");
+    assert_eq!(v["flow"]["choices"].as_array().unwrap().len(), 2);
 }
 
 #[test]

@@ -97,7 +97,7 @@ impl auth::Guest for Component {
 
     fn continue_flow(options: Options, answer: FlowAnswer) -> VerifyReport {
         let mut report = verify_and_record(options);
-        let rejected = report.outcome == crate::wit::types::Outcome::AuthRejected;
+        let rejected = flow::is_401(report.outcome);
         report.flow = Some(flow::step(Some(answer), Some(rejected)));
         report
     }

@@ -3,9 +3,16 @@
 //! asks for the key's value.
 
 use crate::links;
-use crate::wit::types::{Flow, FlowAnswer, FlowChoice, FlowProgress, FlowQuestion, LinkTopic};
+use crate::wit::types::{
+    Flow, FlowAnswer, FlowChoice, FlowProgress, FlowQuestion, LinkTopic, Outcome,
+};
 
 const QUESTION: &str = "Your API key failed authentication. Please confirm where it came from:";
+
+/// Whether an outcome is a 401, which enters the flow: the key refused, or not received.
+pub fn is_401(outcome: Outcome) -> bool {
+    matches!(outcome, Outcome::AuthRejected | Outcome::AuthMissing)
+}
 
 /// The flow after `answer` and the outcome of verifying again, as far as they are known.
 pub fn step(answer: Option<FlowAnswer>, rejected_again: Option<bool>) -> Flow {
@@ -40,7 +47,7 @@ pub fn step(answer: Option<FlowAnswer>, rejected_again: Option<bool>) -> Flow {
                 FlowAnswer::Console => "Verifying the key again.".into(),
                 FlowAnswer::Invalid => format!(
                     "Create a new key on the API-key page ({api_keys}) and put it where the old \
-                     one is configured, replacing it; then verify again."
+                     one is configured, replacing it; then run `qianwen-auth verify` again."
                 ),
             },
         }),

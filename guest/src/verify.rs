@@ -140,8 +140,11 @@ fn verify(resolved: &Resolved, transport: &mut impl Transport, limit_ms: u64) ->
     };
 
     finish(&mut report, judgement, last.as_ref(), &resolved.scrubber);
-    if report.outcome == Outcome::AuthRejected {
+    // Any 401 enters the flow (SPEC §5), whether the key was refused or did not arrive.
+    if flow::is_401(report.outcome) {
         report.flow = Some(flow::step(None, None));
+    }
+    if report.outcome == Outcome::AuthRejected {
         if let Some(other) = endpoint::other_region(report.endpoint.region.name()) {
             report.hints.push(format!(
                 "Keys of one region are not valid in the other. If this key was created for {}, \

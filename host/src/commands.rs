@@ -91,15 +91,16 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, io: &mut Io) -> Result<Exit> {
         request_time_limit_ms: total.as_millis() as u64,
     };
     let json = args.format.json;
-    // Ask only a person at a terminal; agents and scripts get the question printed.
-    let interactive = !json && args.answer.is_none() && io.terminal.stdin;
+    // Only a person at a terminal can be asked, or waited for while a key is replaced; agents
+    // and scripts get the question printed, and answer with --answer.
+    let person = !json && io.terminal.stdin;
 
     let mut report = spin(io, json, || instance.verify(&options))?;
     let mut previous = None;
     if matches!(report.flow, Some(Flow::Asked(_))) {
         let answer = match args.answer {
             Some(answer) => Some(flow_answer(answer)),
-            None if interactive => {
+            None if person => {
                 let refusals = refusals(&mut instance)?;
                 out!(
                     io,
@@ -112,18 +113,33 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, io: &mut Io) -> Result<Exit> {
         };
         if let Some(answer) = answer {
             let applying = instance.flow_step(Some(answer), None)?;
-            if !json {
-                outln!(io, "\n{}", names::guidance(&applying))?;
+            if answer == FlowAnswer::Invalid && !person {
+                // The key must be replaced first, and nobody is there to say when it has been:
+                // the flow stops at step 2, and the next `verify` checks the new key (SPEC §5).
+                report.flow = Some(applying);
+            } else {
+                if !json {
+                    if args.answer.is_some() {
+                        // The first check, not shown yet: both checks are reported.
+                        let refusals = refusals(&mut instance)?;
+                        out!(
+                            io,
+                            "{}",
+                            render::verify(&report, &granted, &refusals, io.style)
+                        )?;
+                    }
+                    outln!(io, "\n{}", names::guidance(&applying))?;
+                }
+                if answer == FlowAnswer::Invalid {
+                    errln!(
+                        io,
+                        "Press Enter when the new key is in place, to verify again."
+                    );
+                    terminal::read_line().context("reading standard input")?;
+                }
+                let again = spin(io, json, || instance.continue_flow(&options, answer))?;
+                previous = Some(std::mem::replace(&mut report, again));
             }
-            if interactive && answer == FlowAnswer::Invalid {
-                errln!(
-                    io,
-                    "Press Enter when the new key is in place, to verify again."
-                );
-                terminal::read_line().context("reading standard input")?;
-            }
-            let again = spin(io, json, || instance.continue_flow(&options, answer))?;
-            previous = Some(std::mem::replace(&mut report, again));
         }
     }
 

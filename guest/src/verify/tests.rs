@@ -2,6 +2,7 @@ use super::*;
 use crate::status::{Inputs, resolve};
 use crate::transport::TransportError;
 use crate::wit::project::Directory;
+use crate::wit::types::Flow;
 use crate::wit::types::Options;
 
 const KEY: &str = "sk-FAKE_Zq8vX3mKw9Tj_Rp4Hs7Lc2Nb_a1b2";
@@ -277,6 +278,20 @@ fn a_401_hints_at_the_other_region_and_scrubs_the_echo() {
         1,
         "the other region is only suggested, never tried"
     );
+}
+
+/// Any 401 enters the flow: a key refused, and a key the server says it never received.
+#[test]
+fn every_401_asks_where_the_key_came_from() {
+    for body in [
+        r#"{"code":"InvalidApiKey","message":"Invalid API-key provided."}"#,
+        r#"{"code":"InvalidApiKey","message":"No API-key provided."}"#,
+    ] {
+        let mut t = Scripted::new(vec![answer(401, body)]);
+        let r = run_30s(&resolved(&[("DASHSCOPE_API_KEY", KEY)]), &mut t);
+        assert!(crate::flow::is_401(r.outcome), "{:?}", r.outcome);
+        assert!(matches!(r.flow, Some(Flow::Asked(_))), "{body}");
+    }
 }
 
 #[test]

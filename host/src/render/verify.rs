@@ -83,7 +83,8 @@ pub fn verify(r: &VerifyReport, granted: &[String], refused: &[String], style: S
     out
 }
 
-/// Where the 401 flow ended: verified again and passed, or still rejected.
+/// Where the 401 flow ended: verified again and passed, still rejected, or waiting at step 2
+/// for the key to be replaced.
 fn flow_lines(out: &mut String, flow: &Flow, style: Style) {
     match flow {
         Flow::Passed(p) => {
@@ -92,7 +93,11 @@ fn flow_lines(out: &mut String, flow: &Flow, style: Style) {
         Flow::StillRejected(p) => {
             let _ = writeln!(out, "  {} {}", style.bad(), p.guidance);
         }
-        Flow::Asked(_) | Flow::Applying(_) => {}
+        // Stopped at step 2 until the key is replaced.
+        Flow::Applying(p) => {
+            let _ = writeln!(out, "  {} {}", style.warn(), p.guidance);
+        }
+        Flow::Asked(_) => {}
     }
 }
 
