@@ -144,14 +144,14 @@ fn verify(resolved: &Resolved, transport: &mut impl Transport, limit_ms: u64) ->
     if flow::is_401(report.outcome) {
         report.flow = Some(flow::step(None, None));
     }
-    if report.outcome == Outcome::AuthRejected {
-        if let Some(other) = endpoint::other_region(report.endpoint.region.name()) {
-            report.hints.push(format!(
-                "Keys of one region are not valid in the other. If this key was created for {}, \
-                 verify with --region {other}.",
-                endpoint::region_words(other)
-            ));
-        }
+    if report.outcome == Outcome::AuthRejected
+        && let Some(other) = endpoint::other_region(report.endpoint.region.name())
+    {
+        report.hints.push(format!(
+            "Keys of one region are not valid in the other. If this key was created for {}, \
+             verify with --region {other}.",
+            endpoint::region_words(other)
+        ));
     }
     report
 }
