@@ -10,5 +10,6 @@ mod flow;
 mod init;
 mod leaks;
 mod sandbox;
+mod skill;
 mod status;
 mod verify;
