@@ -101,12 +101,7 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, io: &mut Io) -> Result<Exit> {
         let answer = match args.answer {
             Some(answer) => Some(flow_answer(answer)),
             None if person => {
-                let refusals = refusals(&mut instance)?;
-                out!(
-                    io,
-                    "{}",
-                    render::verify(&report, &granted, &refusals, io.style)
-                )?;
+                show(io, &mut instance, &report, &granted)?;
                 ask(io, &report)?
             }
             None => None,
@@ -121,12 +116,7 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, io: &mut Io) -> Result<Exit> {
                 if !json {
                     if args.answer.is_some() {
                         // The first check, not shown yet: both checks are reported.
-                        let refusals = refusals(&mut instance)?;
-                        out!(
-                            io,
-                            "{}",
-                            render::verify(&report, &granted, &refusals, io.style)
-                        )?;
+                        show(io, &mut instance, &report, &granted)?;
                     }
                     outln!(io, "\n{}", names::guidance(&applying))?;
                 }
@@ -143,9 +133,9 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, io: &mut Io) -> Result<Exit> {
         }
     }
 
-    let refusals = refusals(&mut instance)?;
     let exit = exit::for_outcome(report.outcome);
     if json {
+        let refusals = refusals(&mut instance)?;
         let mut out = json::Verify::new(&report, &granted, &refusals, args.timeout, exit.code());
         out.previous = previous.as_ref().map(json::Previous::from);
         json::print(io, &out)?;
@@ -153,11 +143,7 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, io: &mut Io) -> Result<Exit> {
         if previous.is_some() {
             outln!(io)?;
         }
-        out!(
-            io,
-            "{}",
-            render::verify(&report, &granted, &refusals, io.style)
-        )?;
+        show(io, &mut instance, &report, &granted)?;
         if let Some(Flow::Asked(question)) = &report.flow {
             out!(io, "{}", render::flow_question(question, false))?;
         }
@@ -166,6 +152,22 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, io: &mut Io) -> Result<Exit> {
         errln!(io, "warning: the evidence record was not written: {why}");
     }
     Ok(exit)
+}
+
+/// A verification's report for people, with what the network grant refused so far.
+fn show(
+    io: &mut Io,
+    instance: &mut Instance,
+    report: &VerifyReport,
+    granted: &[String],
+) -> Result<()> {
+    let refusals = refusals(instance)?;
+    out!(
+        io,
+        "{}",
+        render::verify(report, granted, &refusals, io.style)
+    )?;
+    Ok(())
 }
 
 /// What the network grant refused, in words that passed the scrubber: a refused request names
