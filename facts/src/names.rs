@@ -32,6 +32,7 @@ macro_rules! named_wit_enums {
                 Outcome => OUTCOME,
                 FlowAnswer => FLOW_ANSWER,
                 InitOutcome => INIT_OUTCOME,
+                UpdateAnswer => UPDATE_ANSWER,
             );
         };
     };
@@ -127,6 +128,9 @@ pub const INIT_OUTCOME: [&str; 5] = [
     "failed",
 ];
 
+/// `enum update-answer`: choices 1, 2 and 3 of the update check.
+pub const UPDATE_ANSWER: [&str; 3] = ["install", "skip", "never"];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,6 +165,7 @@ mod tests {
             ("outcome", &OUTCOME[..]),
             ("flow-answer", &FLOW_ANSWER[..]),
             ("init-outcome", &INIT_OUTCOME[..]),
+            ("update-answer", &UPDATE_ANSWER[..]),
         ] {
             assert_eq!(table, cases(name), "enum {name}");
         }

@@ -2,11 +2,17 @@
 //! `imports`, which reach the host.
 
 use crate::bindings::exports::qianwen::auth::auth;
-use crate::wit::policy::{self, DirectoryInput, DotenvEntry, DotenvParse, KeyClass};
-use crate::wit::types::{
-    Flow, FlowAnswer, InitReport, Link, Options, StatusReport, TokenPlan, VerifyReport,
+use crate::wit::policy::{
+    self, DirectoryInput, DotenvEntry, DotenvParse, KeyClass, SkillCandidates,
 };
-use crate::{dotenv, flow, imports, keys, links, setup, snippet, status, tokenplan, verify};
+use crate::wit::project::Directory;
+use crate::wit::types::{
+    Flow, FlowAnswer, InitReport, Link, Options, StatusReport, TokenPlan, UpdateInput,
+    UpdateReport, VerifyReport,
+};
+use crate::{
+    dotenv, flow, imports, keys, links, relay, setup, snippet, status, tokenplan, update, verify,
+};
 
 struct Component;
 
@@ -67,6 +73,18 @@ impl policy::Guest for Component {
         snippet::apply(existing.as_deref())
     }
 
+    fn skill_search(
+        directories: Vec<Directory>,
+        home: Option<String>,
+        named: Option<String>,
+    ) -> SkillCandidates {
+        update::search(&directories, home.as_deref(), named.as_deref())
+    }
+
+    fn update_check(input: UpdateInput) -> UpdateReport {
+        update::check(&input)
+    }
+
     fn resolve(
         env: Vec<(String, String)>,
         directories: Vec<DirectoryInput>,
@@ -86,13 +104,16 @@ impl auth::Guest for Component {
     }
 
     fn scrub(texts: Vec<String>) -> Vec<String> {
-        let options = Options {
-            region: None,
-            granted_hosts: Vec::new(),
-            request_time_limit_ms: 0,
-        };
-        let scrubber = status::resolve(&imports::inputs(), &options).scrubber;
+        let scrubber = status::resolve(&imports::inputs(), &no_options()).scrubber;
         texts.iter().map(|text| scrubber.scrub(text)).collect()
+    }
+
+    fn relay(texts: Vec<String>) -> Vec<String> {
+        let scrubber = status::resolve(&imports::inputs(), &no_options()).scrubber;
+        texts
+            .iter()
+            .map(|text| relay::relay(text, &scrubber))
+            .collect()
     }
 
     fn continue_flow(options: Options, answer: FlowAnswer) -> VerifyReport {
@@ -103,17 +124,22 @@ impl auth::Guest for Component {
     }
 
     fn init(key: Option<String>) -> InitReport {
-        let options = Options {
-            region: None,
-            granted_hosts: Vec::new(),
-            request_time_limit_ms: 0,
-        };
+        let options = no_options();
         let inputs = imports::inputs();
         let plan = setup::plan(&inputs, &status::resolve(&inputs, &options), key.as_deref());
         let (applied, failure) = imports::apply(&plan.changes);
         // What is configured now, after the changes.
         let after = status::resolve(&imports::inputs(), &options);
         setup::report(plan, applied, failure, after)
+    }
+}
+
+/// The options of a call that sends nothing and names no region.
+fn no_options() -> Options {
+    Options {
+        region: None,
+        granted_hosts: Vec::new(),
+        request_time_limit_ms: 0,
     }
 }
 

@@ -26,6 +26,7 @@ mod links;
 mod names;
 mod oss;
 mod outward;
+mod relay;
 mod scrub;
 mod secret;
 mod setup;
@@ -34,6 +35,7 @@ mod status;
 mod time;
 mod tokenplan;
 mod transport;
+mod update;
 mod verify;
 
 mod bindings {

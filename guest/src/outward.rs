@@ -5,8 +5,9 @@
 
 use crate::scrub::Scrubber;
 use crate::wit::types::{
-    DotenvReport, EndpointReport, Flow, FlowChoice, FlowProgress, FlowQuestion, InitReport,
-    KeyReport, OssReport, StatusReport, VariableState, VerifyReport, Warning,
+    Command, DotenvReport, EndpointReport, Flow, FlowChoice, FlowProgress, FlowQuestion,
+    InitReport, KeyReport, OssReport, StatusReport, UpdateChoice, UpdateReport, UpdateState,
+    VariableState, VerifyReport, Warning,
 };
 
 /// A value whose text is scrubbed in place.
@@ -68,6 +69,20 @@ impl Outward for Flow {
 outward!(StatusReport: key, shadowed, endpoint, warnings, oss, next_steps, dotenv_files);
 outward!(VerifyReport: cause, next_step, hints, key, endpoint, server_code, request_id, excerpt, evidence, evidence_error, warnings, flow);
 outward!(InitReport: changes, summary, key, next_steps, warnings);
+outward!(Command: program, args, shown);
+outward!(UpdateChoice: label, command);
+
+impl Outward for UpdateState {
+    fn scrub_with(&mut self, scrubber: &Scrubber) {
+        match self {
+            UpdateState::Installed(command) => command.scrub_with(scrubber),
+            UpdateState::Asked(choices) => choices.scrub_with(scrubber),
+            UpdateState::Quiet => {}
+            UpdateState::Answered((_, command)) => command.scrub_with(scrubber),
+        }
+    }
+}
+outward!(UpdateReport: searched, skill, state, message, save, next_steps, warnings);
 
 #[cfg(test)]
 mod tests {

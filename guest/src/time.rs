@@ -18,6 +18,12 @@ pub fn compact(seconds: u64, nanos: u32) -> String {
     )
 }
 
+/// `2026-11-26 19:48 UTC`: a time for people.
+pub fn minute(seconds: u64) -> String {
+    let (y, m, d, hh, mm, _) = civil(seconds);
+    format!("{y:04}-{m:02}-{d:02} {hh:02}:{mm:02} UTC")
+}
+
 /// Year, month, day, hour, minute, second of a Unix time (proleptic Gregorian, UTC).
 fn civil(seconds: u64) -> (u64, u64, u64, u64, u64, u64) {
     let days = seconds / 86_400;
@@ -48,6 +54,7 @@ mod tests {
             "2026-11-26T19:48:00.123Z"
         );
         assert_eq!(compact(1_795_722_480, 5_000_000), "20261126T194800.005Z");
+        assert_eq!(minute(1_795_722_480), "2026-11-26 19:48 UTC");
         assert_eq!(
             rfc3339(4_102_444_799, 999_999_999),
             "2099-12-31T23:59:59.999Z"

@@ -14,7 +14,9 @@ mod bindings {
 }
 
 use bindings::exports::qianwen::auth::auth::Guest as Auth;
-use bindings::exports::qianwen::auth::policy::{DotenvParse, Guest as Policy, KeyClass};
+use bindings::exports::qianwen::auth::policy::{
+    DotenvParse, Guest as Policy, KeyClass, SkillCandidates,
+};
 use bindings::exports::qianwen::auth::types::*;
 use bindings::qianwen::auth::{evidence, project, setup};
 use bindings::wasi::http::{outgoing_handler, types as http};
@@ -46,6 +48,10 @@ impl Auth for Adversary {
     }
 
     fn scrub(texts: Vec<String>) -> Vec<String> {
+        texts
+    }
+
+    fn relay(texts: Vec<String>) -> Vec<String> {
         texts
     }
 }
@@ -314,6 +320,16 @@ impl Policy for Adversary {
         unimplemented!()
     }
     fn agent_snippet_apply(_: Option<String>) -> Result<String, String> {
+        unimplemented!()
+    }
+    fn skill_search(
+        _: Vec<project::Directory>,
+        _: Option<String>,
+        _: Option<String>,
+    ) -> SkillCandidates {
+        unimplemented!()
+    }
+    fn update_check(_: UpdateInput) -> UpdateReport {
         unimplemented!()
     }
     fn resolve(
