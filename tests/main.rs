@@ -12,4 +12,5 @@ mod leaks;
 mod sandbox;
 mod skill;
 mod status;
+mod update_check;
 mod verify;

@@ -21,11 +21,13 @@ pub enum Exit {
     Billing = 7,
     /// The server, or the request: an error on its side, or an answer not understood.
     Server = 8,
+    /// A command the user asked to run (`update-check --run`) failed, or ran out of time.
+    CommandFailed = 9,
 }
 
 impl Exit {
     /// Every code, in order.
-    pub const ALL: [Exit; 9] = [
+    pub const ALL: [Exit; 10] = [
         Exit::Ok,
         Exit::Internal,
         Exit::Usage,
@@ -35,6 +37,7 @@ impl Exit {
         Exit::Network,
         Exit::Billing,
         Exit::Server,
+        Exit::CommandFailed,
     ];
 
     /// The number the process exits with.
@@ -54,6 +57,7 @@ impl Exit {
             Exit::Network => "network",
             Exit::Billing => "billing, quota or rate limit",
             Exit::Server => "server error or unreadable answer",
+            Exit::CommandFailed => "the command run failed",
         }
     }
 
@@ -88,7 +92,7 @@ mod tests {
     fn the_legend_names_every_code_once() {
         let legend = Exit::legend();
         assert!(legend.starts_with("0 ok, 1 internal error, 2 usage error"));
-        assert!(legend.ends_with("8 server error or unreadable answer"));
+        assert!(legend.ends_with("8 server error or unreadable answer, 9 the command run failed"));
         assert_eq!(legend.matches(", ").count(), Exit::ALL.len());
     }
 }

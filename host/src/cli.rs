@@ -82,6 +82,20 @@ pub enum Command {
     )]
     AgentSnippet(SnippetArgs),
 
+    /// Check for updates through the qianwen-update-check skill, or offer to install it.
+    ///
+    /// Looks for qianwen-update-check/SKILL.md in --skills-dir, in every skills/ directory from
+    /// here up to the repository root, and in ~/.claude/skills and ~/.agents/skills. Found:
+    /// names its checker, and runs it with --run. Not found: offers three choices, 1 install,
+    /// 2 skip (the reminder is dismissed for 24 hours), 3 never remind; the answer is kept in
+    /// the user's state directory, never in a skills/ tree or the repository. Nothing is ever
+    /// run without --run.
+    #[command(
+        name = "update-check",
+        after_help = "Example:\n  qianwen-auth update-check\n  qianwen-auth update-check --run --force\n  qianwen-auth update-check --answer 2   # skip for now"
+    )]
+    UpdateCheck(UpdateCheckArgs),
+
     /// Shell completions, for bash, zsh or fish.
     #[command(
         after_help = "Example:\n  qianwen-auth completions bash > ~/.local/share/bash-completion/completions/qianwen-auth\n  qianwen-auth completions fish > ~/.config/fish/completions/qianwen-auth.fish"
@@ -179,6 +193,49 @@ pub enum Answer {
     /// 2: the key may be invalid; create a new one, then verify again.
     #[value(alias = "2")]
     Invalid,
+}
+
+/// The three answers to the update check's reminder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum UpdateChoice {
+    /// 1: install the update-check skill (run with --run), then dismiss the reminder for a day.
+    #[value(alias = "1")]
+    Install,
+    /// 2: skip for now: dismiss the reminder for 24 hours.
+    #[value(alias = "2")]
+    Skip,
+    /// 3: never remind again.
+    #[value(alias = "3")]
+    Never,
+}
+
+/// `update-check`.
+#[derive(Args, Debug)]
+pub struct UpdateCheckArgs {
+    /// Answer the reminder without being asked: 1 (install), 2 (skip) or 3 (never).
+    #[arg(long, value_enum, value_name = "1|2|3")]
+    pub answer: Option<UpdateChoice>,
+
+    /// Run the command the check names: the skill's checker, or with --answer 1 the install
+    /// command. Without it nothing is run.
+    #[arg(long)]
+    pub run: bool,
+
+    /// Have the checker check now, however recently it did (passes --force on to it).
+    #[arg(long)]
+    pub force: bool,
+
+    /// Look in this skills directory first (it holds skill directories, such as
+    /// qianwen-update-check/).
+    #[arg(long, value_name = "DIR")]
+    pub skills_dir: Option<PathBuf>,
+
+    /// The time limit for the command --run runs.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+
+    #[command(flatten)]
+    pub format: FormatArgs,
 }
 
 /// `--region`, for `status` and `verify`.

@@ -12,6 +12,8 @@ use crate::cli::{
     Answer, CompletionShell, ComponentArgs, FormatArgs, InitArgs, LinksArgs, SnippetArgs,
     StatusArgs, VerifyArgs,
 };
+
+mod update_check;
 use crate::exit::{self, Exit};
 use crate::files::{Place, Unchangeable};
 use crate::grants::{EvidenceDir, Grants, Limits, Network, Proxies, SetupFiles};
@@ -21,6 +23,7 @@ use crate::render::{self, json};
 use crate::sandbox::{Instance, Sandbox};
 use crate::terminal;
 use crate::timings;
+pub use update_check::update_check;
 
 /// How long connecting may take, at most; the total limit is `--timeout`.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);

@@ -71,6 +71,36 @@ impl Place {
         Ok(place)
     }
 
+    /// The directory `path` (absolute), with each missing directory on the way created through
+    /// a handle on its parent, never through a link. `check` judges the nearest directory that
+    /// exists, before anything is created.
+    pub fn create_all(
+        path: &Path,
+        check: impl FnOnce(&Place) -> Result<(), String>,
+    ) -> Result<Self, String> {
+        let mut missing = Vec::new();
+        let mut existing = path;
+        while !existing.is_dir() {
+            let name = match existing.components().next_back() {
+                Some(Component::Normal(name)) => name.to_str(),
+                _ => None,
+            };
+            match (existing.parent(), name) {
+                (Some(parent), Some(name)) if path.is_absolute() => {
+                    missing.push(name);
+                    existing = parent;
+                }
+                _ => return Err(format!("{} cannot be created", path.display())),
+            }
+        }
+        let mut place = Self::open(Path::new(""), existing)?;
+        check(&place)?;
+        for name in missing.iter().rev() {
+            place = place.subdir(name, true)?;
+        }
+        Ok(place)
+    }
+
     /// The place holding the file `path` (relative to `cwd` unless absolute) names, and the
     /// file's name in it.
     pub fn for_file(cwd: &Path, path: &Path) -> Result<(Self, String), String> {
@@ -403,6 +433,30 @@ mod tests {
         symlink(tmp.path().join("skills"), outside.join("s")).unwrap();
         let p = place(&outside);
         assert!(p.subdir("s", false).is_err());
+    }
+
+    #[test]
+    fn create_all_makes_each_missing_directory_after_the_check() {
+        let tmp = tempfile::tempdir().unwrap();
+        let deep = tmp.path().join("a/b/c");
+        let refused = Place::create_all(&deep, |_| Err("no".into())).unwrap_err();
+        assert_eq!(refused, "no");
+        assert!(
+            !tmp.path().join("a").exists(),
+            "nothing is created before the check"
+        );
+        let p = Place::create_all(&deep, |p| {
+            assert_eq!(p.resolved().unwrap(), fs::canonicalize(tmp.path()).unwrap());
+            Ok(())
+        })
+        .unwrap();
+        p.put("f", b"x", 0o600, false).unwrap();
+        assert!(deep.join("f").is_file());
+        // A link on the way that does not lead to a directory is never created through.
+        symlink(tmp.path().join("nowhere"), tmp.path().join("dangling")).unwrap();
+        assert!(Place::create_all(&tmp.path().join("dangling/x"), |_| Ok(())).is_err());
+        assert!(!tmp.path().join("nowhere").exists());
+        assert!(Place::create_all(Path::new("relative/dir"), |_| Ok(())).is_err());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 pub mod bindings;
 mod capabilities;
+mod child;
 mod cli;
 mod commands;
 mod compiled;
@@ -19,6 +20,7 @@ mod output;
 mod process;
 mod render;
 pub mod sandbox;
+mod state;
 mod terminal;
 mod timings;
 
@@ -74,6 +76,7 @@ fn run(cli: &Cli, io: &mut Io) -> Result<Exit> {
         Command::Tokenplan(args) => commands::tokenplan(&cwd, args, io),
         Command::Links(args) => commands::links(&cwd, args, io),
         Command::AgentSnippet(args) => commands::agent_snippet(&cwd, args, io),
+        Command::UpdateCheck(args) => commands::update_check(&cwd, args, io),
         Command::Completions(args) => commands::completions(args.shell, io),
         Command::Capabilities(args) => capabilities::run(&cwd, args, io),
         Command::Component(args) => commands::component(&cwd, args, io),

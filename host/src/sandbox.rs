@@ -15,10 +15,13 @@ use crate::{compiled, engine_config, epoch, timings};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
 use crate::bindings;
+use crate::bindings::exports::qianwen::auth::policy::SkillCandidates;
 use crate::bindings::exports::qianwen::auth::types::{
-    Flow, FlowAnswer, InitReport, Link, Options, StatusReport, TokenPlan, VerifyReport,
+    Flow, FlowAnswer, InitReport, Link, Options, StatusReport, TokenPlan, UpdateInput,
+    UpdateReport, VerifyReport,
 };
 use bindings::qianwen::auth::evidence::WriteError;
+use bindings::qianwen::auth::project::Directory;
 use bindings::qianwen::auth::setup::{LineRef, ProjectFile, SetupError};
 use qianwen_auth_facts::limits;
 
@@ -317,6 +320,14 @@ impl Instance {
         })
     }
 
+    /// Output of a program run at the user's request, fit to show: no control sequences, no
+    /// secret, no URL off the link table.
+    pub fn relay(&mut self, texts: &[String]) -> Result<Vec<String>> {
+        self.call(POLICY_BUDGET, |c, s| {
+            c.qianwen_auth_auth().call_relay(s, texts)
+        })
+    }
+
     /// One text, scrubbed.
     pub fn scrub_one(&mut self, text: &str) -> Result<String> {
         Ok(self.scrub(&[text.to_string()])?.remove(0))
@@ -366,6 +377,26 @@ impl Instance {
         self.call(POLICY_BUDGET, |c, s| {
             c.qianwen_auth_policy()
                 .call_agent_snippet_apply(s, existing)
+        })
+    }
+
+    /// Where the update check looks for its skill.
+    pub fn skill_search(
+        &mut self,
+        directories: &[Directory],
+        home: Option<&str>,
+        named: Option<&str>,
+    ) -> Result<SkillCandidates> {
+        self.call(POLICY_BUDGET, |c, s| {
+            c.qianwen_auth_policy()
+                .call_skill_search(s, directories, home, named)
+        })
+    }
+
+    /// The update check, from what the host found.
+    pub fn update_check(&mut self, input: &UpdateInput) -> Result<UpdateReport> {
+        self.call(POLICY_BUDGET, |c, s| {
+            c.qianwen_auth_policy().call_update_check(s, input)
         })
     }
 

@@ -242,12 +242,69 @@ fn no_command_in_any_outcome_shows_a_key() {
     let (_, screen) = term.finish(std::time::Duration::from_secs(30));
     c.add("status at a terminal", screen);
 
+    // update-check: a checker that prints every secret, plainly and in base64, and its
+    // environment; then, without the skill, the question and its answers.
+    update_check(&mut c, &sub);
+
     // Every file written: evidence records, .gitignore, agent files.
     c.run(&sub, &[], &["agent-snippet", "--write", "AGENTS.md"]);
     c.files(repo.path());
     c.files(fresh.path());
 
     assert!(c.check("every-command") >= 150);
+}
+
+/// `update-check` in `dir` with every secret on the chain and in the environment: a hostile
+/// checker's output, the question, each answer, and the state files they leave.
+fn update_check(c: &mut Captures, dir: &Path) {
+    use base64::Engine;
+    use std::os::unix::fs::PermissionsExt;
+    let world = tempdir();
+    let mut script = String::from("#!/bin/sh\necho \"$*\"\nenv\n");
+    for key in ALL_KEYS {
+        let encoded = base64::engine::general_purpose::STANDARD.encode(key);
+        script.push_str(&format!("echo 'found {key} ({encoded})'\n"));
+    }
+    let checker = write(world.path().join("bin/python3"), &script);
+    std::fs::set_permissions(&checker, std::fs::Permissions::from_mode(0o755)).unwrap();
+    write(
+        world
+            .path()
+            .join("home/.claude/skills/qianwen-update-check/SKILL.md"),
+        "",
+    );
+    std::fs::create_dir_all(world.path().join("empty-home")).unwrap();
+    let place = |name: &str| world.path().join(name).to_string_lossy().into_owned();
+    let path = format!("{}:/usr/bin:/bin", place("bin"));
+    for home in ["home", "empty-home"] {
+        let mut env = with("DASHSCOPE_API_KEY", STANDARD);
+        env.push(("HOME".into(), place(home)));
+        env.push(("XDG_STATE_HOME".into(), place("state")));
+        env.push(("PATH".into(), path.clone()));
+        for args in [
+            &["update-check"][..],
+            &["update-check", "--json"],
+            &["update-check", "--run"],
+            &["update-check", "--run", "--json", "--force"],
+            &["update-check", "--answer", "2"],
+            &["update-check", "--json", "--answer", "3"],
+            &["update-check"],
+            &["update-check", "--skills-dir", STANDARD],
+        ] {
+            c.run(dir, &borrow(&env), args);
+        }
+        if home == "home" {
+            // The checker did run, and what it printed came through scrubbed.
+            let out = c.run(dir, &borrow(&env), &["update-check", "--run", "--json"]);
+            let stdout = out.json()["run"]["stdout"].as_str().unwrap().to_string();
+            assert_eq!(
+                stdout.matches("found [redacted]").count(),
+                ALL_KEYS.len(),
+                "{stdout}"
+            );
+        }
+    }
+    c.files(world.path().join("state").as_path());
 }
 
 /// A panic in the host says where, never what: re-run this test as a child that panics with a

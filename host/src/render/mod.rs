@@ -7,12 +7,14 @@ mod spinner;
 mod status;
 pub mod style;
 mod tokenplan;
+mod update;
 mod verify;
 
 pub use init::init;
 pub use spinner::Spinner;
 pub use status::status;
 pub use tokenplan::tokenplan;
+pub use update::{Ran, question as update_question, update};
 pub use verify::{flow_question, verify};
 
 use std::fmt::Write;

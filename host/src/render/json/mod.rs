@@ -12,11 +12,13 @@ mod status;
 #[cfg(test)]
 mod tests;
 mod tokenplan;
+mod update;
 mod verify;
 
 pub use init::Init;
 pub use status::Status;
 pub use tokenplan::{Links, TokenPlan};
+pub use update::Update;
 pub use verify::{Previous, Verify};
 
 /// The version of every `--json` shape.
