@@ -303,3 +303,24 @@ fn no_command_takes_a_key_as_an_argument() {
     assert_no_leak(&out.all(), &ALL_KEYS, "init --key");
     assert!(read(dir.path(), ".env").is_none());
 }
+
+/// At a terminal, echo is off before the prompt shows, so a key typed the moment the prompt
+/// appears is never echoed; and it is back on afterwards.
+#[test]
+fn at_a_terminal_echo_is_off_before_the_prompt_shows() {
+    let dir = tempdir();
+    let limit = std::time::Duration::from_secs(30);
+    for _ in 0..5 {
+        let mut term =
+            crate::common::pty::Terminal::spawn(dir.path(), &[], &["init", "--key-stdin"]);
+        term.wait_for("not shown", limit);
+        assert!(
+            !term.echoes(),
+            "the prompt showed while the terminal still echoed"
+        );
+        term.type_text(&format!("{STANDARD}\n"));
+        let (_, screen) = term.finish(limit);
+        assert_no_leak(&screen, &ALL_KEYS, "init --key-stdin at a terminal");
+        std::fs::remove_file(dir.path().join(".env")).unwrap();
+    }
+}

@@ -249,13 +249,16 @@ fn ask(io: &mut Io, report: &VerifyReport) -> Result<Option<FlowAnswer>> {
 /// `init`: add the placeholder (or the key piped in) and keep `.env` files out of git.
 pub fn init(cwd: &Path, args: &InitArgs, io: &mut Io) -> Result<Exit> {
     let key = if args.key_stdin {
-        if io.terminal.stdin {
-            errln!(
-                io,
-                "Reading the key from standard input; it is not shown as you type."
-            );
-        }
-        Some(terminal::read_secret_line().context("reading the key from standard input")?)
+        let at_terminal = io.terminal.stdin;
+        let prompt = || {
+            if at_terminal {
+                errln!(
+                    io,
+                    "Reading the key from standard input; it is not shown as you type."
+                );
+            }
+        };
+        Some(terminal::read_secret_line(prompt).context("reading the key from standard input")?)
     } else {
         None
     };

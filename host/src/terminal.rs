@@ -3,10 +3,12 @@
 use std::io::{BufRead, IsTerminal};
 
 /// One line from standard input, without surrounding whitespace. On a terminal, echo is off
-/// while it is typed, so the key never shows.
-pub fn read_secret_line() -> std::io::Result<String> {
+/// while it is typed, so the key never shows; `prompt` runs once it is off, so that nothing
+/// typed in answer to the prompt is ever echoed.
+pub fn read_secret_line(prompt: impl FnOnce()) -> std::io::Result<String> {
     let stdin = std::io::stdin();
     let echo_off = stdin.is_terminal().then(EchoOff::new).transpose()?;
+    prompt();
     let mut line = String::new();
     let read = stdin.lock().read_line(&mut line);
     drop(echo_off);

@@ -78,6 +78,14 @@ impl Terminal {
         }
     }
 
+    /// Whether the terminal echoes what is typed now.
+    pub fn echoes(&self) -> bool {
+        let modes = rustix::termios::tcgetattr(&self.writer).expect("the terminal's modes");
+        modes
+            .local_modes
+            .contains(rustix::termios::LocalModes::ECHO)
+    }
+
     /// Type `text`.
     pub fn type_text(&mut self, text: &str) {
         self.writer.write_all(text.as_bytes()).unwrap();
