@@ -5,6 +5,7 @@ mod common;
 mod mock;
 
 mod commands;
+mod dotenv_lines;
 mod faults;
 mod flow;
 mod init;

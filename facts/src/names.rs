@@ -120,12 +120,13 @@ pub const OUTCOME: [&str; 16] = [
 pub const FLOW_ANSWER: [&str; 2] = ["console", "invalid"];
 
 /// `enum init-outcome`.
-pub const INIT_OUTCOME: [&str; 5] = [
+pub const INIT_OUTCOME: [&str; 6] = [
     "changed",
     "unchanged",
     "key-refused",
     "plan-key-refused",
     "failed",
+    "key-line-unreadable",
 ];
 
 /// `enum update-answer`: choices 1, 2 and 3 of the update check.

@@ -1,11 +1,13 @@
 //! SPEC §1, the `.env` format: `NAME=VALUE` lines, `#` comments, blank lines, an optional
 //! `export ` prefix; single-quoted values are literal, double-quoted ones take `\n \t \" \\`
-//! and may span lines; unquoted values end at ` #`; CRLF and a UTF-8 BOM are accepted.
+//! and may span lines; unquoted values end at ` #` (any Unicode white space before the `#`:
+//! Chinese input methods type U+3000); CRLF and a UTF-8 BOM are accepted.
 //!
 //! Problems are reported by line number and never quote the line, because the line may hold
 //! a key.
 
 use crate::secret::Secret;
+use qianwen_auth_facts::variables::{GRANTED, KEY_NAMES};
 
 /// At most this many problems are listed per file; the rest are counted.
 const MAX_PROBLEMS: usize = 20;
@@ -23,7 +25,30 @@ pub struct Entry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub line: u32,
+    /// The name the line starts with, when it got that far.
+    pub name: Option<String>,
     pub what: String,
+}
+
+impl Problem {
+    /// A line that holds one of the key's names: a key is there, but cannot be read.
+    pub fn is_key_line(&self) -> bool {
+        self.name
+            .as_deref()
+            .is_some_and(|name| KEY_NAMES.contains(&name))
+    }
+
+    /// What is wrong, with the name the line holds when it is one the policy reads: any other
+    /// text at the start of a broken line might be a piece of a key pasted there.
+    pub fn describe(&self) -> String {
+        match self.name.as_deref().filter(|name| GRANTED.contains(name)) {
+            Some(name) if self.is_key_line() => {
+                format!("a {name} line is there but cannot be read: {}", self.what)
+            }
+            Some(name) => format!("{name}: {}", self.what),
+            None => self.what.clone(),
+        }
+    }
 }
 
 /// A parsed `.env` file: its entries, and the lines that could not be read.
@@ -42,7 +67,7 @@ impl Parsed {
         let mut out: Vec<String> = self
             .problems
             .iter()
-            .map(|p| format!("{file}:{}: {}", p.line, p.what))
+            .map(|p| format!("{file}:{}: {}", p.line, p.describe()))
             .collect();
         if self.more_problems > 0 {
             out.push(format!(
@@ -53,10 +78,11 @@ impl Parsed {
         out
     }
 
-    fn problem(&mut self, line: u32, what: impl Into<String>) {
+    fn problem(&mut self, line: u32, name: Option<String>, what: impl Into<String>) {
         if self.problems.len() < MAX_PROBLEMS {
             self.problems.push(Problem {
                 line,
+                name,
                 what: what.into(),
             });
         } else {
@@ -84,8 +110,8 @@ pub fn parse(bytes: &[u8]) -> Parsed {
                 }
                 i = next;
             }
-            Err(what) => {
-                parsed.problem(number, what);
+            Err((name, what)) => {
+                parsed.problem(number, name, what);
                 i += 1;
             }
         }
@@ -109,13 +135,15 @@ fn decode(bytes: &[u8], parsed: &mut Parsed) -> String {
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
         match std::str::from_utf8(raw) {
             Ok(line) => text.push_str(line),
-            Err(_) => parsed.problem(line_number(i), "not valid UTF-8 text; line ignored"),
+            Err(_) => parsed.problem(line_number(i), None, "not valid UTF-8 text; line ignored"),
         }
     }
     text
 }
 
-type Step = Result<(Option<(String, String)>, usize), String>;
+/// An entry (none for a blank or comment line) and the index of the next line; or the name
+/// the line starts with, if any, and what is wrong.
+type Step = Result<(Option<(String, String)>, usize), (Option<String>, String)>;
 
 /// Parse the entry that starts on `lines[i]`; on success, also the index of the next line.
 fn parse_entry(lines: &[&str], i: usize) -> Step {
@@ -132,41 +160,50 @@ fn parse_entry(lines: &[&str], i: usize) -> Step {
         .unwrap_or(line.len());
     let name = &line[..name_len];
     if name.is_empty() {
-        return Err("expected NAME=VALUE, but the line does not start with a name".into());
+        return Err((
+            None,
+            "expected NAME=VALUE, but the line does not start with a name".into(),
+        ));
     }
     if name.starts_with(|c: char| c.is_ascii_digit()) {
-        return Err("a name cannot start with a digit".into());
+        return Err((None, "a name cannot start with a digit".into()));
     }
+    let named = |what: String| (Some(name.to_string()), what);
     let Some(after_eq) = line[name_len..].trim_start().strip_prefix('=') else {
-        return Err(if line[name_len..].trim().is_empty() {
+        return Err(named(if line[name_len..].trim().is_empty() {
             "a name without `=` and a value".into()
         } else {
             "expected `=` after the name".into()
-        });
+        }));
     };
     let value_start = after_eq.trim_start_matches([' ', '\t']);
-    let name = name.to_string();
     match value_start.chars().next() {
         Some(quote @ ('\'' | '"')) => {
-            let (value, next) = quoted(lines, i, &value_start[1..], quote)?;
-            Ok((Some((name, value)), next))
+            let (value, next) = quoted(lines, i, &value_start[1..], quote).map_err(named)?;
+            Ok((Some((name.to_string(), value)), next))
         }
         // `NAME= # comment`: the `#` follows whitespace, so the value is empty.
-        Some('#') if value_start.len() < after_eq.len() => Ok((Some((name, String::new())), i + 1)),
-        _ => Ok((Some((name, unquoted(value_start))), i + 1)),
+        Some('#') if value_start.len() < after_eq.len() => {
+            Ok((Some((name.to_string(), String::new())), i + 1))
+        }
+        _ => Ok((Some((name.to_string(), unquoted(value_start))), i + 1)),
     }
 }
 
-/// An unquoted value ends at whitespace followed by `#`; surrounding whitespace is dropped.
+/// An unquoted value ends at white space followed by `#`, as python-dotenv has it: any
+/// Unicode white space, so that a comment typed after an ideographic space (U+3000) or a
+/// no-break space is still a comment. Surrounding white space is dropped.
 fn unquoted(value: &str) -> String {
-    let mut end = value.len();
-    let bytes = value.as_bytes();
-    for (at, _) in value.match_indices('#') {
-        if at > 0 && matches!(bytes[at - 1], b' ' | b'\t') {
-            end = at;
-            break;
-        }
-    }
+    let end = value
+        .match_indices('#')
+        .map(|(at, _)| at)
+        .find(|&at| {
+            value[..at]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_whitespace)
+        })
+        .unwrap_or(value.len());
     value[..end].trim().to_string()
 }
 
@@ -273,6 +310,44 @@ mod tests {
         assert_eq!(one("A="), "");
         assert_eq!(one("A=   "), "");
         assert_eq!(one("A= #only a comment"), "");
+    }
+
+    #[test]
+    fn any_unicode_white_space_before_hash_starts_a_comment() {
+        for space in ['\u{3000}', '\u{a0}', '\u{2003}'] {
+            assert_eq!(
+                one(&format!("A=sk-abc{space}# 注释")),
+                "sk-abc",
+                "{space:?}"
+            );
+            assert_eq!(one(&format!("A={space}# 注释")), "", "{space:?}");
+            assert_eq!(one(&format!("A='x'{space}# 注释")), "x", "{space:?}");
+        }
+        assert_eq!(one("A=sk-abc\u{3000}"), "sk-abc");
+        assert_eq!(one("A=a\u{3000}b#c"), "a\u{3000}b#c");
+    }
+
+    #[test]
+    fn a_broken_key_line_is_named_as_one() {
+        let parsed = parse(
+            b"QWEN_REGION=\"x\" y\nZq8vX3mKw9Tj \"\nDASHSCOPE_API_KEY=\"sk-FAKE_Zq8vX3mKw9Tj\n",
+        );
+        let key = &parsed.problems[2];
+        assert!(key.is_key_line());
+        assert_eq!(key.name.as_deref(), Some("DASHSCOPE_API_KEY"));
+        let described = parsed.describe_problems(".env");
+        assert_eq!(
+            described[2],
+            ".env:3: a DASHSCOPE_API_KEY line is there but cannot be read: unterminated double \
+             quote"
+        );
+        assert!(!parsed.problems[0].is_key_line());
+        assert!(
+            described[0].starts_with(".env:1: QWEN_REGION: "),
+            "{described:?}"
+        );
+        // A name the policy does not read is not repeated: it may be part of a pasted key.
+        assert_eq!(described[1], ".env:2: expected `=` after the name");
     }
 
     #[test]

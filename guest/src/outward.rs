@@ -66,7 +66,7 @@ impl Outward for Flow {
         }
     }
 }
-outward!(StatusReport: key, shadowed, endpoint, warnings, oss, next_steps, dotenv_files);
+outward!(StatusReport: key, shadowed, endpoint, warnings, oss, next_steps, dotenv_files, unreadable_keys);
 outward!(VerifyReport: cause, next_step, hints, key, endpoint, server_code, request_id, excerpt, evidence, evidence_error, warnings, flow);
 outward!(InitReport: changes, summary, key, next_steps, warnings);
 outward!(Command: program, args, shown);

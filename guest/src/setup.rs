@@ -142,6 +142,19 @@ pub fn report(
 /// No key given: add the placeholder, unless some key value is configured already.
 fn plan_placeholder(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv) -> Plan {
     let report = &resolved.report;
+    if report.key.is_none() && !report.unreadable_keys.is_empty() {
+        return Plan {
+            changes: Vec::new(),
+            outcome: InitOutcome::KeyLineUnreadable,
+            summary: format!(
+                "A key line is there but cannot be read ({}); init adds no second key line, and \
+                 wrote nothing",
+                report.unreadable_keys.join(", ")
+            ),
+            next_steps: report.next_steps.clone(),
+            links: report.links.clone(),
+        };
+    }
     let Some(key) = &report.key else {
         let line = format!("{DEFAULT_NAME}={PLACEHOLDER}");
         // An empty `NAME=` line in ./.env takes the placeholder in place.

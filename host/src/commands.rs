@@ -271,7 +271,7 @@ pub fn init(cwd: &Path, args: &InitArgs, io: &mut Io) -> Result<Exit> {
     let report = Sandbox::new()?.instantiate(grants)?.init(key.as_deref())?;
     let exit = match report.outcome {
         InitOutcome::Changed | InitOutcome::Unchanged => Exit::Ok,
-        InitOutcome::KeyRefused => Exit::NoUsableKey,
+        InitOutcome::KeyRefused | InitOutcome::KeyLineUnreadable => Exit::NoUsableKey,
         InitOutcome::PlanKeyRefused => Exit::PlanKey,
         InitOutcome::Failed => Exit::Internal,
     };

@@ -139,6 +139,9 @@ fn a_symlink_swap_race_lands_nothing_in_a_skills_tree() {
                         swaps += 1;
                     }
                 }
+                // A moment with the real directories in place, so that on a busy machine some
+                // runs still find them and write, and the race is run both ways.
+                std::thread::sleep(std::time::Duration::from_millis(1));
             }
             swaps
         })

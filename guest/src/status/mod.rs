@@ -121,7 +121,19 @@ pub fn resolve(inputs: &Inputs, options: &Options) -> Resolved {
         Some(KeyKind::Plan) => Verdict::PlanKey,
         _ => Verdict::NoUsableKey,
     };
-    let (next_steps, links) = next_steps(key.as_ref());
+    let unreadable_keys: Vec<String> = dotenvs
+        .iter()
+        .flat_map(|d| {
+            d.parsed.iter().flat_map(|parsed| {
+                parsed
+                    .problems
+                    .iter()
+                    .filter(|problem| problem.is_key_line())
+                    .map(|problem| format!("{}:{}", d.path, problem.line))
+            })
+        })
+        .collect();
+    let (next_steps, links) = next_steps(key.as_ref(), &unreadable_keys);
 
     let report = StatusReport {
         key,
@@ -150,6 +162,7 @@ pub fn resolve(inputs: &Inputs, options: &Options) -> Resolved {
                     .map_or(0, |p| u32::try_from(p.entries.len()).unwrap_or(u32::MAX)),
             })
             .collect(),
+        unreadable_keys,
     };
     let mut report = report;
     report.scrub_with(&scrubber);
@@ -222,13 +235,21 @@ fn shadowed_warning(winner: &Found, key: &KeyReport, lost: &Found, report: &KeyR
     )
 }
 
-fn next_steps(key: Option<&KeyReport>) -> (Vec<String>, Vec<Link>) {
+fn next_steps(key: Option<&KeyReport>, unreadable: &[String]) -> (Vec<String>, Vec<Link>) {
     let place = |k: &KeyReport| match &k.path {
         Some(path) => format!("{} in {path}", k.name.name()),
         None => format!("{} in the environment", k.name.name()),
     };
     let create = "create a key on the API-key page (standard keys start with `sk-`, not `sk-sp-`)";
     let steps = match key {
+        None if !unreadable.is_empty() => vec![
+            format!(
+                "A key line is there but cannot be read ({}): fix that line (the warning says \
+                 what is wrong with it) rather than adding another key line.",
+                unreadable.join(", ")
+            ),
+            "Then run `qianwen-auth status` again.".into(),
+        ],
         None => vec![
             format!("No API key is configured: {create}."),
             format!(

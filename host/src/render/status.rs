@@ -19,6 +19,14 @@ pub fn status(r: &StatusReport, style: Style) -> String {
         style.heading(&format!("DashScope ({})", e.region.name()))
     );
     match &r.key {
+        None if !r.unreadable_keys.is_empty() => {
+            let _ = writeln!(
+                out,
+                "  {} A key line is there but cannot be read: {}",
+                style.bad(),
+                r.unreadable_keys.join(", ")
+            );
+        }
         None => {
             let _ = writeln!(
                 out,

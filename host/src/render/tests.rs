@@ -65,6 +65,7 @@ fn status_report(key: Option<KeyReport>, verdict: Verdict) -> StatusReport {
                 entries: 1,
             },
         ],
+        unreadable_keys: Vec::new(),
     }
 }
 

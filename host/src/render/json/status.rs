@@ -71,6 +71,8 @@ pub struct Status<'a> {
     pub next_steps: &'a [String],
     pub links: Vec<Link<'a>>,
     pub dotenv_files: Vec<DotenvFile<'a>>,
+    /// Key lines that are there but cannot be read, as `FILE:LINE`.
+    pub unreadable_keys: &'a [String],
     pub exit_code: u8,
 }
 
@@ -101,6 +103,7 @@ impl<'a> Status<'a> {
                     entries: d.entries,
                 })
                 .collect(),
+            unreadable_keys: &r.unreadable_keys,
             exit_code,
         }
     }

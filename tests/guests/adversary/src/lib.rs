@@ -290,6 +290,7 @@ fn report(next_steps: Vec<String>) -> StatusReport {
         next_steps,
         links: Vec::new(),
         dotenv_files: Vec::new(),
+        unreadable_keys: Vec::new(),
     }
 }
 
