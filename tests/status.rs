@@ -484,3 +484,43 @@ fn no_colour_unless_asked() {
     let out = run(dir.path(), &[], &["status", "--color", "always"]);
     assert!(out.stdout.contains('\x1b'));
 }
+
+/// `status` judges the endpoint as `verify` would: an endpoint verify refuses exits 6 in both,
+/// and a host granted with `--allow-host` is usable in both.
+#[test]
+fn status_and_verify_agree_on_the_endpoint() {
+    let dir = tempdir();
+    for base in [
+        "https://llm.example.com",
+        "https://token-plan.cn-beijing.maas.aliyuncs.com/compatible-mode/v1",
+        "http://dashscope.aliyuncs.com",
+        "https://dashscope.aliyuncs.com:8443",
+    ] {
+        let env = [("DASHSCOPE_API_KEY", STANDARD), ("QWEN_BASE_URL", base)];
+        let (code, v) = status_json(dir.path(), &env);
+        assert_eq!(code, 6, "{base}: {v}");
+        assert_eq!(v["verdict"], "endpoint-refused", "{base}");
+        assert!(v["next_steps"].to_string().contains("--allow-host"), "{base}");
+        let verify = run(dir.path(), &env, &["verify", "--json"]);
+        assert_eq!(verify.code, 6, "{base}: {}", verify.stdout);
+        assert_eq!(verify.json()["outcome"], "host-denied", "{base}");
+        let text = run(dir.path(), &env, &["status"]);
+        assert_eq!(text.code, 6);
+        assert!(text.stdout.contains("which verify would refuse"), "{}", text.stdout);
+    }
+    let env = [
+        ("DASHSCOPE_API_KEY", STANDARD),
+        ("QWEN_BASE_URL", "https://llm.example.com"),
+    ];
+    let out = run(
+        dir.path(),
+        &env,
+        &["status", "--json", "--allow-host", "llm.example.com"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert_eq!(out.json()["verdict"], "usable");
+    // A granted value that holds a key is refused unshown, as for verify.
+    let out = run(dir.path(), &env, &["status", "--allow-host", STANDARD]);
+    assert_eq!(out.code, 2);
+    assert_no_leak(&out.all(), &ALL_KEYS, "status --allow-host KEY");
+}

@@ -88,7 +88,7 @@ pub const LINK_TOPIC: [&str; 9] = [
 ];
 
 /// `enum verdict`.
-pub const VERDICT: [&str; 3] = ["usable", "no-usable-key", "plan-key"];
+pub const VERDICT: [&str; 4] = ["usable", "no-usable-key", "plan-key", "endpoint-refused"];
 
 /// `enum region`: DashScope's regions in `endpoints::REGIONS` order, then `custom`.
 pub const REGION: [&str; 3] = ["cn-beijing", "ap-southeast-1", "custom"];

@@ -55,9 +55,15 @@ fn verify(resolved: &Resolved, transport: &mut impl Transport, limit_ms: u64) ->
         flow: None,
     };
 
-    let key = match (status.verdict, &resolved.key) {
-        (Verdict::Usable, Some(key)) => key,
-        (verdict, _) => {
+    let key = match (status.verdict, &resolved.key, &resolved.endpoint.refused) {
+        (Verdict::Usable, Some(key), None) => key,
+        (Verdict::EndpointRefused, _, Some(why)) => {
+            report.outcome = Outcome::HostDenied;
+            report.cause = format!("{why}; nothing was sent");
+            report.next_step = status.next_steps.join(" ");
+            return report;
+        }
+        (verdict, _, _) => {
             report.outcome = if verdict == Verdict::PlanKey {
                 Outcome::PlanKeyRefused
             } else {
@@ -72,15 +78,6 @@ fn verify(resolved: &Resolved, transport: &mut impl Transport, limit_ms: u64) ->
             return report;
         }
     };
-    if let Some(why) = &resolved.endpoint.refused {
-        report.outcome = Outcome::HostDenied;
-        report.cause = format!("{why}; nothing was sent");
-        report.next_step = "Use a DashScope endpoint (QWEN_REGION or --region), or grant the \
-                            host with --allow-host if you trust it."
-            .into();
-        return report;
-    }
-
     let request = request(&resolved.endpoint, key.expose());
     let host = request.authority.clone();
     let deadline = transport

@@ -36,7 +36,9 @@ pub enum Command {
     ///
     /// Looks along the priority chain (environment, ./.env, the repository root's .env),
     /// reports the key only masked, and sends nothing.
-    #[command(after_help = "Example:\n  qianwen-auth status\n  qianwen-auth status --json")]
+    #[command(
+        after_help = "Example:\n  qianwen-auth status\n  qianwen-auth status --json\n  qianwen-auth status --allow-host llm.example.com   # judge a QWEN_BASE_URL of your own"
+    )]
     Status(StatusArgs),
 
     /// Check the key against the real endpoint, and write evidence of the result.
@@ -252,6 +254,11 @@ pub struct RegionArg {
 pub struct StatusArgs {
     #[command(flatten)]
     pub endpoint: RegionArg,
+
+    /// Count HOST (port 443) or HOST:PORT as granted, as `verify --allow-host` would, when
+    /// judging the endpoint. Repeatable.
+    #[arg(long = "allow-host", value_name = "HOST[:PORT]")]
+    pub allow_host: Vec<Grant>,
 
     #[command(flatten)]
     pub format: FormatArgs,

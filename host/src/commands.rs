@@ -40,9 +40,17 @@ fn reading_only(cwd: &Path) -> Result<Instance> {
 /// `status`: resolve the chain and report it; sends nothing.
 pub fn status(cwd: &Path, args: &StatusArgs, io: &mut Io) -> Result<Exit> {
     let mut instance = reading_only(cwd)?;
+    let granted: Vec<String> = args.allow_host.iter().map(ToString::to_string).collect();
+    let screened: Vec<(&str, String)> = granted
+        .iter()
+        .map(|g| ("--allow-host", g.clone()))
+        .collect();
+    if let Some(exit) = screen(io, &mut instance, &screened)? {
+        return Ok(exit);
+    }
     let report = instance.status(&Options {
         region: args.endpoint.region.clone(),
-        granted_hosts: Vec::new(),
+        granted_hosts: granted,
         request_time_limit_ms: 0,
     })?;
     timings::mark("guest");

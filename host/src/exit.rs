@@ -10,6 +10,7 @@ pub fn for_verdict(verdict: Verdict) -> Exit {
         Verdict::Usable => Exit::Ok,
         Verdict::NoUsableKey => Exit::NoUsableKey,
         Verdict::PlanKey => Exit::PlanKey,
+        Verdict::EndpointRefused => Exit::Network,
     }
 }
 

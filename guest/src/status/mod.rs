@@ -117,6 +117,7 @@ pub fn resolve(inputs: &Inputs, options: &Options) -> Resolved {
     }
 
     let verdict = match key.as_ref().map(|k| k.kind) {
+        Some(KeyKind::Standard) if endpoint.refused.is_some() => Verdict::EndpointRefused,
         Some(KeyKind::Standard) => Verdict::Usable,
         Some(KeyKind::Plan) => Verdict::PlanKey,
         _ => Verdict::NoUsableKey,
@@ -133,7 +134,14 @@ pub fn resolve(inputs: &Inputs, options: &Options) -> Resolved {
             })
         })
         .collect();
-    let (next_steps, links) = next_steps(key.as_ref(), &unreadable_keys);
+    let (mut next_steps, links) = next_steps(key.as_ref(), &unreadable_keys);
+    if verdict == Verdict::EndpointRefused {
+        next_steps.push(
+            "Use a DashScope endpoint (QWEN_REGION or --region), or grant the host with \
+             --allow-host if you trust it."
+                .into(),
+        );
+    }
 
     let report = StatusReport {
         key,

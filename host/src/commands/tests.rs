@@ -69,6 +69,7 @@ fn status_as_json_carries_its_exit_code() {
         endpoint: RegionArg {
             region: Some("ap-southeast-1".into()),
         },
+        allow_host: Vec::new(),
         format: FormatArgs { json: true },
     };
     let exit = status(dir.path(), &args, &mut io).unwrap();

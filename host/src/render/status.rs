@@ -36,7 +36,17 @@ pub fn status(r: &StatusReport, style: Style) -> String {
         }
         Some(k) => key_lines(&mut out, k, r.verdict, style),
     }
-    let _ = writeln!(out, "  - Endpoint: {} ({})", e.base, e.chosen_by);
+    if r.verdict == Verdict::EndpointRefused {
+        let _ = writeln!(
+            out,
+            "  {} Endpoint: {} ({}), which verify would refuse: nothing would be sent",
+            style.bad(),
+            e.base,
+            e.chosen_by
+        );
+    } else {
+        let _ = writeln!(out, "  - Endpoint: {} ({})", e.base, e.chosen_by);
+    }
     let _ = writeln!(out, "  - Verification request: POST {}", e.probe_url);
     for d in &r.dotenv_files {
         let what = match d.state {
@@ -92,7 +102,7 @@ pub fn status(r: &StatusReport, style: Style) -> String {
 
 fn key_lines(out: &mut String, k: &KeyReport, verdict: Verdict, style: Style) {
     let mark = match verdict {
-        Verdict::Usable => style.ok(),
+        Verdict::Usable | Verdict::EndpointRefused => style.ok(),
         _ => style.bad(),
     };
     let from = match &k.path {
