@@ -1,15 +1,13 @@
 //! `qianwen-auth init`, end to end: files compared byte for byte.
 
 use std::fs;
-use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use crate::common::*;
 
 const PLACEHOLDER_LINE: &str = "DASHSCOPE_API_KEY=sk-your-key-here\n";
-const IGNORE_LINES: &str = ".env\n.env.local\n*.env\n";
+const IGNORE_LINES: &str = ".env\n.env.local\n*.env\noutput/qianwen-ops-auth/\n";
 
 fn read(dir: &Path, name: &str) -> Option<Vec<u8>> {
     fs::read(dir.join(name)).ok()
@@ -25,29 +23,7 @@ fn init_with_stdin(dir: &Path, env: &[(&str, &str)], input: &str, json: bool) ->
     if json {
         args.push("--json");
     }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_qianwen-auth"))
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .envs(env.iter().copied())
-        .args(&args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    run_with_stdin(dir, env, &args, input)
 }
 
 #[test]
@@ -126,7 +102,7 @@ fn existing_files_keep_every_line_and_get_no_glued_line() {
     assert_eq!(mode(dir.path(), ".env"), 0o640, "the file's mode is kept");
     assert_eq!(
         read(dir.path(), ".gitignore").unwrap(),
-        b"target/\r\nnode_modules\r\n.env\r\n.env.local\r\n*.env\r\n"
+        b"target/\r\nnode_modules\r\n.env\r\n.env.local\r\n*.env\r\noutput/qianwen-ops-auth/\r\n"
     );
 }
 
@@ -139,8 +115,11 @@ fn gitignored_directory_gets_only_what_is_missing() {
     fs::create_dir(&sub).unwrap();
     let out = run(&sub, &[], &["init"]);
     assert_eq!(out.code, 0);
-    // The root's `*.env` covers .env and *.env here; only .env.local is missing.
-    assert_eq!(read(&sub, ".gitignore").unwrap(), b".env.local\n");
+    // The root's `*.env` covers .env and *.env here; .env.local and the evidence are missing.
+    assert_eq!(
+        read(&sub, ".gitignore").unwrap(),
+        b".env.local\noutput/qianwen-ops-auth/\n"
+    );
     assert_eq!(
         read(dir.path(), ".gitignore").unwrap(),
         b"*.env\n",
@@ -150,13 +129,13 @@ fn gitignored_directory_gets_only_what_is_missing() {
     let dir = tempdir();
     fs::write(
         dir.path().join(".gitignore"),
-        "node_modules/\n.env*\n*.env\n",
+        "node_modules/\n.env*\n*.env\noutput/\n",
     )
     .unwrap();
     run(dir.path(), &[], &["init"]);
     assert_eq!(
         read(dir.path(), ".gitignore").unwrap(),
-        b"node_modules/\n.env*\n*.env\n"
+        b"node_modules/\n.env*\n*.env\noutput/\n"
     );
 }
 
@@ -178,13 +157,14 @@ fn placeholder_already_there() {
 }
 
 #[test]
-fn a_configured_key_changes_nothing_and_is_shown_masked() {
+fn a_configured_key_is_kept_shown_masked_and_its_env_made_safe() {
     let dir = tempdir();
     fs::write(
         dir.path().join(".env"),
         format!("QIANWEN_API_KEY={STANDARD}\n"),
     )
     .unwrap();
+    fs::set_permissions(dir.path().join(".env"), fs::Permissions::from_mode(0o644)).unwrap();
     let out = run(dir.path(), &[], &["init"]);
     assert_eq!(out.code, 0);
     assert!(
@@ -192,13 +172,32 @@ fn a_configured_key_changes_nothing_and_is_shown_masked() {
         "{}",
         out.stdout
     );
-    assert!(out.stdout.contains("Nothing changed"));
+    assert!(!out.stdout.contains("Nothing changed"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("Made ./.env readable by you only (mode 0600; it was 0644)"),
+        "{}",
+        out.stdout
+    );
     assert_eq!(
         read(dir.path(), ".env").unwrap(),
         format!("QIANWEN_API_KEY={STANDARD}\n").as_bytes()
     );
-    assert!(read(dir.path(), ".gitignore").is_none());
+    assert_eq!(mode(dir.path(), ".env"), 0o600);
+    assert_eq!(
+        read(dir.path(), ".gitignore").unwrap(),
+        IGNORE_LINES.as_bytes()
+    );
     assert_no_leak(&out.all(), &ALL_KEYS, "init");
+    // Once safe, a second run changes nothing, and says so once.
+    let again = run(dir.path(), &[], &["init"]);
+    assert_eq!(again.code, 0);
+    assert!(again.stdout.contains("Nothing changed"), "{}", again.stdout);
+    assert!(
+        !again.stdout.contains("nothing was changed"),
+        "{}",
+        again.stdout
+    );
 
     let dir = tempdir();
     let out = run(

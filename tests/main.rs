@@ -10,6 +10,7 @@ mod faults;
 mod flow;
 mod init;
 mod leaks;
+mod messages;
 mod sandbox;
 mod skill;
 mod status;

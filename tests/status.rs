@@ -500,13 +500,20 @@ fn status_and_verify_agree_on_the_endpoint() {
         let (code, v) = status_json(dir.path(), &env);
         assert_eq!(code, 6, "{base}: {v}");
         assert_eq!(v["verdict"], "endpoint-refused", "{base}");
-        assert!(v["next_steps"].to_string().contains("--allow-host"), "{base}");
+        assert!(
+            v["next_steps"].to_string().contains("--allow-host"),
+            "{base}"
+        );
         let verify = run(dir.path(), &env, &["verify", "--json"]);
         assert_eq!(verify.code, 6, "{base}: {}", verify.stdout);
         assert_eq!(verify.json()["outcome"], "host-denied", "{base}");
         let text = run(dir.path(), &env, &["status"]);
         assert_eq!(text.code, 6);
-        assert!(text.stdout.contains("which verify would refuse"), "{}", text.stdout);
+        assert!(
+            text.stdout.contains("which verify would refuse"),
+            "{}",
+            text.stdout
+        );
     }
     let env = [
         ("DASHSCOPE_API_KEY", STANDARD),

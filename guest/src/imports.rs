@@ -74,6 +74,7 @@ pub fn apply(changes: &[(Change, String)]) -> (Vec<String>, Option<String>) {
             Change::Append(file, line) => setup_files::append_line(*file, line),
             Change::Replace(file, at, new) => setup_files::replace_line(*file, at, new),
             Change::WriteKey(name, at) => setup_files::write_key(name, at.as_ref()),
+            Change::MakePrivate => setup_files::make_private(),
         };
         if let Err(error) = result {
             let why = match error {

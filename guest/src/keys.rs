@@ -81,14 +81,14 @@ pub fn classify(value: &str) -> Class {
         return Class {
             kind: KeyKind::Foreign,
             masked: mask(value),
-            detail: format!("looks like {what}, not a DashScope API key"),
+            detail: format!("a value that looks like {what}, not a DashScope API key"),
         };
     }
     let Some(rest) = value.strip_prefix("sk-") else {
         return Class {
             kind: KeyKind::Foreign,
             masked: mask(value),
-            detail: "does not start with `sk-`, so it is not a DashScope API key".into(),
+            detail: "a value that does not start with `sk-`, so not a DashScope API key".into(),
         };
     };
     if let Some(detail) = bad_body(rest) {
@@ -197,7 +197,7 @@ fn malformed(value: &str) -> Option<String> {
         return None;
     };
     Some(format!(
-        "{problem}: it cannot be a valid key; check how it was copied"
+        "a value that {problem}: it cannot be a valid key; check how it was copied"
     ))
 }
 
@@ -205,14 +205,16 @@ fn malformed(value: &str) -> Option<String> {
 fn bad_body(rest: &str) -> Option<String> {
     let body = rest.strip_prefix("sp-").unwrap_or(rest);
     if body.len() < MIN_SECRET_LEN {
-        return Some("is too short to be a DashScope API key; was it cut off when copied?".into());
+        return Some(
+            "a value too short to be a DashScope API key; was it cut off when copied?".into(),
+        );
     }
     if !body
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
         return Some(
-            "contains characters that a DashScope API key never has; check how it was copied"
+            "a value with characters that a DashScope API key never has; check how it was copied"
                 .into(),
         );
     }

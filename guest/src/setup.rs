@@ -14,16 +14,22 @@ use crate::wit::project::ProjectFile;
 use crate::wit::setup::LineRef;
 use crate::wit::types::LinkTopic;
 use crate::wit::types::{InitOutcome, InitReport, KeyKind, Link, Source};
+use qianwen_auth_facts::variables::is_secret;
 
 /// The name the placeholder and a key given on standard input are written under.
 use qianwen_auth_facts::variables::DEFAULT_KEY_NAME as DEFAULT_NAME;
 
 /// `.gitignore` lines, each with a file name it must cover.
-const IGNORED: [(&str, &str); 3] = [
+const IGNORED: [(&str, &str); 4] = [
     (".env", ".env"),
     (".env.local", ".env.local"),
     ("*.env", "production.env"),
+    // The evidence `verify` writes: records of this machine's checks, not the project's.
+    (EVIDENCE_DIR, "output/qianwen-ops-auth/record.json"),
 ];
+
+/// Where `verify` writes its evidence by default, as a `.gitignore` line.
+const EVIDENCE_DIR: &str = "output/qianwen-ops-auth/";
 
 /// One change to a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +38,8 @@ pub enum Change {
     Replace(ProjectFile, LineRef, String),
     /// `NAME=<the key the user gave>`, in place of a line or appended.
     WriteKey(String, Option<LineRef>),
+    /// `./.env` made readable by its owner only.
+    MakePrivate,
 }
 
 /// What `init` will do, and what to say.
@@ -204,12 +212,49 @@ fn plan_placeholder(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv) ->
         };
     }
     let masked = key.masked.as_deref().unwrap_or("a malformed value");
+    // The key stays as it is; a ./.env beside it is made safe.
+    let mut changes = Vec::new();
+    if !dotenv.lines.is_empty() {
+        changes.extend(private_dotenv(inputs, dotenv));
+        changes.extend(gitignore_changes(inputs));
+    }
     Plan {
-        changes: Vec::new(),
-        outcome: InitOutcome::Unchanged,
-        summary: format!("A key is already configured: {place} ({masked}); nothing was changed"),
+        outcome: if changes.is_empty() {
+            InitOutcome::Unchanged
+        } else {
+            InitOutcome::Changed
+        },
+        changes,
+        summary: format!("A key is already configured: {place} ({masked})"),
         next_steps: report.next_steps.clone(),
         links: report.links.clone(),
+    }
+}
+
+/// `./.env` made private when it holds a secret and others may read it.
+fn private_dotenv(inputs: &Inputs, dotenv: &CwdDotenv) -> Vec<(Change, String)> {
+    let mode = inputs
+        .dotenvs
+        .iter()
+        .find(|d| d.source == Source::CwdDotenv)
+        .and_then(|d| match &d.read {
+            Ok(Some(file)) => file.mode,
+            _ => None,
+        });
+    let holds_secret = dotenv
+        .parsed
+        .entries
+        .iter()
+        .any(|e| is_secret(&e.name) && !e.value.expose().trim().is_empty());
+    match mode {
+        Some(mode) if holds_secret && mode & 0o077 != 0 => vec![(
+            Change::MakePrivate,
+            format!(
+                "made ./.env readable by you only (mode 0600; it was {mode:04o}), since it holds \
+                 a secret"
+            ),
+        )],
+        _ => Vec::new(),
     }
 }
 
@@ -238,7 +283,7 @@ fn plan_given_key(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv, key:
         KeyKind::Plan => {
             return refused(
                 InitOutcome::PlanKeyRefused,
-                format!("The key given {}; it was not written", class.detail),
+                format!("The key given is {}; it was not written", class.detail),
                 vec![
                     links::get(LinkTopic::TokenPlan),
                     links::get(LinkTopic::ApiKeys),
@@ -248,7 +293,7 @@ fn plan_given_key(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv, key:
         _ => {
             return refused(
                 InitOutcome::KeyRefused,
-                format!("The key given {}; it was not written", class.detail),
+                format!("The key given is {}; it was not written", class.detail),
                 vec![links::get(LinkTopic::ApiKeys)],
             );
         }
@@ -275,15 +320,21 @@ fn plan_given_key(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv, key:
         let value = keys::normalize(e.value.expose());
         !value.is_empty() && keys::classify(value).kind != KeyKind::Placeholder
     }) {
-        return refused(
-            InitOutcome::KeyRefused,
-            format!(
-                "./.env already holds a key in {} on line {}; init never overwrites a key: remove \
-                 that line first. Nothing was written",
+        return Plan {
+            changes: Vec::new(),
+            outcome: InitOutcome::KeyRefused,
+            summary: format!(
+                "./.env already holds a key in {} on line {}; init never overwrites a key, and \
+                 wrote nothing",
                 real.name, real.line
             ),
-            Vec::new(),
-        );
+            next_steps: vec![format!(
+                "To replace it, remove line {} of ./.env, then run `qianwen-auth init \
+                 --key-stdin` again.",
+                real.line
+            )],
+            links: Vec::new(),
+        };
     }
     // A multi-line value cannot be replaced as one line: then the key is appended.
     let change = match replaceable.and_then(|e| dotenv.line_of(e).map(|at| (e, at))) {

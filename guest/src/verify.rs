@@ -12,7 +12,7 @@ use crate::outward::Outward;
 use crate::scrub::{self, Scrubber};
 use crate::status::Resolved;
 use crate::transport::{Request, Response, Transport};
-use crate::wit::types::{Attempt, Outcome, Verdict, VerifyReport};
+use crate::wit::types::{Attempt, Outcome, Verdict, VerifyReport, WarningCode};
 
 /// The verification request's body (SPEC §4).
 pub const BODY: &[u8] = br#"{"model":"qwen-turbo","messages":[{"role":"user","content":"hi"}]}"#;
@@ -61,6 +61,10 @@ fn verify(resolved: &Resolved, transport: &mut impl Transport, limit_ms: u64) ->
             report.outcome = Outcome::HostDenied;
             report.cause = format!("{why}; nothing was sent");
             report.next_step = status.next_steps.join(" ");
+            // The cause says it already.
+            report
+                .warnings
+                .retain(|w| w.code != WarningCode::EndpointRefused);
             return report;
         }
         (verdict, _, _) => {

@@ -90,8 +90,18 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, io: &mut Io) -> Result<Exit> {
         match EvidenceDir::open(cwd, &args.output).and_then(|dir| dir.probe().map(|()| dir)) {
             Ok(dir) => dir,
             Err(why) => {
-                let why = instance.scrub_one(&why)?;
-                errln!(io, "error: no evidence can be written: {why}");
+                let error = format!(
+                    "no evidence can be written: {}; nothing was sent",
+                    instance.scrub_one(&why)?
+                );
+                let next_step = "Name a directory where evidence may be written with --output DIR.";
+                if args.format.json {
+                    json::print(
+                        io,
+                        &json::Refused::new("verify", &error, next_step, Exit::Usage),
+                    )?;
+                }
+                errln!(io, "error: {error}. {next_step}");
                 return Ok(Exit::Usage);
             }
         };

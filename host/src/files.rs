@@ -190,6 +190,20 @@ impl Place {
         Ok(())
     }
 
+    /// Give the file `name` exactly `mode`, without following a link or waiting on a FIFO.
+    pub fn set_mode(&self, name: &str, mode: u32) -> Result<(), Unchangeable> {
+        let file = match open_to_read(&self.dir, name) {
+            Ok(file) => file,
+            Err(_) if self.is_link(name) => return Err(Unchangeable::Link),
+            Err(e) => return Err(Unchangeable::Io(e)),
+        };
+        if !file.metadata().map_err(Unchangeable::Io)?.is_file() {
+            return Err(Unchangeable::NotAFile);
+        }
+        file.set_permissions(Permissions::from_mode(mode))
+            .map_err(Unchangeable::Io)
+    }
+
     /// Whether a file can be created here now: one is created and removed.
     pub fn probe(&self) -> std::io::Result<()> {
         let temp = temp_name("probe");

@@ -79,6 +79,10 @@ impl bindings::qianwen::auth::setup::Host for State {
     fn write_key(&mut self, name: String, at: Option<LineRef>) -> Result<(), SetupError> {
         self.setup()?.write_key(&name, at.as_ref())
     }
+
+    fn make_private(&mut self) -> Result<(), SetupError> {
+        self.setup()?.make_private()
+    }
 }
 
 impl bindings::qianwen::auth::evidence::Host for State {

@@ -5,6 +5,9 @@ use crate::wit::types::Options;
 
 const KEY: &str = "sk-FAKE_Zq8vX3mKw9Tj_Rp4Hs7Lc2Nb_a1b2";
 
+/// A `.gitignore` that covers everything init would add.
+const COVERED: &str = ".env\n.env.local\n*.env\noutput/qianwen-ops-auth/\n";
+
 fn inputs(
     env: &[(&str, &str)],
     dotenv: Option<&str>,
@@ -45,6 +48,7 @@ fn fresh_directory_gets_the_placeholder_and_gitignore_lines() {
             append(ProjectFile::Gitignore, ".env"),
             append(ProjectFile::Gitignore, ".env.local"),
             append(ProjectFile::Gitignore, "*.env"),
+            append(ProjectFile::Gitignore, "output/qianwen-ops-auth/"),
         ]
     );
     assert!(p.next_steps[0].contains("export DASHSCOPE_API_KEY='sk-...'"));
@@ -56,7 +60,7 @@ fn an_empty_key_line_takes_the_placeholder_in_place() {
         &inputs(
             &[],
             Some("A=1\nDASHSCOPE_API_KEY=\nB=2\n"),
-            Some(".env\n.env.local\n*.env\n"),
+            Some(COVERED),
             false,
         ),
         None,
@@ -80,7 +84,7 @@ fn second_run_changes_nothing() {
         &inputs(
             &[],
             Some("DASHSCOPE_API_KEY=sk-your-key-here\n"),
-            Some(".env\n.env.local\n*.env\n"),
+            Some(COVERED),
             true,
         ),
         None,
@@ -96,7 +100,7 @@ fn existing_gitignore_coverage_is_respected() {
         &inputs(
             &[],
             Some("DASHSCOPE_API_KEY=sk-your-key-here\n"),
-            Some("*.env\n"),
+            Some("*.env\noutput/\n"),
             true,
         ),
         None,
@@ -109,7 +113,7 @@ fn existing_gitignore_coverage_is_respected() {
         &inputs(
             &[],
             Some("DASHSCOPE_API_KEY=sk-your-key-here\n"),
-            Some(".env*\n"),
+            Some(".env*\n/output\n"),
             true,
         ),
         None,
@@ -118,7 +122,7 @@ fn existing_gitignore_coverage_is_respected() {
 }
 
 #[test]
-fn a_configured_key_changes_nothing() {
+fn a_configured_key_changes_nothing_where_its_files_are_safe() {
     for (env, dotenv) in [
         (vec![("DASHSCOPE_API_KEY", KEY)], None),
         (vec![], Some(format!("QIANWEN_API_KEY={KEY}\n"))),
@@ -127,21 +131,42 @@ fn a_configured_key_changes_nothing() {
             None,
         ),
     ] {
-        let p = plan_for(&inputs(&env, dotenv.as_deref(), None, true), None);
+        let p = plan_for(&inputs(&env, dotenv.as_deref(), Some(COVERED), true), None);
         assert_eq!(p.outcome, InitOutcome::Unchanged);
         assert!(p.changes.is_empty());
         assert!(p.summary.contains("already configured"), "{}", p.summary);
         assert!(!p.summary.contains("Zq8vX3mK"));
+        assert!(!p.summary.contains("nothing was changed"), "{}", p.summary);
     }
+}
+
+#[test]
+fn a_configured_key_is_kept_and_its_files_made_safe() {
+    let mut i = inputs(&[], Some(&format!("DASHSCOPE_API_KEY={KEY}\n")), None, true);
+    if let Ok(Some(file)) = &mut i.dotenvs[0].read {
+        file.mode = Some(0o644);
+    }
+    let p = plan_for(&i, None);
+    assert_eq!(p.outcome, InitOutcome::Changed);
+    let made = changes(&p);
+    assert_eq!(made[0], Change::MakePrivate);
+    assert!(
+        p.changes[0].1.contains("mode 0600; it was 0644"),
+        "{}",
+        p.changes[0].1
+    );
+    assert!(made.contains(&append(ProjectFile::Gitignore, ".env")));
+    assert!(!made.iter().any(|c| matches!(c, Change::WriteKey(..))));
+    assert!(!made.contains(&append(
+        ProjectFile::Dotenv,
+        "DASHSCOPE_API_KEY=sk-your-key-here"
+    )));
 }
 
 #[test]
 fn a_given_key_replaces_the_placeholder_in_place() {
     let text = "# keys\nexport DASHSCOPE_API_KEY=sk-your-key-here\nOTHER=1\n";
-    let p = plan_for(
-        &inputs(&[], Some(text), Some(".env\n.env.local\n*.env\n"), true),
-        Some(KEY),
-    );
+    let p = plan_for(&inputs(&[], Some(text), Some(COVERED), true), Some(KEY));
     assert_eq!(p.outcome, InitOutcome::Changed);
     assert_eq!(
         changes(&p),
@@ -190,7 +215,7 @@ fn the_same_key_again_is_unchanged() {
         &inputs(
             &[],
             Some(&format!("DASHSCOPE_API_KEY={KEY}\n")),
-            Some(".env\n.env.local\n*.env\n"),
+            Some(COVERED),
             false,
         ),
         Some(KEY),

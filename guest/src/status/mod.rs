@@ -229,13 +229,17 @@ fn shadowed_warning(winner: &Found, key: &KeyReport, lost: &Found, report: &KeyR
             .clone()
             .unwrap_or_else(|| "a malformed value".into())
     };
+    let what = match report.kind {
+        KeyKind::Placeholder => format!("the placeholder {}", shown(report)),
+        KeyKind::Standard | KeyKind::Plan => format!("a different key ({})", shown(report)),
+        KeyKind::Foreign | KeyKind::Malformed => format!("another value ({})", shown(report)),
+    };
     warning(
         WarningCode::ShadowedKey,
         format!(
-            "{} in {} holds a different key ({}) that is not used: {} from {} ({}) wins",
+            "{} in {} holds {what}, which is not used: {} from {} ({}) wins",
             lost.name.name(),
             found_at(lost),
-            shown(report),
             winner.name.name(),
             found_at(winner),
             shown(key),
@@ -248,7 +252,7 @@ fn next_steps(key: Option<&KeyReport>, unreadable: &[String]) -> (Vec<String>, V
         Some(path) => format!("{} in {path}", k.name.name()),
         None => format!("{} in the environment", k.name.name()),
     };
-    let create = "create a key on the API-key page (standard keys start with `sk-`, not `sk-sp-`)";
+    let create = "create a key on the API-key page; standard keys start with `sk-`, not `sk-sp-`";
     let steps = match key {
         None if !unreadable.is_empty() => vec![
             format!(
@@ -259,31 +263,33 @@ fn next_steps(key: Option<&KeyReport>, unreadable: &[String]) -> (Vec<String>, V
             "Then run `qianwen-auth status` again.".into(),
         ],
         None => vec![
-            format!("No API key is configured: {create}."),
+            format!("No API key is configured. To get one, {create}."),
             format!(
-                "Then either run `export {DEFAULT_KEY_NAME}='sk-...'` in your shell, or add the \
-                 line `{DEFAULT_KEY_NAME}={PLACEHOLDER}` to ./.env and replace the placeholder \
-                 with your key. Keep .env out of git."
+                "Then pipe it to `qianwen-auth init --key-stdin`, which writes it to ./.env \
+                 without ever showing it (mode 0600, kept out of git); or run `qianwen-auth \
+                 init` for the line `{DEFAULT_KEY_NAME}={PLACEHOLDER}` to fill in; or run \
+                 `export {DEFAULT_KEY_NAME}='sk-...'` in your shell."
             ),
         ],
         Some(k) => match k.kind {
             KeyKind::Standard => Vec::new(),
             KeyKind::Plan => vec![format!(
                 "{} holds a Token Plan key, which serves interactive AI tools only and is never \
-                 sent by this tool; scripts need a standard pay-as-you-go key: {create}.",
+                 sent by this tool; scripts need a standard pay-as-you-go key. To get one, \
+                 {create}.",
                 place(k)
             )],
             KeyKind::Placeholder => vec![format!(
-                "{} holds a placeholder: replace it with your key ({create}).",
+                "{} holds a placeholder: replace it with your key. To get one, {create}.",
                 place(k)
             )],
             KeyKind::Foreign => vec![format!(
-                "{} {}. Put your DashScope API key there instead ({create}).",
+                "{} holds {}. Put your DashScope API key there instead: {create}.",
                 place(k),
                 k.detail
             )],
             KeyKind::Malformed => vec![format!(
-                "{} {}. Copy the key again from the API-key page.",
+                "{} holds {}. Copy the key again from the API-key page.",
                 place(k),
                 k.detail
             )],

@@ -86,6 +86,14 @@ impl SetupFiles {
         }
     }
 
+    /// Make `./.env` readable and writable by its owner only.
+    pub fn make_private(&self) -> Result<(), SetupError> {
+        let name = name(ProjectFile::Dotenv);
+        self.place
+            .set_mode(name, NEW_DOTENV_MODE)
+            .map_err(|why| unchangeable(name, why))
+    }
+
     fn append(&self, file: ProjectFile, line: &str) -> Result<(), SetupError> {
         let name = name(file);
         let (mut bytes, mode) = self.load(name)?;
@@ -136,18 +144,20 @@ impl SetupFiles {
         match self.place.existing(name, MAX_FILE) {
             Ok(None) => Ok((Vec::new(), None)),
             Ok(Some((bytes, mode))) => Ok((bytes, Some(mode))),
-            Err(Unchangeable::Link) => Err(SetupError::Refused(format!(
-                "./{name} is a symbolic link; init does not write through links, so edit it by \
-                 hand"
-            ))),
-            Err(Unchangeable::NotAFile) => Err(SetupError::Refused(format!(
-                "./{name} is not a regular file"
-            ))),
-            Err(Unchangeable::TooLarge) => Err(SetupError::Refused(format!(
-                "./{name} is larger than 1 MiB"
-            ))),
-            Err(Unchangeable::Io(e)) => Err(io(&e)),
+            Err(why) => Err(unchangeable(name, why)),
         }
+    }
+}
+
+/// Why `./name` cannot be changed, as the component is told.
+fn unchangeable(name: &str, why: Unchangeable) -> SetupError {
+    match why {
+        Unchangeable::Link => SetupError::Refused(format!(
+            "./{name} is a symbolic link; init does not write through links, so edit it by hand"
+        )),
+        Unchangeable::NotAFile => SetupError::Refused(format!("./{name} is not a regular file")),
+        Unchangeable::TooLarge => SetupError::Refused(format!("./{name} is larger than 1 MiB")),
+        Unchangeable::Io(e) => io(&e),
     }
 }
 

@@ -40,7 +40,13 @@ pub fn verify(r: &VerifyReport, granted: &[String], refused: &[String], style: S
                 None => format!("no answer after {} ms", a.latency_ms),
             })
             .collect();
-        let _ = writeln!(out, "  - Sent to {host}: {}", attempts.join(", then "));
+        // Only an answer proves that a request was sent; a failure may come before sending.
+        let lead = if r.attempts.iter().any(|a| a.http_status.is_some()) {
+            "Sent to"
+        } else {
+            "Tried"
+        };
+        let _ = writeln!(out, "  - {lead} {host}: {}", attempts.join(", then "));
     }
     if let Some(code) = &r.server_code {
         let _ = writeln!(out, "  - Server code: {code}");

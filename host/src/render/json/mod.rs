@@ -79,6 +79,33 @@ impl<'a> From<&'a wit::Link> for Link<'a> {
     }
 }
 
+/// A command that refused to start, and why: for scripts that read stdout only.
+#[derive(Serialize)]
+pub struct Refused<'a> {
+    pub schema: u32,
+    pub command: &'static str,
+    pub error: &'a str,
+    pub next_step: &'a str,
+    pub exit_code: u8,
+}
+
+impl<'a> Refused<'a> {
+    pub fn new(
+        command: &'static str,
+        error: &'a str,
+        next_step: &'a str,
+        exit: crate::exit::Exit,
+    ) -> Self {
+        Self {
+            schema: SCHEMA,
+            command,
+            error,
+            next_step,
+            exit_code: exit.code(),
+        }
+    }
+}
+
 /// One JSON object on one line.
 pub fn print(io: &mut Io, value: &impl Serialize) -> std::io::Result<()> {
     let text = serde_json::to_string(value).map_err(std::io::Error::other)?;
