@@ -98,3 +98,84 @@ fn white_space_of_any_script_before_hash_starts_a_comment() {
         );
     }
 }
+
+#[test]
+fn references_expand_from_earlier_lines_and_granted_variables() {
+    let dir = tempdir();
+    write(
+        dir.path().join(".env"),
+        &format!("MY_KEY={STANDARD}\nDASHSCOPE_API_KEY=${{MY_KEY}}\n"),
+    );
+    let out = run(dir.path(), &[], &["status", "--json"]);
+    assert_no_leak(&out.all(), &ALL_KEYS, "status");
+    let json = out.json();
+    assert_eq!(out.code, 0, "{json}");
+    assert_eq!(json["key"]["kind"], "standard");
+    assert_eq!(json["key"]["masked"], "sk-****************a1b2");
+
+    // A variable this tool reads, from the environment, as python-dotenv would take it.
+    write(
+        dir.path().join(".env"),
+        "QIANWEN_API_KEY=${DASHSCOPE_API_KEY}\n",
+    );
+    let json = run(
+        dir.path(),
+        &[("DASHSCOPE_API_KEY", STANDARD_2)],
+        &["status", "--json"],
+    )
+    .json();
+    assert_eq!(json["key"]["name"], "DASHSCOPE_API_KEY");
+    assert_eq!(json["key"]["source"], "env");
+    assert_eq!(
+        json["shadowed"],
+        serde_json::json!([]),
+        "the same key, not another"
+    );
+}
+
+#[test]
+fn a_reference_to_nothing_is_named_never_called_a_placeholder() {
+    let dir = tempdir();
+    let text = "DASHSCOPE_API_KEY=${MY_KEY}\n";
+    write(dir.path().join(".env"), text);
+    let out = run(dir.path(), &[], &["status", "--json"]);
+    let json = out.json();
+    assert_eq!(out.code, 3, "{json}");
+    let warning = json["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["code"] == "dotenv-reference")
+        .unwrap_or_else(|| panic!("no dotenv-reference warning: {json}"));
+    assert!(
+        warning["message"]
+            .as_str()
+            .unwrap()
+            .contains("refers to MY_KEY"),
+        "{warning}"
+    );
+    assert!(!out.stdout.contains("placeholder"), "{}", out.stdout);
+    assert!(!out.stdout.contains("empty-value"), "{}", out.stdout);
+    assert_eq!(json["unreadable_keys"].as_array().unwrap().len(), 1);
+
+    let out = run(dir.path(), &[], &["init"]);
+    assert_eq!(out.code, 3, "{}", out.stdout);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(".env")).unwrap(),
+        text
+    );
+}
+
+#[test]
+fn a_reference_that_may_be_a_pasted_key_is_not_repeated() {
+    let dir = tempdir();
+    // A key's secret part behind a stray `$`: a valid name, but not one written in capitals.
+    let secret = &STANDARD[3..];
+    write(
+        dir.path().join(".env"),
+        &format!("DASHSCOPE_API_KEY=${secret}\n"),
+    );
+    let out = run(dir.path(), &[], &["status", "--json"]);
+    assert_no_leak(&out.all(), &ALL_KEYS, "status");
+    assert!(out.stdout.contains("dotenv-reference"), "{}", out.stdout);
+}

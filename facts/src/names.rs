@@ -55,12 +55,13 @@ pub const KEY_KIND: [&str; 5] = ["standard", "plan", "placeholder", "foreign", "
 pub const KEY_NAME: [&str; 2] = KEY_NAMES;
 
 /// `enum warning-code`.
-pub const WARNING_CODE: [&str; 16] = [
+pub const WARNING_CODE: [&str; 17] = [
     "empty-value",
     "shadowed-key",
     "dotenv-syntax",
     "dotenv-duplicate",
     "dotenv-unusable",
+    "dotenv-reference",
     "dotenv-permissions",
     "dotenv-not-ignored",
     "unknown-region",

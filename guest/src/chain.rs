@@ -26,6 +26,8 @@ pub struct Level {
     /// The `.env` file, as shown to the user; none for the environment.
     pub path: Option<String>,
     values: BTreeMap<String, Secret>,
+    /// Names whose value is a reference that could not be resolved, with its line.
+    references: BTreeMap<String, u32>,
 }
 
 impl Level {
@@ -35,6 +37,7 @@ impl Level {
             source: Source::Env,
             path: None,
             values: vars.into_iter().map(|(k, v)| (k, Secret::new(v))).collect(),
+            references: BTreeMap::new(),
         }
     }
 
@@ -45,11 +48,24 @@ impl Level {
             .iter()
             .map(|entry| (entry.name.clone(), entry.value.clone()))
             .collect();
+        let mut references = BTreeMap::new();
+        for entry in &parsed.entries {
+            match entry.reference {
+                Some(_) => references.insert(entry.name.clone(), entry.line),
+                None => references.remove(&entry.name),
+            };
+        }
         Self {
             source,
             path: Some(path),
             values,
+            references,
         }
+    }
+
+    /// The line of `name` when its value here is a reference that could not be resolved.
+    pub fn reference(&self, name: &str) -> Option<u32> {
+        self.references.get(name).copied()
     }
 
     /// The raw value of `name` at this level, empty or not.
@@ -125,13 +141,15 @@ pub fn setting<'a>(levels: &'a [Level], name: &str) -> Option<(&'a Level, &'a st
         .find_map(|level| level.get(name).map(|v| (level, v.expose().trim())))
 }
 
-/// Every level where `name` is present but blank: counted as unset there, and reported.
+/// Every level where `name` is present but blank: counted as unset there, and reported. A
+/// reference that could not be resolved is reported as that instead.
 pub fn blanks<'a>(levels: &'a [Level], name: &str) -> impl Iterator<Item = &'a Level> {
     let name = name.to_string();
     levels.iter().filter(move |level| {
-        level
-            .raw(&name)
-            .is_some_and(|v| v.expose().trim().is_empty())
+        level.reference(&name).is_none()
+            && level
+                .raw(&name)
+                .is_some_and(|v| v.expose().trim().is_empty())
     })
 }
 

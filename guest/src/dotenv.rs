@@ -19,6 +19,11 @@ pub struct Entry {
     pub value: Secret,
     /// The line the entry starts on, from 1.
     pub line: u32,
+    /// Unquoted or double-quoted: `${NAME}` in it is expanded (`expand`).
+    pub expands: bool,
+    /// The variable the value refers to but that could not be resolved (`expand`); the value
+    /// is then empty, as python-dotenv reads it.
+    pub reference: Option<String>,
 }
 
 /// A line that could not be parsed, and what is wrong with it.
@@ -101,11 +106,13 @@ pub fn parse(bytes: &[u8]) -> Parsed {
         let number = line_number(i);
         match parse_entry(&lines, i) {
             Ok((entry, next)) => {
-                if let Some((name, value)) = entry {
+                if let Some((name, value, expands)) = entry {
                     parsed.entries.push(Entry {
                         name,
                         value: Secret::new(value),
                         line: number,
+                        expands,
+                        reference: None,
                     });
                 }
                 i = next;
@@ -143,7 +150,7 @@ fn decode(bytes: &[u8], parsed: &mut Parsed) -> String {
 
 /// An entry (none for a blank or comment line) and the index of the next line; or the name
 /// the line starts with, if any, and what is wrong.
-type Step = Result<(Option<(String, String)>, usize), (Option<String>, String)>;
+type Step = Result<(Option<(String, String, bool)>, usize), (Option<String>, String)>;
 
 /// Parse the entry that starts on `lines[i]`; on success, also the index of the next line.
 fn parse_entry(lines: &[&str], i: usize) -> Step {
@@ -180,14 +187,76 @@ fn parse_entry(lines: &[&str], i: usize) -> Step {
     match value_start.chars().next() {
         Some(quote @ ('\'' | '"')) => {
             let (value, next) = quoted(lines, i, &value_start[1..], quote).map_err(named)?;
-            Ok((Some((name.to_string(), value)), next))
+            Ok((Some((name.to_string(), value, quote == '"')), next))
         }
         // `NAME= # comment`: the `#` follows whitespace, so the value is empty.
         Some('#') if value_start.len() < after_eq.len() => {
-            Ok((Some((name.to_string(), String::new())), i + 1))
+            Ok((Some((name.to_string(), String::new(), true)), i + 1))
         }
-        _ => Ok((Some((name.to_string(), unquoted(value_start))), i + 1)),
+        _ => Ok((Some((name.to_string(), unquoted(value_start), true)), i + 1)),
     }
+}
+
+/// Expand references as python-dotenv does (SPEC §1): `${NAME}` and `${NAME:-default}` in
+/// unquoted and double-quoted values, looked up first in `outer` (the variables the policy
+/// reads, which win as the environment wins for python-dotenv), then among the entries before
+/// it in this file. A reference that resolves nowhere and has no default, or a whole value of
+/// the form `$NAME` (which python-dotenv leaves as it stands), is not a value: the entry
+/// becomes empty and names the variable in `reference`.
+pub fn expand(parsed: &mut Parsed, outer: impl Fn(&str) -> Option<String>) {
+    let mut defined: std::collections::BTreeMap<String, Secret> = Default::default();
+    for entry in &mut parsed.entries {
+        if entry.expands {
+            let lookup = |name: &str| {
+                outer(name).or_else(|| defined.get(name).map(|v| v.expose().to_string()))
+            };
+            match expanded(entry.value.expose(), lookup) {
+                Ok(value) => entry.value = Secret::new(value),
+                Err(name) => {
+                    entry.value = Secret::new(String::new());
+                    entry.reference = Some(name);
+                }
+            }
+        }
+        defined.insert(entry.name.clone(), entry.value.clone());
+    }
+}
+
+/// `value` with its `${NAME}` references resolved by `lookup`, or the name of the first one
+/// that cannot be; a whole value `$NAME` is such a name too.
+fn expanded(value: &str, lookup: impl Fn(&str) -> Option<String>) -> Result<String, String> {
+    let is_name = |n: &str| {
+        n.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    if let Some(name) = value.strip_prefix('$').filter(|n| is_name(n)) {
+        return Err(name.to_string());
+    }
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(at) = rest.find("${") {
+        let Some(len) = rest[at + 2..].find('}') else {
+            break;
+        };
+        let inner = &rest[at + 2..at + 2 + len];
+        let (name, default) = match inner.split_once(":-") {
+            Some((name, default)) => (name, Some(default)),
+            None => (inner, None),
+        };
+        if name.contains(':') || !is_name(name) {
+            out.push_str(&rest[..at + 3 + len]);
+        } else {
+            out.push_str(&rest[..at]);
+            match (lookup(name), default) {
+                (Some(found), _) => out.push_str(&found),
+                (None, Some(default)) => out.push_str(default),
+                (None, None) => return Err(name.to_string()),
+            }
+        }
+        rest = &rest[at + 3 + len..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 /// An unquoted value ends at white space followed by `#`, as python-dotenv has it: any
@@ -348,6 +417,72 @@ mod tests {
         );
         // A name the policy does not read is not repeated: it may be part of a pasted key.
         assert_eq!(described[1], ".env:2: expected `=` after the name");
+    }
+
+    /// The entries of `text` after expansion with `outer`: (name, value, reference).
+    fn expand_all(text: &str, outer: &[(&str, &str)]) -> Vec<(String, String, Option<String>)> {
+        let mut parsed = parse(text.as_bytes());
+        expand(&mut parsed, |name| {
+            outer
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        });
+        parsed
+            .entries
+            .into_iter()
+            .map(|e| (e.name, e.value.expose().to_string(), e.reference))
+            .collect()
+    }
+
+    #[test]
+    fn references_expand_as_python_dotenv_expands_them() {
+        let got = expand_all(
+            "MINE=sk-abc\nA=${MINE}\nB=\"x-${MINE}-y\"\nC='${MINE}'\nD=${NOPE:-dflt}\nE=${QWEN_REGION}",
+            &[("QWEN_REGION", "cn-beijing")],
+        );
+        let values: Vec<&str> = got.iter().map(|(_, v, _)| v.as_str()).collect();
+        assert_eq!(
+            values,
+            [
+                "sk-abc",
+                "sk-abc",
+                "x-sk-abc-y",
+                "${MINE}",
+                "dflt",
+                "cn-beijing"
+            ]
+        );
+        assert!(got.iter().all(|(_, _, r)| r.is_none()));
+        // The granted variable wins over the file, as the environment wins for python-dotenv.
+        let got = expand_all("QWEN_REGION=x\nA=${QWEN_REGION}", &[("QWEN_REGION", "env")]);
+        assert_eq!(got[1].1, "env");
+    }
+
+    #[test]
+    fn a_reference_that_resolves_nowhere_is_named_and_empty() {
+        let got = expand_all(
+            "DASHSCOPE_API_KEY=${MY_KEY}\nQIANWEN_API_KEY=$OTHER\nLATER=${DEFINED_AFTER}\nDEFINED_AFTER=1",
+            &[],
+        );
+        assert_eq!(
+            got[0],
+            (
+                "DASHSCOPE_API_KEY".into(),
+                String::new(),
+                Some("MY_KEY".into())
+            )
+        );
+        assert_eq!(got[1].2.as_deref(), Some("OTHER"));
+        assert_eq!(
+            got[2].2.as_deref(),
+            Some("DEFINED_AFTER"),
+            "only earlier lines count"
+        );
+        // Not references: a `$` inside a value, a malformed `${`.
+        let got = expand_all("A=pa$$word\nB=${unclosed\nC=${1X}", &[]);
+        assert!(got.iter().all(|(_, _, r)| r.is_none()), "{got:?}");
+        assert_eq!(got[0].1, "pa$$word");
     }
 
     #[test]

@@ -35,9 +35,44 @@ pub fn read_dotenv(inputs: &Inputs, input: &FileInput, warnings: &mut Vec<Warnin
     match &input.read {
         Ok(None) => {}
         Ok(Some(file)) => {
-            let parsed = dotenv::parse(&file.bytes);
+            let mut parsed = dotenv::parse(&file.bytes);
+            dotenv::expand(&mut parsed, |name| {
+                inputs
+                    .env
+                    .iter()
+                    .find(|(n, _)| n == name && GRANTED.contains(&name))
+                    .map(|(_, value)| value.clone())
+            });
             for problem in parsed.describe_problems(&path) {
                 warnings.push(warning(WarningCode::DotenvSyntax, problem));
+            }
+            for entry in parsed
+                .entries
+                .iter()
+                .filter(|e| GRANTED.contains(&e.name.as_str()))
+            {
+                if let Some(reference) = &entry.reference {
+                    // Variables are named in capitals; anything else after a `$` may be a key
+                    // pasted there, and is not repeated.
+                    let named = reference
+                        .chars()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+                    let what = if named {
+                        format!("{reference}, which is")
+                    } else {
+                        "a variable (not named here: it is not written in capitals, and might \
+                         be part of a key), which is"
+                            .to_string()
+                    };
+                    warnings.push(warning(
+                        WarningCode::DotenvReference,
+                        format!(
+                            "{path}:{}: {} refers to {what} neither set before it in this file \
+                             nor a variable this tool reads, so it counts as unset",
+                            entry.line, entry.name
+                        ),
+                    ));
+                }
             }
             for name in GRANTED {
                 let lines: Vec<u32> = parsed

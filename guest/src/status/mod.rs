@@ -17,7 +17,7 @@ use crate::wit::types::{
 };
 
 use qianwen_auth_facts::variables::{
-    BASE_URL, DEFAULT_KEY_NAME, GRANTED, PLACEHOLDER, REGION, is_masked, is_secret,
+    BASE_URL, DEFAULT_KEY_NAME, GRANTED, KEY_NAMES, PLACEHOLDER, REGION, is_masked, is_secret,
 };
 
 mod files;
@@ -122,15 +122,24 @@ pub fn resolve(inputs: &Inputs, options: &Options) -> Resolved {
         Some(KeyKind::Plan) => Verdict::PlanKey,
         _ => Verdict::NoUsableKey,
     };
+    // Key lines that cannot be used: broken, or a reference to nothing.
     let unreadable_keys: Vec<String> = dotenvs
         .iter()
         .flat_map(|d| {
             d.parsed.iter().flat_map(|parsed| {
-                parsed
+                let broken = parsed
                     .problems
                     .iter()
                     .filter(|problem| problem.is_key_line())
-                    .map(|problem| format!("{}:{}", d.path, problem.line))
+                    .map(|problem| problem.line);
+                let referring = levels
+                    .iter()
+                    .filter(|level| level.path.as_deref() == Some(d.path.as_str()))
+                    .flat_map(|level| KEY_NAMES.iter().filter_map(|name| level.reference(name)));
+                broken
+                    .chain(referring)
+                    .map(|line| format!("{}:{line}", d.path))
+                    .collect::<Vec<_>>()
             })
         })
         .collect();
