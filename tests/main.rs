@@ -8,6 +8,7 @@ mod commands;
 mod dotenv_lines;
 mod faults;
 mod flow;
+mod git_hygiene;
 mod init;
 mod leaks;
 mod messages;

@@ -55,7 +55,7 @@ pub const KEY_KIND: [&str; 5] = ["standard", "plan", "placeholder", "foreign", "
 pub const KEY_NAME: [&str; 2] = KEY_NAMES;
 
 /// `enum warning-code`.
-pub const WARNING_CODE: [&str; 17] = [
+pub const WARNING_CODE: [&str; 18] = [
     "empty-value",
     "shadowed-key",
     "dotenv-syntax",
@@ -64,6 +64,7 @@ pub const WARNING_CODE: [&str; 17] = [
     "dotenv-reference",
     "dotenv-permissions",
     "dotenv-not-ignored",
+    "dotenv-tracked",
     "unknown-region",
     "invalid-base-url",
     "base-url-path",

@@ -26,9 +26,13 @@ pub fn inputs() -> Inputs {
             std::env::var_os(name).map(|v| (name.to_string(), v.to_string_lossy().into_owned()))
         })
         .collect();
-    status::gather(env, project::ancestors(), |depth, file| {
-        project::read(u32::try_from(depth).unwrap_or(u32::MAX), file)
-    })
+    let at = |depth: usize| u32::try_from(depth).unwrap_or(u32::MAX);
+    status::gather(
+        env,
+        project::ancestors(),
+        |depth, file| project::read(at(depth), file),
+        |depth, file| project::git(at(depth), file),
+    )
 }
 
 /// Write the evidence record for `report`, made at `started`, as a new timestamped file and

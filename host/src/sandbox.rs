@@ -125,6 +125,14 @@ impl bindings::qianwen::auth::project::Host for State {
     > {
         self.project.read(depth, file)
     }
+
+    fn git(
+        &mut self,
+        depth: u32,
+        file: bindings::qianwen::auth::project::ProjectFile,
+    ) -> Option<bindings::qianwen::auth::project::GitView> {
+        self.project.git(depth, file)
+    }
 }
 
 /// The compiled component and a linker holding every grant, ready to instantiate.

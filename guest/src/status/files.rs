@@ -7,7 +7,7 @@ use super::inputs::{FileInput, Inputs, file_path, git_top};
 use super::warning;
 use crate::dotenv::{self, Parsed};
 use crate::gitignore::{self, Rules};
-use crate::wit::project::{Directory, ReadError};
+use crate::wit::project::{Directory, GitView, ReadError};
 use crate::wit::types::{DotenvState, Source, Warning, WarningCode};
 
 /// A `.env` file after reading and parsing.
@@ -19,6 +19,8 @@ pub struct DotenvFile {
     pub mode: Option<u32>,
     /// `absent`, `read` or `unusable`.
     pub state: DotenvState,
+    /// What git makes of it, when the host could tell.
+    pub git: Option<GitView>,
 }
 
 /// Read and parse one `.env` file, with warnings for its syntax, duplicates and read errors.
@@ -31,6 +33,7 @@ pub fn read_dotenv(inputs: &Inputs, input: &FileInput, warnings: &mut Vec<Warnin
         parsed: None,
         mode: None,
         state: DotenvState::Absent,
+        git: input.git,
     };
     match &input.read {
         Ok(None) => {}
@@ -146,15 +149,39 @@ pub fn check_files(inputs: &Inputs, dotenvs: &[DotenvFile], warnings: &mut Vec<W
                 ),
             ));
         }
-        if let Some(top) = top
-            && d.depth <= top
-            && !gitignore::is_ignored(&rules, &relative_path(&inputs.dirs, top, d.depth))
-        {
+        let Some(top) = top.filter(|top| d.depth <= *top) else {
+            continue;
+        };
+        let relative = relative_path(&inputs.dirs, top, d.depth);
+        // Git's own answer where the host can give it; else the `.gitignore` files alone.
+        let (tracked, ignored) = match d.git {
+            Some(view) => (view.tracked, view.ignored),
+            None => (false, gitignore::is_ignored(&rules, &relative)),
+        };
+        if tracked {
+            // As typed in the current directory.
+            let typed = format!("{}.env", "../".repeat(d.depth));
+            let also = if ignored {
+                String::new()
+            } else {
+                " and add `.env` to .gitignore".to_string()
+            };
+            warnings.push(warning(
+                WarningCode::DotenvTracked,
+                format!(
+                    "{} holds a secret and git tracks it, so the secret is in the repository \
+                     (whatever .gitignore says): run `git rm --cached {typed}`{also}, \
+                     commit, and rotate the key (create a new one on the API-key page and delete \
+                     the old one), since anyone with the repository's history has it",
+                    d.path
+                ),
+            ));
+        } else if !ignored {
             warnings.push(warning(
                 WarningCode::DotenvNotIgnored,
                 format!(
-                    "{} holds a secret but .gitignore does not cover it; add `.env` to \
-                     .gitignore so it is never committed",
+                    "{} holds a secret but git does not ignore it; add `.env` to .gitignore so \
+                     it is never committed",
                     d.path
                 ),
             ));

@@ -3,7 +3,7 @@
 
 use crate::chain;
 use crate::wit::policy::DirectoryInput;
-use crate::wit::project::{Directory, FileContents, ProjectFile, ReadError};
+use crate::wit::project::{Directory, FileContents, GitView, ProjectFile, ReadError};
 use crate::wit::types::Source;
 
 /// What the host handed over: the granted environment and the project files.
@@ -24,31 +24,45 @@ pub struct FileInput {
     pub source: Source,
     pub depth: usize,
     pub read: Result<Option<FileContents>, ReadError>,
+    /// What git makes of a `.env` file that exists, when the caller can tell.
+    pub git: Option<GitView>,
 }
 
 /// Everything the chain needs, given the directories from the current one up and a way to read
 /// a file in one of them: the `.env` files the chain consults, and every `.gitignore` from the
-/// repository's top (or the current directory, outside one) down. The one place that decides
-/// which files are read.
+/// repository's top (or the current directory, outside one) down; and, for each `.env` that
+/// exists inside a repository, what git makes of it. The one place that decides which files
+/// are read.
 pub fn gather(
     env: Vec<(String, String)>,
     dirs: Vec<Directory>,
     read: impl Fn(usize, ProjectFile) -> Result<Option<FileContents>, ReadError>,
+    git: impl Fn(usize, ProjectFile) -> Option<GitView>,
 ) -> Inputs {
+    let top = git_top(&dirs);
     let dotenvs = dotenv_locations(&dirs)
         .into_iter()
-        .map(|(source, depth)| FileInput {
-            source,
-            depth,
-            read: read(depth, ProjectFile::Dotenv),
+        .map(|(source, depth)| {
+            let read = read(depth, ProjectFile::Dotenv);
+            let git = if matches!(read, Ok(Some(_))) && top.is_some_and(|top| depth <= top) {
+                git(depth, ProjectFile::Dotenv)
+            } else {
+                None
+            };
+            FileInput {
+                source,
+                depth,
+                read,
+                git,
+            }
         })
         .collect();
-    let top = git_top(&dirs).unwrap_or(0);
-    let gitignores = (0..=top)
+    let gitignores = (0..=top.unwrap_or(0))
         .map(|depth| FileInput {
             source: Source::CwdDotenv,
             depth,
             read: read(depth, ProjectFile::Gitignore),
+            git: None,
         })
         .collect();
     Inputs {
@@ -71,23 +85,28 @@ pub fn inputs_from(env: Vec<(String, String)>, directories: &[DirectoryInput]) -
             has_skills: d.has_skills,
         })
         .collect();
-    gather(env, dirs, |depth, file| {
-        let Some(d) = directories.get(depth) else {
-            return Ok(None);
-        };
-        let (bytes, mode) = match file {
-            ProjectFile::Dotenv => (&d.dotenv, d.dotenv_mode),
-            ProjectFile::Gitignore => (&d.gitignore, None),
-        };
-        match bytes {
-            None => Ok(None),
-            Some(b) if b.len() > MAX_DOTENV => Err(ReadError::TooLarge(b.len() as u64)),
-            Some(b) => Ok(Some(FileContents {
-                bytes: b.clone(),
-                mode,
-            })),
-        }
-    })
+    gather(
+        env,
+        dirs,
+        |depth, file| {
+            let Some(d) = directories.get(depth) else {
+                return Ok(None);
+            };
+            let (bytes, mode) = match file {
+                ProjectFile::Dotenv => (&d.dotenv, d.dotenv_mode),
+                ProjectFile::Gitignore => (&d.gitignore, None),
+            };
+            match bytes {
+                None => Ok(None),
+                Some(b) if b.len() > MAX_DOTENV => Err(ReadError::TooLarge(b.len() as u64)),
+                Some(b) => Ok(Some(FileContents {
+                    bytes: b.clone(),
+                    mode,
+                })),
+            }
+        },
+        |_, _| None,
+    )
 }
 
 /// For tests: a project of one directory, `/p`, with `env` and the given files.

@@ -4,7 +4,7 @@ use super::inputs::MAX_DOTENV;
 use super::*;
 use crate::names::Named;
 use crate::wit::policy::DirectoryInput;
-use crate::wit::project::{Directory, FileContents, ProjectFile, ReadError};
+use crate::wit::project::{Directory, FileContents, GitView, ProjectFile, ReadError};
 use crate::wit::types::Source;
 
 const KEY: &str = "sk-FAKE_SENTINEL_Zq8vX3mKw9Tj_a1b2";
@@ -15,6 +15,8 @@ struct Project {
     env: Vec<(String, String)>,
     dirs: Vec<(&'static str, bool, bool)>,
     files: Vec<(usize, &'static str, Vec<u8>, u32)>,
+    /// What git makes of the `.env` at a depth, as the host would tell.
+    git: Vec<(usize, GitView)>,
 }
 
 impl Project {
@@ -23,7 +25,13 @@ impl Project {
             env: Vec::new(),
             dirs: dirs.to_vec(),
             files: Vec::new(),
+            git: Vec::new(),
         }
+    }
+
+    fn git(mut self, depth: usize, tracked: bool, ignored: bool) -> Self {
+        self.git.push((depth, GitView { tracked, ignored }));
+        self
     }
 
     fn env(mut self, name: &str, value: &str) -> Self {
@@ -59,15 +67,27 @@ impl Project {
                 has_skills: *has_skills,
             })
             .collect();
-        gather(self.env.clone(), dirs, |depth, file| {
-            self.read(
-                depth,
-                match file {
-                    ProjectFile::Dotenv => ".env",
-                    ProjectFile::Gitignore => ".gitignore",
-                },
-            )
-        })
+        gather(
+            self.env.clone(),
+            dirs,
+            |depth, file| {
+                self.read(
+                    depth,
+                    match file {
+                        ProjectFile::Dotenv => ".env",
+                        ProjectFile::Gitignore => ".gitignore",
+                    },
+                )
+            },
+            |depth, file| {
+                assert_eq!(
+                    file,
+                    ProjectFile::Dotenv,
+                    "git is asked about .env files only"
+                );
+                self.git.iter().find(|(d, _)| *d == depth).map(|(_, v)| *v)
+            },
+        )
     }
 
     fn status(&self) -> StatusReport {
@@ -327,4 +347,67 @@ fn inputs_a_caller_gathered_resolve_like_the_imports() {
 fn only_policy_variables_are_considered() {
     let r = Project::new(FLAT).env("OPENAI_API_KEY", KEY).status();
     assert!(r.key.is_none());
+}
+
+/// Warnings of one code.
+fn coded(report: &StatusReport, code: WarningCode) -> Vec<&str> {
+    report
+        .warnings
+        .iter()
+        .filter(|w| w.code == code)
+        .map(|w| w.message.as_str())
+        .collect()
+}
+
+#[test]
+fn git_s_own_answer_decides_tracked_and_ignored() {
+    let project = || {
+        Project::new(&[("/r", true, false)]).file(
+            0,
+            ".env",
+            &format!("DASHSCOPE_API_KEY={KEY}\n"),
+            0o600,
+        )
+    };
+    // Ignored by a rule the .gitignore files do not hold (info/exclude, core.excludesFile).
+    let r = project().git(0, false, true).status();
+    assert!(coded(&r, WarningCode::DotenvNotIgnored).is_empty());
+    assert!(coded(&r, WarningCode::DotenvTracked).is_empty());
+    // Tracked, whatever the ignore rules say: the worst case, with its fix.
+    let r = project()
+        .file(0, ".gitignore", ".env\n", 0o644)
+        .git(0, true, true)
+        .status();
+    let tracked = coded(&r, WarningCode::DotenvTracked);
+    assert_eq!(tracked.len(), 1, "{:?}", r.warnings);
+    assert!(
+        tracked[0].contains("git rm --cached .env"),
+        "{}",
+        tracked[0]
+    );
+    assert!(tracked[0].contains("rotate the key"), "{}", tracked[0]);
+    assert!(
+        !tracked[0].contains("add `.env` to .gitignore"),
+        "{}",
+        tracked[0]
+    );
+    let r = project().git(0, true, false).status();
+    assert!(coded(&r, WarningCode::DotenvTracked)[0].contains("add `.env` to .gitignore"));
+    assert!(
+        coded(&r, WarningCode::DotenvNotIgnored).is_empty(),
+        "one warning, not two"
+    );
+    // Not ignored, by git's word.
+    let r = project()
+        .file(0, ".gitignore", ".env\n", 0o644)
+        .git(0, false, false)
+        .status();
+    assert_eq!(coded(&r, WarningCode::DotenvNotIgnored).len(), 1);
+    // Without git's word, the .gitignore files decide.
+    let r = project().file(0, ".gitignore", ".env\n", 0o644).status();
+    assert!(coded(&r, WarningCode::DotenvNotIgnored).is_empty());
+    assert_eq!(
+        coded(&project().status(), WarningCode::DotenvNotIgnored).len(),
+        1
+    );
 }

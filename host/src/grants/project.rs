@@ -9,7 +9,9 @@ use std::path::{Component, Path, PathBuf};
 use cap_std::ambient_authority;
 use cap_std::fs::{Dir, File, PermissionsExt};
 
-use crate::bindings::qianwen::auth::project::{Directory, FileContents, ProjectFile, ReadError};
+use crate::bindings::qianwen::auth::project::{
+    Directory, FileContents, GitView, ProjectFile, ReadError,
+};
 use crate::files::open_to_read;
 
 /// The most the host hands over of one file.
@@ -50,6 +52,37 @@ impl ProjectFiles {
         self.dirs
             .get(usize::try_from(depth).ok()?)
             .map(|d| d.join(file_name(file)))
+    }
+
+    /// What git makes of `file` in the directory at `depth`: read from the repository's own
+    /// files (its index, its ignore rules and its configuration, with the user's), in this
+    /// process; no program is run, so nothing a repository configures can be executed.
+    pub fn git(&self, depth: u32, file: ProjectFile) -> Option<GitView> {
+        let dir = self.dirs.get(usize::try_from(depth).ok()?)?;
+        let repo = gix::discover(dir).ok()?;
+        let top = repo.workdir()?.canonicalize().ok()?;
+        let path = dir.canonicalize().ok()?.join(file_name(file));
+        let relative = path.strip_prefix(&top).ok()?;
+        // Git names paths with `/`, whatever the platform.
+        let name: Vec<&str> = relative
+            .components()
+            .map(|c| c.as_os_str().to_str())
+            .collect::<Option<_>>()?;
+        let name = name.join("/");
+        let index = repo.index_or_empty().ok()?;
+        let tracked = index.entry_by_path(name.as_str().into()).is_some();
+        let mut excludes = repo
+            .excludes(
+                &index,
+                None,
+                gix::worktree::stack::state::ignore::Source::WorktreeThenIdMappingIfNotSkipped,
+            )
+            .ok()?;
+        let ignored = excludes
+            .at_path(name.as_str(), Some(gix::index::entry::Mode::FILE))
+            .ok()?
+            .is_excluded();
+        Some(GitView { tracked, ignored })
     }
 
     /// The file `file` in the directory at `depth`, or none when it does not exist.
