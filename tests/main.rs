@@ -15,5 +15,6 @@ mod messages;
 mod sandbox;
 mod skill;
 mod status;
+mod terminal;
 mod update_check;
 mod verify;

@@ -8,7 +8,7 @@ use crate::exit::Exit;
 use crate::grants::Grant;
 use crate::io::{Io, err, errln, out};
 use crate::render::style::ColorChoice;
-use qianwen_auth_facts::variables::{DEFAULT_KEY_NAME, PLACEHOLDER};
+use qianwen_auth_facts::variables::{DEFAULT_KEY_NAME, GRANTED, PLACEHOLDER};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -17,11 +17,12 @@ use qianwen_auth_facts::variables::{DEFAULT_KEY_NAME, PLACEHOLDER};
     about = "Set up and check credentials for Alibaba's QianWen (DashScope / Model Studio) APIs, \
              without ever showing the key",
     long_about = None,
-    after_help = format!("Exit codes: {}.", Exit::legend())
+    after_help = format!("{}\n\nExit codes: {}.", environment(), Exit::legend())
 )]
 /// The command line.
 pub struct Cli {
-    /// When to use colour: auto (only on a terminal, and never with NO_COLOR set), always, never.
+    /// When to use colour, here and in --help: auto (on a terminal that supports it; never with
+    /// NO_COLOR or CLICOLOR=0 set, always with CLICOLOR_FORCE set), always, never.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
@@ -110,6 +111,15 @@ pub enum Command {
         after_help = "Example:\n  qianwen-auth capabilities\n  qianwen-auth capabilities --json"
     )]
     Capabilities(CapabilitiesArgs),
+
+    /// The version (as --version prints it).
+    Version,
+
+    /// The manual page, in roff: `qianwen-auth man > qianwen-auth.1`.
+    #[command(
+        after_help = "Example:\n  qianwen-auth man > ~/.local/share/man/man1/qianwen-auth.1\n  qianwen-auth man | man -l -"
+    )]
+    Man,
 
     /// Write the embedded policy component to a file, for other WebAssembly hosts.
     #[command(
@@ -299,6 +309,36 @@ pub struct FormatArgs {
     pub json: bool,
 }
 
+/// The environment variables the tool reads, for `--help`.
+fn environment() -> String {
+    format!(
+        "Environment:\n  {}: the credentials and settings the policy reads (keys are never \
+         shown)\n  HTTPS_PROXY, ALL_PROXY, NO_PROXY (and their lower-case forms): proxies, as \
+         curl takes them\n  SSL_CERT_FILE: trusted certificates, beside the system's\n  \
+         NO_COLOR, CLICOLOR, CLICOLOR_FORCE, TERM: colour\n  HOME, XDG_STATE_HOME: where \
+         update-check looks for skills and keeps its reminder",
+        GRANTED.join(", ")
+    )
+}
+
+/// `--color` as typed, read before the rest of the command line so that it governs `--help`
+/// and usage errors too.
+fn color_option(args: &[String]) -> Option<ColorChoice> {
+    use clap::ValueEnum;
+    let mut words = args.iter();
+    while let Some(word) = words.next() {
+        let value = match word.strip_prefix("--color") {
+            Some("") => words.next().map(String::as_str),
+            Some(rest) => rest.strip_prefix('='),
+            None => None,
+        };
+        if let Some(choice) = value.and_then(|v| ColorChoice::from_str(v, false).ok()) {
+            return Some(choice);
+        }
+    }
+    None
+}
+
 /// The command line, or the exit code of a usage error already reported (or of `--help` and
 /// `--version`, already printed).
 pub fn parse(io: &mut Io) -> Result<Cli, Exit> {
@@ -315,6 +355,7 @@ pub fn parse(io: &mut Io) -> Result<Cli, Exit> {
             }
         }
     }
+    io.set_color(color_option(&args).unwrap_or(ColorChoice::Auto));
     Cli::try_parse_from(&args)
         .map_err(|error| usage_error(io, &error, args.get(1..).unwrap_or(&[])))
 }
@@ -327,7 +368,7 @@ fn usage_error(io: &mut Io, error: &clap::Error, args: &[String]) -> Exit {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
     ) {
         let text = error.render();
-        let written = if io.terminal.stdout {
+        let written = if io.style.is_color() {
             out!(io, "{}", text.ansi())
         } else {
             out!(io, "{text}")

@@ -228,8 +228,8 @@ fn shown(path: &Path) -> String {
 
 /// Run `f` with a spinner on a terminal's stderr, unless the output is JSON.
 fn spin<T>(io: &Io, json: bool, f: impl FnOnce() -> T) -> T {
-    let spinner =
-        (!json && io.terminal.stderr).then(|| render::Spinner::start("Verifying the API key"));
+    let spinner = (!json && io.terminal.stderr && !io.terminal.dumb)
+        .then(|| render::Spinner::start("Verifying the API key"));
     let result = f();
     drop(spinner);
     result
@@ -448,8 +448,32 @@ pub fn completions(shell: CompletionShell, io: &mut Io) -> Result<Exit> {
     };
     let mut command = crate::cli::Cli::command();
     let mut script = Vec::new();
-    clap_complete::generate(shell, &mut command, "qianwen-auth", &mut script);
-    out!(io, "{}", String::from_utf8_lossy(&script))?;
+    if shell == clap_complete::Shell::Bash {
+        // clap_complete's bash script names a subcommand's branch one way and looks it up
+        // another when the binary's name holds a hyphen, so that no flag after a subcommand
+        // completes. Generated for a name without one, then registered for the real name.
+        clap_complete::generate(shell, &mut command, "qianwen_auth", &mut script);
+        let script = String::from_utf8_lossy(&script).replace(" qianwen_auth\n", " qianwen-auth\n");
+        out!(io, "{script}")?;
+    } else {
+        clap_complete::generate(shell, &mut command, "qianwen-auth", &mut script);
+        out!(io, "{}", String::from_utf8_lossy(&script))?;
+    }
+    Ok(Exit::Ok)
+}
+
+/// `version`: as `--version` prints it.
+pub fn version(io: &mut Io) -> Result<Exit> {
+    outln!(io, "qianwen-auth {}", env!("CARGO_PKG_VERSION"))?;
+    Ok(Exit::Ok)
+}
+
+/// `man`: the manual page, in roff.
+pub fn man(io: &mut Io) -> Result<Exit> {
+    use clap::CommandFactory;
+    let mut page = Vec::new();
+    clap_mangen::Man::new(crate::cli::Cli::command()).render(&mut page)?;
+    out!(io, "{}", String::from_utf8_lossy(&page))?;
     Ok(Exit::Ok)
 }
 

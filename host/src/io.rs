@@ -18,6 +18,8 @@ pub struct Terminal {
     pub stdin: bool,
     pub stdout: bool,
     pub stderr: bool,
+    /// `TERM=dumb`: a terminal that cannot redraw a line, so no spinner.
+    pub dumb: bool,
 }
 
 /// Where a command's words go.
@@ -37,6 +39,7 @@ impl Io {
             stdin: std::io::stdin().is_terminal(),
             stdout: std::io::stdout().is_terminal(),
             stderr: std::io::stderr().is_terminal(),
+            dumb: std::env::var_os("TERM").is_some_and(|t| t == "dumb"),
         };
         Self {
             out: Box::new(std::io::stdout()),

@@ -80,5 +80,7 @@ fn run(cli: &Cli, io: &mut Io) -> Result<Exit> {
         Command::Completions(args) => commands::completions(args.shell, io),
         Command::Capabilities(args) => capabilities::run(&cwd, args, io),
         Command::Component(args) => commands::component(&cwd, args, io),
+        Command::Version => commands::version(io),
+        Command::Man => commands::man(io),
     }
 }

@@ -1,4 +1,8 @@
-//! Colour and marks: colour only on a terminal, never with `NO_COLOR` set or `--color never`.
+//! Colour and marks. `--color always` and `never` decide; `auto` follows the terminal
+//! conventions as anstream reads them: colour only on a terminal that supports it (not
+//! `TERM=dumb`), never with `NO_COLOR` or `CLICOLOR=0` set, always with `CLICOLOR_FORCE` set.
+
+use anstyle::{AnsiColor, Effects, Style as Paint};
 
 /// `--color`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -20,9 +24,9 @@ impl Style {
         let color = match choice {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && terminal
-            }
+            // The stream only says whether it is a terminal; the environment says the rest.
+            ColorChoice::Auto if terminal => colors(&std::io::stdout()),
+            ColorChoice::Auto => colors(&Vec::<u8>::new()),
         };
         Self { color }
     }
@@ -32,9 +36,14 @@ impl Style {
         Self { color: false }
     }
 
-    fn paint(&self, code: &str, text: &str) -> String {
+    /// Whether this style colours.
+    pub fn is_color(&self) -> bool {
+        self.color
+    }
+
+    fn paint(&self, paint: Paint, text: &str) -> String {
         if self.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
+            format!("{paint}{text}{paint:#}")
         } else {
             text.to_string()
         }
@@ -42,21 +51,26 @@ impl Style {
 
     /// The mark of something in order.
     pub fn ok(&self) -> String {
-        self.paint("32", "✓")
+        self.paint(AnsiColor::Green.on_default(), "✓")
     }
 
     /// The mark of something wrong.
     pub fn bad(&self) -> String {
-        self.paint("31", "✗")
+        self.paint(AnsiColor::Red.on_default(), "✗")
     }
 
     /// The mark of a warning.
     pub fn warn(&self) -> String {
-        self.paint("33", "!")
+        self.paint(AnsiColor::Yellow.on_default(), "!")
     }
 
     /// A section heading.
     pub fn heading(&self, text: &str) -> String {
-        self.paint("1", text)
+        self.paint(Paint::new().effects(Effects::BOLD), text)
     }
+}
+
+/// Whether anstream would colour `stream`.
+fn colors<S: anstream::stream::RawStream>(stream: &S) -> bool {
+    anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never
 }
