@@ -486,6 +486,11 @@ mod tests {
     }
 
     #[test]
+    fn backticks_are_not_quotes() {
+        assert_eq!(one("A=`x y`"), "`x y`");
+    }
+
+    #[test]
     fn single_quotes_are_literal() {
         assert_eq!(one(r"A='a\nb # c'"), r"a\nb # c");
         assert_eq!(one("A='x' # trailing comment"), "x");
