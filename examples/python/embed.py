@@ -66,6 +66,12 @@ def read(_store, depth, file):
     return record(bytes=path.read_bytes(), mode=path.stat().st_mode & 0o777)
 
 
+# This host does not read git's index or ignore rules: it answers "cannot tell", and the
+# policy falls back to the .gitignore files it reads itself.
+def git(_store, _depth, _file):
+    return None
+
+
 def refuse(why):
     def refused(_store, *_args):
         return Variant("refused", why)
@@ -82,11 +88,12 @@ def main(component_path):
         with root.add_instance("qianwen:auth/project@0.2.0") as project:
             project.add_func("ancestors", ancestors)
             project.add_func("read", read)
+            project.add_func("git", git)
         # This host runs status only: it grants no writes.
         with root.add_instance("qianwen:auth/evidence@0.2.0") as evidence:
             evidence.add_func("write", refuse("this host writes no evidence"))
         with root.add_instance("qianwen:auth/setup@0.2.0") as setup:
-            for name in ["append-line", "replace-line", "write-key"]:
+            for name in ["append-line", "replace-line", "write-key", "make-private"]:
                 setup.add_func(name, refuse("this host changes no file"))
 
     def instantiate(env):

@@ -37,6 +37,12 @@ export function ancestors() {
   }));
 }
 
+// This host does not read git's index or ignore rules: it answers "cannot tell", and the
+// policy falls back to the .gitignore files it reads itself.
+export function git(_depth, _file) {
+  return undefined;
+}
+
 export function read(depth, file) {
   const dir = directories()[depth];
   if (dir === undefined) refuse({ tag: "no-such-directory" });

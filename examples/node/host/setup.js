@@ -5,3 +5,4 @@ const refused = () => {
 export const appendLine = refused;
 export const replaceLine = refused;
 export const writeKey = refused;
+export const makePrivate = refused;
