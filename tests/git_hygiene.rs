@@ -6,7 +6,6 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::common::*;
-use serde_json::Value;
 
 fn git(dir: &Path, args: &[&str]) {
     let status = Command::new("git")
@@ -38,18 +37,7 @@ fn warnings(dir: &Path, home: &Path) -> Vec<(String, String)> {
     let home = home.to_string_lossy().into_owned();
     let out = run(dir, &[("HOME", &home)], &["status", "--json"]);
     assert_no_leak(&out.all(), &ALL_KEYS, "status");
-    let json: Value = out.json();
-    json["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|w| {
-            (
-                w["code"].as_str().unwrap().to_string(),
-                w["message"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
+    json_warnings(&out.json())
 }
 
 fn codes(warnings: &[(String, String)]) -> Vec<&str> {

@@ -71,15 +71,7 @@ fn a_placeholder_that_loses_is_called_a_placeholder() {
         &["status", "--json"],
     )
     .json();
-    let shadowed = v["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|w| w["code"] == "shadowed-key")
-        .expect("a shadowed-key warning")["message"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let shadowed = json_warning(&v, "shadowed-key").expect("a shadowed-key warning");
     assert!(!shadowed.contains("a different key"), "{shadowed}");
     assert!(shadowed.contains("the placeholder"), "{shadowed}");
 }

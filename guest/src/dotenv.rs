@@ -7,7 +7,7 @@
 //! a key.
 
 use crate::secret::Secret;
-use qianwen_auth_facts::variables::{GRANTED, KEY_NAMES};
+use qianwen_auth_facts::variables::{GRANTED, KEY_NAMES, is_secret};
 
 /// At most this many problems are listed per file; the rest are counted.
 const MAX_PROBLEMS: usize = 20;
@@ -81,6 +81,14 @@ impl Parsed {
             ));
         }
         out
+    }
+
+    /// Whether some entry holds a secret (an API key or an AccessKey secret) that is not blank:
+    /// a file that must be private to its owner and kept out of git.
+    pub fn holds_secret(&self) -> bool {
+        self.entries
+            .iter()
+            .any(|e| is_secret(&e.name) && !e.value.expose().trim().is_empty())
     }
 
     fn problem(&mut self, line: u32, name: Option<String>, what: impl Into<String>) {

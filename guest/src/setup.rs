@@ -14,7 +14,6 @@ use crate::wit::project::ProjectFile;
 use crate::wit::setup::LineRef;
 use crate::wit::types::LinkTopic;
 use crate::wit::types::{InitOutcome, InitReport, KeyKind, Link, Source};
-use qianwen_auth_facts::variables::is_secret;
 
 /// The name the placeholder and a key given on standard input are written under.
 use qianwen_auth_facts::variables::DEFAULT_KEY_NAME as DEFAULT_NAME;
@@ -200,11 +199,7 @@ fn plan_placeholder(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv) ->
     if key.kind == KeyKind::Placeholder {
         let changes = gitignore_changes(inputs);
         return Plan {
-            outcome: if changes.is_empty() {
-                InitOutcome::Unchanged
-            } else {
-                InitOutcome::Changed
-            },
+            outcome: outcome_of(&changes),
             changes,
             summary: format!("The placeholder is already in place ({place})"),
             next_steps: fill_in_steps(&place),
@@ -219,11 +214,7 @@ fn plan_placeholder(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv) ->
         changes.extend(gitignore_changes(inputs));
     }
     Plan {
-        outcome: if changes.is_empty() {
-            InitOutcome::Unchanged
-        } else {
-            InitOutcome::Changed
-        },
+        outcome: outcome_of(&changes),
         changes,
         summary: format!("A key is already configured: {place} ({masked})"),
         next_steps: report.next_steps.clone(),
@@ -241,13 +232,8 @@ fn private_dotenv(inputs: &Inputs, dotenv: &CwdDotenv) -> Vec<(Change, String)> 
             Ok(Some(file)) => file.mode,
             _ => None,
         });
-    let holds_secret = dotenv
-        .parsed
-        .entries
-        .iter()
-        .any(|e| is_secret(&e.name) && !e.value.expose().trim().is_empty());
     match mode {
-        Some(mode) if holds_secret && mode & 0o077 != 0 => vec![(
+        Some(mode) if dotenv.parsed.holds_secret() && mode & 0o077 != 0 => vec![(
             Change::MakePrivate,
             format!(
                 "made ./.env readable by you only (mode 0600; it was {mode:04o}), since it holds \
@@ -305,11 +291,7 @@ fn plan_given_key(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv, key:
         .any(|e| keys::normalize(e.value.expose()) == key)
     {
         let mut plan = done(inputs, "./.env already holds this key", Vec::new());
-        plan.outcome = if plan.changes.is_empty() {
-            InitOutcome::Unchanged
-        } else {
-            InitOutcome::Changed
-        };
+        plan.outcome = outcome_of(&plan.changes);
         return plan;
     }
     let replaceable = current.iter().find(|e| {
@@ -381,6 +363,15 @@ fn done(inputs: &Inputs, summary: &str, mut changes: Vec<(Change, String)>) -> P
         summary: summary.into(),
         next_steps: vec!["Run `qianwen-auth verify` to check the key.".into()],
         links: Vec::new(),
+    }
+}
+
+/// `changed` when there is something to do, else `unchanged`.
+fn outcome_of(changes: &[(Change, String)]) -> InitOutcome {
+    if changes.is_empty() {
+        InitOutcome::Unchanged
+    } else {
+        InitOutcome::Changed
     }
 }
 

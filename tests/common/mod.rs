@@ -54,6 +54,29 @@ pub fn run(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
     }
 }
 
+/// The warnings of a `--json` report, as (code, message), in order.
+pub fn json_warnings(json: &serde_json::Value) -> Vec<(String, String)> {
+    json["warnings"]
+        .as_array()
+        .expect("a warnings array")
+        .iter()
+        .map(|w| {
+            (
+                w["code"].as_str().unwrap().to_string(),
+                w["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The message of the first warning with `code` in a `--json` report.
+pub fn json_warning(json: &serde_json::Value, code: &str) -> Option<String> {
+    json_warnings(json)
+        .into_iter()
+        .find(|(c, _)| c == code)
+        .map(|(_, message)| message)
+}
+
 /// `run`, with `input` on standard input.
 pub fn run_with_stdin(dir: &Path, env: &[(&str, &str)], args: &[&str], input: &str) -> Output {
     use std::io::Write;

@@ -1,7 +1,7 @@
 //! The `.env` files on the chain: read and parsed, and checked as files that hold secrets must
 //! be (SPEC §1, git hygiene): private to their owner, and ignored by git.
 
-use qianwen_auth_facts::variables::{GRANTED, is_secret};
+use qianwen_auth_facts::variables::GRANTED;
 
 use super::inputs::{FileInput, Inputs, file_path, git_top};
 use super::warning;
@@ -130,11 +130,7 @@ pub fn check_files(inputs: &Inputs, dotenvs: &[DotenvFile], warnings: &mut Vec<W
     let rules = gitignore_rules(inputs, top);
     for d in dotenvs {
         let Some(parsed) = &d.parsed else { continue };
-        let holds_secret = parsed
-            .entries
-            .iter()
-            .any(|e| is_secret(&e.name) && !e.value.expose().trim().is_empty());
-        if !holds_secret {
+        if !parsed.holds_secret() {
             continue;
         }
         if let Some(mode) = d.mode
