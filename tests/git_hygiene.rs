@@ -110,3 +110,24 @@ fn an_untracked_unignored_env_gets_the_not_ignored_warning_only() {
     assert!(codes(&found).contains(&"dotenv-not-ignored"), "{found:?}");
     assert!(!codes(&found).contains(&"dotenv-tracked"), "{found:?}");
 }
+
+/// A hostile repository's configuration names programs for git to run; `status` reads the
+/// repository without ever running one.
+#[test]
+fn a_repository_cannot_make_status_run_a_program() {
+    let (dir, repo) = repository();
+    write(repo.join(".gitignore"), ".env\n");
+    git(&repo, &["add", "-f", ".env"]);
+    // Set after the last git command of the setup, which would run it.
+    let marker = dir.path().join("ran");
+    let program = format!("touch {}", marker.display());
+    git(&repo, &["config", "core.fsmonitor", &program]);
+    let found = warnings(&repo, &dir.path().join("home"));
+    assert!(codes(&found).contains(&"dotenv-tracked"), "{found:?}");
+    assert!(
+        !marker.exists(),
+        "status ran the repository's core.fsmonitor"
+    );
+    git(&repo, &["status", "--short"]);
+    assert!(marker.exists(), "the control: git runs core.fsmonitor");
+}
