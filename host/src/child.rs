@@ -5,10 +5,12 @@
 
 use std::io::Read;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
+
+use crate::platform;
 
 /// The most of each output stream that is kept; the rest is read and dropped.
 pub const MAX_OUTPUT: usize = 64 * 1024;
@@ -57,10 +59,8 @@ pub fn run(
     for name in withheld {
         command.env_remove(name);
     }
-    // Its own process group, so that the time limit stops what it started too (npx starts
-    // node, which starts more).
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    // So that the time limit stops what it started too (npx starts node, which starts more).
+    platform::children::isolate(&mut command);
     let started = Instant::now();
     let mut child = command.spawn()?;
     let stdout = collect(child.stdout.take());
@@ -70,7 +70,7 @@ pub fn run(
             break (status, false);
         }
         if started.elapsed() >= limit {
-            stop(&mut child);
+            platform::children::stop(&mut child);
             break (child.wait()?, true);
         }
         thread::sleep(POLL);
@@ -108,19 +108,8 @@ fn collect(stream: Option<impl Read + Send + 'static>) -> mpsc::Receiver<Output>
     receive
 }
 
-/// Stop the program and its process group.
-fn stop(child: &mut Child) {
-    #[cfg(unix)]
-    {
-        use rustix::process::{Pid, Signal, kill_process_group};
-        if let Some(pid) = Pid::from_raw(child.id() as i32) {
-            let _ = kill_process_group(pid, Signal::KILL);
-        }
-    }
-    let _ = child.kill();
-}
-
-#[cfg(test)]
+// Shell scripts throughout: Unix only.
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
 

@@ -99,7 +99,7 @@ pub enum Command {
     )]
     UpdateCheck(UpdateCheckArgs),
 
-    /// Shell completions, for bash, zsh or fish.
+    /// Shell completions, for bash, zsh, fish or PowerShell.
     #[command(
         after_help = "Example:\n  qianwen-auth completions bash > ~/.local/share/bash-completion/completions/qianwen-auth\n  qianwen-auth completions fish > ~/.config/fish/completions/qianwen-auth.fish"
     )]
@@ -194,6 +194,8 @@ pub enum CompletionShell {
     Bash,
     Zsh,
     Fish,
+    /// PowerShell, for Windows.
+    Powershell,
 }
 
 /// The two answers to the 401 question.

@@ -363,7 +363,7 @@ pub fn agent_snippet(cwd: &Path, args: &SnippetArgs, io: &mut Io) -> Result<Exit
     let (existing, mode) = match place.existing(&name, MAX_SNIPPET_TARGET) {
         Ok(None) => (None, 0o644),
         Ok(Some((bytes, mode))) => match String::from_utf8(bytes) {
-            Ok(text) => (Some(text), mode),
+            Ok(text) => (Some(text), mode.unwrap_or(0o644)),
             Err(_) => return refuse(io, &format!("{shown} is not UTF-8 text")),
         },
         Err(Unchangeable::Link) => {
@@ -445,6 +445,7 @@ pub fn completions(shell: CompletionShell, io: &mut Io) -> Result<Exit> {
         CompletionShell::Bash => clap_complete::Shell::Bash,
         CompletionShell::Zsh => clap_complete::Shell::Zsh,
         CompletionShell::Fish => clap_complete::Shell::Fish,
+        CompletionShell::Powershell => clap_complete::Shell::PowerShell,
     };
     let mut command = crate::cli::Cli::command();
     let mut script = Vec::new();

@@ -8,9 +8,12 @@ use anyhow::{Context, Result};
 use wasmtime::component::Component;
 use wasmtime::{Config, Engine};
 
-/// Bytes aligned to 64 KiB, the largest page size of the platforms this builds for, so that
-/// the code inside the compiled component starts on a page boundary where it lies.
-#[repr(C, align(65536))]
+/// On Linux, bytes aligned to 64 KiB, the largest page size of the architectures it builds
+/// for, so that the code inside the compiled component starts on a page boundary where it lies.
+/// Elsewhere the code is copied and any alignment serves; Windows' object format could not hold
+/// a 64 KiB one (8 KiB at most).
+#[cfg_attr(target_os = "linux", repr(C, align(65536)))]
+#[cfg_attr(not(target_os = "linux"), repr(C, align(16)))]
 struct PageAligned<T: ?Sized>(T);
 
 static COMPILED: &PageAligned<[u8]> = &PageAligned(*include_bytes!(concat!(

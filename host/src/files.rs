@@ -11,7 +11,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use cap_fs_ext::{DirExt, FollowSymlinks, OpenOptionsFollowExt};
 use cap_std::ambient_authority;
-use cap_std::fs::{Dir, File, OpenOptions, OpenOptionsExt, Permissions, PermissionsExt};
+use cap_std::fs::{Dir, File, OpenOptions};
+
+use crate::platform::{modes, open, paths};
 
 /// A directory the host may write in, held open.
 #[derive(Debug)]
@@ -20,6 +22,9 @@ pub struct Place {
     /// The directory as the user named it, for messages.
     shown: PathBuf,
 }
+
+/// A file's bytes, and its permission bits where the system has them.
+pub type Existing = (Vec<u8>, Option<u32>);
 
 /// Why a file cannot be changed in place.
 #[derive(Debug)]
@@ -129,7 +134,7 @@ impl Place {
 
     /// Where the handle is now, as the system knows it.
     pub fn resolved(&self) -> std::io::Result<PathBuf> {
-        handle_path(&self.dir)
+        paths::of_dir(&self.dir)
     }
 
     /// Refuse a place inside a `skills/` hierarchy or inside the directory holding this binary:
@@ -141,10 +146,7 @@ impl Place {
                 self.shown.display()
             )
         })?;
-        if resolved
-            .components()
-            .any(|c| c == Component::Normal("skills".as_ref()))
-        {
+        if paths::has_component(&resolved, "skills") {
             return Err(format!(
                 "{} is inside a skills/ hierarchy ({}), where nothing may be written",
                 self.shown.display(),
@@ -152,7 +154,7 @@ impl Place {
             ));
         }
         if let Some(home) = install_dir()
-            && resolved.starts_with(&home)
+            && paths::starts_with(&resolved, &home)
         {
             return Err(format!(
                 "{} is inside the directory that holds qianwen-auth ({}), where nothing may be \
@@ -200,8 +202,7 @@ impl Place {
         if !file.metadata().map_err(Unchangeable::Io)?.is_file() {
             return Err(Unchangeable::NotAFile);
         }
-        file.set_permissions(Permissions::from_mode(mode))
-            .map_err(Unchangeable::Io)
+        modes::set(&file, mode).map_err(Unchangeable::Io)
     }
 
     /// Whether a file can be created here now: one is created and removed.
@@ -214,10 +215,14 @@ impl Place {
         created
     }
 
-    /// The bytes and permission bits of the file `name` before it is changed in place; none
+    /// The bytes and permission bits (where the system has them) of the file `name` before it is changed in place; none
     /// when it does not exist. A symbolic link, a non-file and a file over `max` bytes are not
     /// changed, and opening never blocks (a FIFO is not a file).
-    pub fn existing(&self, name: &str, max: u64) -> Result<Option<(Vec<u8>, u32)>, Unchangeable> {
+    pub fn existing(
+        &self,
+        name: &str,
+        max: u64,
+    ) -> Result<Option<Existing>, Unchangeable> {
         let file = match open_to_read(&self.dir, name) {
             Ok(file) => file,
             Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
@@ -238,7 +243,7 @@ impl Place {
         if bytes.len() as u64 > max {
             return Err(Unchangeable::TooLarge);
         }
-        Ok(Some((bytes, meta.permissions().mode() & 0o777)))
+        Ok(Some((bytes, modes::of(&meta))))
     }
 
     /// Whether `name` exists here, as anything, links included.
@@ -264,17 +269,17 @@ impl Place {
         options
             .write(true)
             .create_new(true)
-            .follow(FollowSymlinks::No)
-            .mode(mode);
+            .follow(FollowSymlinks::No);
+        modes::create_with(&mut options, mode);
         let file = self.dir.open_with(name, &options)?;
         // The mode went through the umask; set it exactly.
-        file.set_permissions(Permissions::from_mode(mode))?;
+        modes::set(&file, mode)?;
         Ok(file)
     }
 
     /// Make renames in this directory durable.
     fn sync(&self) {
-        let _ = rustix::fs::fsync(&self.dir);
+        open::sync_dir(&self.dir);
     }
 }
 
@@ -292,28 +297,9 @@ fn temp_name(name: &str) -> String {
 /// a FIFO swapped in for a file.
 pub fn open_to_read(dir: &Dir, name: &str) -> std::io::Result<File> {
     let mut options = OpenOptions::new();
-    options
-        .read(true)
-        .follow(FollowSymlinks::No)
-        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    options.read(true).follow(FollowSymlinks::No);
+    open::never_wait(&mut options);
     dir.open_with(name, &options)
-}
-
-/// Where an open directory is, as the kernel knows it: its path now, whatever links or renames
-/// led there.
-#[cfg(target_os = "linux")]
-fn handle_path(dir: &Dir) -> std::io::Result<PathBuf> {
-    use std::os::fd::AsRawFd;
-    std::fs::read_link(format!("/proc/self/fd/{}", dir.as_raw_fd()))
-}
-
-#[cfg(target_vendor = "apple")]
-fn handle_path(dir: &Dir) -> std::io::Result<PathBuf> {
-    use std::os::unix::ffi::OsStringExt;
-    let path = rustix::fs::getpath(dir)?;
-    Ok(PathBuf::from(std::ffi::OsString::from_vec(
-        path.into_bytes(),
-    )))
 }
 
 /// The directory that holds the running binary, resolved.
@@ -325,7 +311,8 @@ pub fn install_dir() -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
-#[cfg(test)]
+// Links, FIFOs and modes throughout: Unix only.
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
     use std::fs;

@@ -17,7 +17,7 @@ pub mod grants;
 mod io;
 mod names;
 mod output;
-mod process;
+mod platform;
 mod render;
 pub mod sandbox;
 mod state;
@@ -35,7 +35,7 @@ use io::Io;
 /// The command line, from arguments to exit code.
 pub fn main() -> ExitCode {
     timings::mark("main");
-    process::guard_secrets();
+    platform::crash::guard_secrets();
     std::panic::set_hook(Box::new(report_panic));
     let mut io = Io::system();
     let cli = match cli::parse(&mut io) {

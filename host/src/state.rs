@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::files::{Place, Unchangeable};
+use crate::platform::paths;
 
 /// The tool's directory in the state directory.
 const DIR: &str = "qianwen-auth";
@@ -75,7 +76,7 @@ impl StateFile {
     fn judge(&self, place: &Place) -> Result<(), String> {
         let resolved = place.resolved().map_err(|e| e.to_string())?;
         match &self.repository {
-            Some(repository) if resolved.starts_with(repository) => Err(format!(
+            Some(repository) if paths::starts_with(&resolved, repository) => Err(format!(
                 "{} is inside the repository ({}), where the reminder's state is never kept; \
                  set XDG_STATE_HOME to a directory outside it",
                 place.shown().display(),

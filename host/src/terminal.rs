@@ -2,6 +2,8 @@
 
 use std::io::{BufRead, IsTerminal};
 
+use crate::platform::echo::EchoOff;
+
 /// One line from standard input, without surrounding whitespace. On a terminal, echo is off
 /// while it is typed, so the key never shows; `prompt` runs once it is off, so that nothing
 /// typed in answer to the prompt is ever echoed.
@@ -21,33 +23,4 @@ pub fn read_line() -> std::io::Result<Option<String>> {
     let mut line = String::new();
     let read = std::io::stdin().lock().read_line(&mut line)?;
     Ok((read > 0).then(|| line.trim().to_string()))
-}
-
-/// Terminal echo switched off until dropped.
-struct EchoOff {
-    saved: rustix::termios::Termios,
-}
-
-impl EchoOff {
-    fn new() -> std::io::Result<Self> {
-        use rustix::termios::{LocalModes, OptionalActions, tcgetattr, tcsetattr};
-        let stdin = std::io::stdin();
-        let saved = tcgetattr(&stdin)?;
-        let mut quiet = saved.clone();
-        quiet.local_modes.remove(LocalModes::ECHO);
-        tcsetattr(&stdin, OptionalActions::Now, &quiet)?;
-        Ok(Self { saved })
-    }
-}
-
-impl Drop for EchoOff {
-    fn drop(&mut self) {
-        let _ = rustix::termios::tcsetattr(
-            std::io::stdin(),
-            rustix::termios::OptionalActions::Now,
-            &self.saved,
-        );
-        // The user's Enter was not echoed either.
-        crate::output::write_err(format_args!("\n"));
-    }
 }

@@ -104,9 +104,65 @@ fn valid_name(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        && !names_a_device(name)
+}
+
+/// Windows opens a device, not a file, for these names with any extension (`nul.json`); they
+/// are refused everywhere, so that a name means the same on every system.
+fn names_a_device(name: &str) -> bool {
+    let stem = name
+        .split('.')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_uppercase();
+    matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.len() == 4
+            && stem.as_bytes()[3].is_ascii_digit())
 }
 
 #[cfg(test)]
+mod names {
+    use super::valid_name;
+
+    #[test]
+    fn only_plain_names_that_mean_a_file_everywhere() {
+        let long = "x".repeat(101);
+        for name in [
+            "",
+            "../x",
+            "..\\x",
+            "/etc/passwd",
+            "a/b",
+            "a\\b",
+            "C:x",
+            "..",
+            ".hidden",
+            "a\0b",
+            "a b",
+            &long,
+            "nul.json",
+            "CON",
+            "aux.txt",
+            "com1.json",
+            "LPT9.json",
+            "prn",
+        ] {
+            assert!(!valid_name(name), "{name:?}");
+        }
+        for name in [
+            "ok.json",
+            "latest.json",
+            "verify-20261128T040051.502Z.json",
+            "com10.json",
+        ] {
+            assert!(valid_name(name), "{name:?}");
+        }
+    }
+}
+
+// Links, FIFOs and modes throughout: Unix only.
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
     use std::fs;

@@ -134,10 +134,12 @@ impl Network {
             let builder = if https {
                 // The same choice `send_request` made, so that a failure names the right proxy.
                 let proxies = self.proxies.clone();
-                builder.proxy(reqwest::Proxy::custom(move |url| {
-                    let host = url.host_str().unwrap_or_default();
-                    proxies.choose(true, host).ok().flatten().map(|p| p.url)
-                }))
+                builder
+                    .tls_certs_merge(crate::platform::roots::extra()?)
+                    .proxy(reqwest::Proxy::custom(move |url| {
+                        let host = url.host_str().unwrap_or_default();
+                        proxies.choose(true, host).ok().flatten().map(|p| p.url)
+                    }))
             } else {
                 builder.tls_certs_only(Vec::new())
             };

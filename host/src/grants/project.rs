@@ -7,12 +7,13 @@ use std::io::{ErrorKind, Read};
 use std::path::{Component, Path, PathBuf};
 
 use cap_std::ambient_authority;
-use cap_std::fs::{Dir, File, PermissionsExt};
+use cap_std::fs::{Dir, File};
 
 use crate::bindings::qianwen::auth::project::{
     Directory, FileContents, GitView, ProjectFile, ReadError,
 };
 use crate::files::open_to_read;
+use crate::platform::modes;
 
 /// The most the host hands over of one file.
 pub const MAX_FILE: u64 = qianwen_auth_facts::limits::MAX_PROJECT_FILE as u64;
@@ -104,7 +105,7 @@ impl ProjectFiles {
         }
         Ok(Some(FileContents {
             bytes: read_capped(handle)?,
-            mode: Some(meta.permissions().mode() & 0o777),
+            mode: modes::of(&meta),
         }))
     }
 }
@@ -128,10 +129,13 @@ fn open_in(dir: &Dir, name: &str) -> Result<Option<File>, ReadError> {
             Ok(file) => return Ok(Some(file)),
             Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
             Err(e) => {
-                let is_link = dir
-                    .symlink_metadata(plain)
-                    .is_ok_and(|m| m.file_type().is_symlink());
-                if !is_link {
+                let kind = dir.symlink_metadata(plain).map(|m| m.file_type());
+                // Windows refuses to open a directory as a file ("permission denied"), where
+                // Unix opens it: either way it is not a file.
+                if kind.as_ref().is_ok_and(|k| k.is_dir()) {
+                    return Err(ReadError::NotAFile);
+                }
+                if !kind.is_ok_and(|k| k.is_symlink()) {
                     return Err(io(&e));
                 }
             }
@@ -174,7 +178,8 @@ fn io(error: &std::io::Error) -> ReadError {
     ReadError::Io(error.kind().to_string())
 }
 
-#[cfg(test)]
+// Links, FIFOs and modes throughout: Unix only.
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
     use std::fs;

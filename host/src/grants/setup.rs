@@ -143,7 +143,7 @@ impl SetupFiles {
     fn load(&self, name: &str) -> Result<(Vec<u8>, Option<u32>), SetupError> {
         match self.place.existing(name, MAX_FILE) {
             Ok(None) => Ok((Vec::new(), None)),
-            Ok(Some((bytes, mode))) => Ok((bytes, Some(mode))),
+            Ok(Some((bytes, mode))) => Ok((bytes, mode)),
             Err(why) => Err(unchangeable(name, why)),
         }
     }
@@ -202,7 +202,8 @@ fn io(error: &std::io::Error) -> SetupError {
     SetupError::Io(error.to_string())
 }
 
-#[cfg(test)]
+// Links, FIFOs and modes throughout: Unix only.
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
     use std::fs;
