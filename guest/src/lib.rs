@@ -26,6 +26,7 @@ mod links;
 mod names;
 mod oss;
 mod outward;
+mod paths;
 mod relay;
 mod scrub;
 mod secret;

@@ -188,7 +188,7 @@ fn plan_placeholder(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv) ->
             changes,
             outcome: InitOutcome::Changed,
             summary: "No API key was configured: ./.env now holds the placeholder line".into(),
-            next_steps: fill_in_steps("./.env"),
+            next_steps: fill_in_steps("./.env", crate::paths::windows(&inputs.dirs)),
             links: vec![links::get(LinkTopic::ApiKeys)],
         };
     };
@@ -202,7 +202,7 @@ fn plan_placeholder(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv) ->
             outcome: outcome_of(&changes),
             changes,
             summary: format!("The placeholder is already in place ({place})"),
-            next_steps: fill_in_steps(&place),
+            next_steps: fill_in_steps(&place, crate::paths::windows(&inputs.dirs)),
             links: vec![links::get(LinkTopic::ApiKeys)],
         };
     }
@@ -244,11 +244,12 @@ fn private_dotenv(inputs: &Inputs, dotenv: &CwdDotenv) -> Vec<(Change, String)> 
     }
 }
 
-fn fill_in_steps(place: &str) -> Vec<String> {
+fn fill_in_steps(place: &str, windows: bool) -> Vec<String> {
     vec![
         format!(
             "Replace {PLACEHOLDER} ({place}) with your API key from the API-key page, or run \
-             `export {DEFAULT_NAME}='sk-...'` in your shell instead."
+             {} instead.",
+            crate::paths::set_in_shell(windows, DEFAULT_NAME)
         ),
         "Then run `qianwen-auth verify`.".into(),
     ]

@@ -4,6 +4,7 @@
 
 use crate::chain;
 use crate::outward::Outward;
+use crate::paths::join;
 use crate::scrub::Scrubber;
 use crate::time;
 use crate::wit::policy::SkillCandidates;
@@ -270,15 +271,6 @@ fn shown<'a>(words: impl Iterator<Item = &'a str>) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// `dir/name`, without doubling a separator `dir` ends with.
-fn join(dir: &str, name: &str) -> String {
-    if dir.ends_with(['/', '\\']) {
-        format!("{dir}{name}")
-    } else {
-        format!("{dir}/{name}")
-    }
 }
 
 /// The state file's text for `reminder`.

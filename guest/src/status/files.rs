@@ -211,15 +211,12 @@ pub fn relative_dir(dirs: &[Directory], top: usize, depth: usize) -> String {
     let names: Vec<&str> = (depth..top)
         .rev()
         .filter_map(|d| dirs.get(d))
-        .map(|d| {
-            d.path
-                .trim_end_matches('/')
-                .rsplit('/')
-                .next()
-                .unwrap_or("")
-        })
+        .map(|d| crate::paths::last(&d.path))
         .collect();
-    names.join("/")
+    let sep = dirs
+        .get(top)
+        .map_or('/', |d| crate::paths::separator(&d.path));
+    names.join(&sep.to_string())
 }
 
 fn relative_path(dirs: &[Directory], top: usize, depth: usize) -> String {
@@ -227,6 +224,9 @@ fn relative_path(dirs: &[Directory], top: usize, depth: usize) -> String {
     if dir.is_empty() {
         ".env".into()
     } else {
-        format!("{dir}/.env")
+        let sep = dirs
+            .get(top)
+            .map_or('/', |d| crate::paths::separator(&d.path));
+        format!("{dir}{sep}.env")
     }
 }

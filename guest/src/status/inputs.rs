@@ -154,6 +154,5 @@ pub fn git_top(dirs: &[Directory]) -> Option<usize> {
 
 /// The path of `name` inside the directory at `depth`.
 pub fn file_path(dirs: &[Directory], depth: usize, name: &str) -> String {
-    let dir = dirs.get(depth).map_or("", |d| d.path.trim_end_matches('/'));
-    format!("{dir}/{name}")
+    crate::paths::join(dirs.get(depth).map_or("/", |d| d.path.as_str()), name)
 }

@@ -143,7 +143,8 @@ pub fn resolve(inputs: &Inputs, options: &Options) -> Resolved {
             })
         })
         .collect();
-    let (mut next_steps, links) = next_steps(key.as_ref(), &unreadable_keys);
+    let windows = crate::paths::windows(&inputs.dirs);
+    let (mut next_steps, links) = next_steps(key.as_ref(), &unreadable_keys, windows);
     if verdict == Verdict::EndpointRefused {
         next_steps.push(
             "Use a DashScope endpoint (QWEN_REGION or --region), or grant the host with \
@@ -256,7 +257,11 @@ fn shadowed_warning(winner: &Found, key: &KeyReport, lost: &Found, report: &KeyR
     )
 }
 
-fn next_steps(key: Option<&KeyReport>, unreadable: &[String]) -> (Vec<String>, Vec<Link>) {
+fn next_steps(
+    key: Option<&KeyReport>,
+    unreadable: &[String],
+    windows: bool,
+) -> (Vec<String>, Vec<Link>) {
     let place = |k: &KeyReport| match &k.path {
         Some(path) => format!("{} in {path}", k.name.name()),
         None => format!("{} in the environment", k.name.name()),
@@ -275,9 +280,11 @@ fn next_steps(key: Option<&KeyReport>, unreadable: &[String]) -> (Vec<String>, V
             format!("No API key is configured. To get one, {create}."),
             format!(
                 "Then pipe it to `qianwen-auth init --key-stdin`, which writes it to ./.env \
-                 without ever showing it (mode 0600, kept out of git); or run `qianwen-auth \
+                 without ever showing it ({private}kept out of git); or run `qianwen-auth \
                  init` for the line `{DEFAULT_KEY_NAME}={PLACEHOLDER}` to fill in; or run \
-                 `export {DEFAULT_KEY_NAME}='sk-...'` in your shell."
+                 {}.",
+                crate::paths::set_in_shell(windows, DEFAULT_KEY_NAME),
+                private = if windows { "" } else { "mode 0600, " },
             ),
         ],
         Some(k) => match k.kind {
