@@ -1,13 +1,13 @@
 //! The 401 flow (SPEC §5) end to end: at a terminal through a pseudo-terminal, and without one
 //! as agents and CI run it.
 
-use std::time::Duration;
-
+#[cfg(unix)]
 use crate::common::pty::Terminal;
 use crate::common::*;
 use crate::mock::{Mock, Reply, compat_error};
 
-const LIMIT: Duration = Duration::from_secs(30);
+#[cfg(unix)]
+const LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 fn rejected() -> Reply {
     Reply::json(
@@ -20,6 +20,7 @@ fn env(mock: &str) -> Vec<(&str, &str)> {
     vec![("DASHSCOPE_API_KEY", STANDARD), ("QWEN_BASE_URL", mock)]
 }
 
+#[cfg(unix)]
 #[test]
 fn at_a_terminal_401_then_200_passes_after_answer_1() {
     let dir = tempdir();
@@ -49,6 +50,7 @@ fn at_a_terminal_401_then_200_passes_after_answer_1() {
     }
 }
 
+#[cfg(unix)]
 #[test]
 fn at_a_terminal_401_twice_ends_at_step_4() {
     let dir = tempdir();
@@ -222,6 +224,7 @@ fn an_answer_is_not_used_when_there_is_no_401() {
     assert_eq!(mock.connections(), 1);
 }
 
+#[cfg(unix)]
 #[test]
 fn the_spinner_turns_only_on_a_terminal() {
     let dir = tempdir();
@@ -241,6 +244,7 @@ fn the_spinner_turns_only_on_a_terminal() {
     assert!(!screen.contains("Verifying the API key…"), "{screen}");
 }
 
+#[cfg(unix)]
 #[test]
 fn a_key_typed_at_the_terminal_is_never_echoed() {
     let dir = tempdir();

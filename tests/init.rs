@@ -1,7 +1,6 @@
 //! `qianwen-auth init`, end to end: files compared byte for byte.
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use crate::common::*;
@@ -13,8 +12,9 @@ fn read(dir: &Path, name: &str) -> Option<Vec<u8>> {
     fs::read(dir.join(name)).ok()
 }
 
-fn mode(dir: &Path, name: &str) -> u32 {
-    fs::metadata(dir.join(name)).unwrap().permissions().mode() & 0o777
+fn assert_mode(dir: &Path, name: &str, expected: u32) {
+    let got = mode_of(&dir.join(name));
+    assert!(got.is_none_or(|m| m == expected), "{name}: mode {got:?}");
 }
 
 /// `init --key-stdin` with `input` on standard input.
@@ -39,12 +39,13 @@ fn fresh_directory() {
         read(dir.path(), ".gitignore").unwrap(),
         IGNORE_LINES.as_bytes()
     );
-    assert_eq!(mode(dir.path(), ".env"), 0o600);
-    assert!(
-        out.stdout.contains("export DASHSCOPE_API_KEY='sk-...'"),
-        "{}",
-        out.stdout
-    );
+    assert_mode(dir.path(), ".env", 0o600);
+    let set_in_shell = if cfg!(windows) {
+        "`$env:DASHSCOPE_API_KEY = 'sk-...'` in PowerShell"
+    } else {
+        "`export DASHSCOPE_API_KEY='sk-...'` in your shell"
+    };
+    assert!(out.stdout.contains(set_in_shell), "{}", out.stdout);
     assert!(
         out.stdout
             .contains("https://platform.qianwenai.com/home/api-keys")
@@ -91,7 +92,7 @@ fn existing_files_keep_every_line_and_get_no_glued_line() {
         "# settings\nQWEN_REGION=cn-beijing\nOTHER=\"a b\"",
     )
     .unwrap();
-    fs::set_permissions(dir.path().join(".env"), fs::Permissions::from_mode(0o640)).unwrap();
+    set_mode(&dir.path().join(".env"), 0o640);
     fs::write(dir.path().join(".gitignore"), "target/\r\nnode_modules").unwrap();
     let out = run(dir.path(), &[], &["init"]);
     assert_eq!(out.code, 0);
@@ -99,7 +100,7 @@ fn existing_files_keep_every_line_and_get_no_glued_line() {
         read(dir.path(), ".env").unwrap(),
         b"# settings\nQWEN_REGION=cn-beijing\nOTHER=\"a b\"\nDASHSCOPE_API_KEY=sk-your-key-here\n"
     );
-    assert_eq!(mode(dir.path(), ".env"), 0o640, "the file's mode is kept");
+    assert_mode(dir.path(), ".env", 0o640);
     assert_eq!(
         read(dir.path(), ".gitignore").unwrap(),
         b"target/\r\nnode_modules\r\n.env\r\n.env.local\r\n*.env\r\noutput/qianwen-ops-auth/\r\n"
@@ -164,7 +165,7 @@ fn a_configured_key_is_kept_shown_masked_and_its_env_made_safe() {
         format!("QIANWEN_API_KEY={STANDARD}\n"),
     )
     .unwrap();
-    fs::set_permissions(dir.path().join(".env"), fs::Permissions::from_mode(0o644)).unwrap();
+    set_mode(&dir.path().join(".env"), 0o644);
     let out = run(dir.path(), &[], &["init"]);
     assert_eq!(out.code, 0);
     assert!(
@@ -173,9 +174,11 @@ fn a_configured_key_is_kept_shown_masked_and_its_env_made_safe() {
         out.stdout
     );
     assert!(!out.stdout.contains("Nothing changed"), "{}", out.stdout);
-    assert!(
+    // Windows has no modes to make private.
+    assert_eq!(
         out.stdout
             .contains("Made ./.env readable by you only (mode 0600; it was 0644)"),
+        cfg!(unix),
         "{}",
         out.stdout
     );
@@ -183,7 +186,7 @@ fn a_configured_key_is_kept_shown_masked_and_its_env_made_safe() {
         read(dir.path(), ".env").unwrap(),
         format!("QIANWEN_API_KEY={STANDARD}\n").as_bytes()
     );
-    assert_eq!(mode(dir.path(), ".env"), 0o600);
+    assert_mode(dir.path(), ".env", 0o600);
     assert_eq!(
         read(dir.path(), ".gitignore").unwrap(),
         IGNORE_LINES.as_bytes()
@@ -275,6 +278,7 @@ fn key_stdin_refuses_plan_foreign_empty_and_overwriting() {
     );
 }
 
+#[cfg(unix)]
 #[test]
 fn files_that_cannot_be_changed_are_left_alone() {
     use std::os::unix::fs::symlink;
@@ -305,6 +309,7 @@ fn no_command_takes_a_key_as_an_argument() {
 
 /// At a terminal, echo is off before the prompt shows, so a key typed the moment the prompt
 /// appears is never echoed; and it is back on afterwards.
+#[cfg(unix)]
 #[test]
 fn at_a_terminal_echo_is_off_before_the_prompt_shows() {
     let dir = tempdir();

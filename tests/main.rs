@@ -15,6 +15,9 @@ mod messages;
 mod sandbox;
 mod skill;
 mod status;
+// Terminals (a pty) and stand-in programs (shell scripts): Unix only.
+#[cfg(unix)]
 mod terminal;
+#[cfg(unix)]
 mod update_check;
 mod verify;

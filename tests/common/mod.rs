@@ -2,6 +2,7 @@
 //! environment, and check that no key ever shows.
 
 pub mod guests;
+#[cfg(unix)]
 pub mod pty;
 
 use std::path::{Path, PathBuf};
@@ -36,11 +37,77 @@ impl Output {
     }
 }
 
+/// The binary, to be run with an empty environment (on Windows, SYSTEMROOT kept: without it
+/// the system's own libraries cannot start the network). Under emulation the tests run it
+/// through `QIANWEN_AUTH_TEST_RUNNER` (say `qemu-aarch64 -L /usr/aarch64-linux-gnu`), since the
+/// system cannot start a foreign binary by itself.
+pub fn qianwen_auth() -> Command {
+    let mut command = native_command(Path::new(env!("CARGO_BIN_EXE_qianwen-auth")));
+    command.env_clear();
+    if cfg!(windows)
+        && let Some(root) = std::env::var_os("SYSTEMROOT")
+    {
+        command.env("SYSTEMROOT", root);
+    }
+    command
+}
+
+/// `path` (written with `/`) as this system writes it.
+pub fn native(path: &str) -> String {
+    path.replace('/', std::path::MAIN_SEPARATOR_STR)
+}
+
+/// A directory or file as the system names it to a program started in it: resolved on Unix (a
+/// temporary directory may lie behind a link); on Windows as it was given, drive first.
+pub fn system_path(path: &Path) -> PathBuf {
+    if cfg!(windows) {
+        path.to_path_buf()
+    } else {
+        path.canonicalize().unwrap()
+    }
+}
+
+/// A file's permission bits, where the system has them (not on Windows).
+pub fn mode_of(path: &Path) -> Option<u32> {
+    #[cfg(unix)]
+    return Some(
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(path).unwrap().permissions())
+            & 0o777,
+    );
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+/// Give a file `mode`, where the system has modes (not on Windows).
+pub fn set_mode(path: &Path, mode: u32) {
+    #[cfg(unix)]
+    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(mode)).unwrap();
+    #[cfg(not(unix))]
+    let _ = (path, mode);
+}
+
+/// A command for a program built for the target under test: through the emulator named in
+/// `QIANWEN_AUTH_TEST_RUNNER` when there is one.
+pub fn native_command(program: &Path) -> Command {
+    let runner = std::env::var("QIANWEN_AUTH_TEST_RUNNER").unwrap_or_default();
+    let mut words = runner.split_whitespace();
+    match words.next() {
+        Some(emulator) => {
+            let mut command = Command::new(emulator);
+            command.args(words).arg(program);
+            command
+        }
+        None => Command::new(program),
+    }
+}
+
 /// Run `qianwen-auth` in `dir` with only `env` (and PATH) in its environment.
 pub fn run(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_qianwen-auth"))
+    let out = qianwen_auth()
         .current_dir(dir)
-        .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .envs(env.iter().copied())
         .args(args)
@@ -80,9 +147,8 @@ pub fn json_warning(json: &serde_json::Value, code: &str) -> Option<String> {
 /// `run`, with `input` on standard input.
 pub fn run_with_stdin(dir: &Path, env: &[(&str, &str)], args: &[&str], input: &str) -> Output {
     use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_qianwen-auth"))
+    let mut child = qianwen_auth()
         .current_dir(dir)
-        .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .envs(env.iter().copied())
         .args(args)
@@ -101,6 +167,7 @@ pub fn run_with_stdin(dir: &Path, env: &[(&str, &str)], args: &[&str], input: &s
     }
 }
 
+#[cfg(unix)]
 /// `qianwen-auth verify --json` in `dir` with only `env`, against a granted loopback endpoint at
 /// `base_url` (`grant`), started and left running. With `prepare`, the command can be changed
 /// before it starts.
@@ -111,10 +178,9 @@ pub fn spawn_verify(
     grant: &str,
     prepare: impl FnOnce(&mut Command),
 ) -> std::process::Child {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_qianwen-auth"));
+    let mut command = qianwen_auth();
     command
         .current_dir(dir)
-        .env_clear()
         .envs(env.iter().copied())
         .env("QWEN_BASE_URL", base_url)
         .args(["verify", "--json", "--timeout", "20", "--allow-host", grant])
@@ -124,6 +190,7 @@ pub fn spawn_verify(
     command.spawn().expect("the binary runs")
 }
 
+#[cfg(unix)]
 /// Wait until `done` holds, for at most 20 s.
 pub fn wait_until(done: impl Fn() -> bool) {
     let started = std::time::Instant::now();
@@ -145,7 +212,7 @@ pub fn test_name(module: &str, name: &str) -> String {
 /// set to `value`; everything the child wrote. For what only shows outside the process: panics,
 /// and anything written straight to stdout or stderr.
 pub fn rerun_as_child(module: &str, name: &str, var: &str, value: &str) -> String {
-    let out = Command::new(std::env::current_exe().unwrap())
+    let out = native_command(&std::env::current_exe().unwrap())
         .args(["--exact", &test_name(module, name), "--nocapture"])
         .env(var, value)
         .output()

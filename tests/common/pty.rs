@@ -4,7 +4,7 @@
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
 use std::path::Path;
-use std::process::{Child, Command};
+use std::process::Child;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -27,9 +27,8 @@ impl Terminal {
             .write(true)
             .open(name.to_str().unwrap())
             .unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_qianwen-auth"))
+        let child = super::qianwen_auth()
             .current_dir(dir)
-            .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .envs(env.iter().copied())
             .args(args)

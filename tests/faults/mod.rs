@@ -3,7 +3,9 @@
 //! mount one, and are skipped, saying so, where it may not.
 
 use std::fs;
+#[cfg(unix)]
 use std::path::{Path, PathBuf};
+#[cfg(unix)]
 use std::process::Command;
 
 use crate::common::*;
@@ -11,11 +13,15 @@ use crate::mock::{Mock, Reply};
 
 mod budget;
 mod process;
+// /proc, symbolic links and swaps of them: Unix only.
+#[cfg(unix)]
 mod trust;
 
 /// A tmpfs mounted at `dir` for the life of the value.
+#[cfg(unix)]
 struct Tmpfs(PathBuf);
 
+#[cfg(unix)]
 impl Tmpfs {
     fn mount(dir: &Path, options: &str) -> Option<Tmpfs> {
         fs::create_dir_all(dir).unwrap();
@@ -40,12 +46,14 @@ impl Tmpfs {
     }
 }
 
+#[cfg(unix)]
 impl Drop for Tmpfs {
     fn drop(&mut self) {
         let _ = Command::new("umount").arg(&self.0).status();
     }
 }
 
+#[cfg(unix)]
 fn is_root() -> bool {
     rustix::process::geteuid().is_root()
 }
@@ -61,6 +69,7 @@ fn borrow<'a>(env: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)>
     env.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
 
+#[cfg(unix)]
 #[test]
 fn read_only_output_is_refused_before_anything_is_sent() {
     let dir = tempdir();
@@ -108,6 +117,7 @@ fn read_only_output_is_refused_before_anything_is_sent() {
     );
 }
 
+#[cfg(unix)]
 #[test]
 fn a_full_disk_loses_nothing() {
     let dir = tempdir();
@@ -165,6 +175,7 @@ fn a_full_disk_loses_nothing() {
     assert!(leftovers.is_empty(), "a temporary file was left behind");
 }
 
+#[cfg(unix)]
 #[test]
 fn output_linked_into_a_skills_tree_is_refused() {
     let dir = tempdir();
@@ -188,6 +199,7 @@ fn output_linked_into_a_skills_tree_is_refused() {
     assert_eq!(fs::read_dir(&skills).unwrap().count(), 0);
 }
 
+#[cfg(unix)]
 #[test]
 fn an_unreadable_dotenv_is_named_and_skipped() {
     let dir = tempdir();

@@ -16,9 +16,8 @@ fn a_closed_pipe_is_a_quiet_exit() {
         &["completions", "bash"],
         &["--help"],
     ] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_qianwen-auth"))
+        let mut child = qianwen_auth()
             .current_dir(dir.path())
-            .env_clear()
             .args(args)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -37,13 +36,13 @@ fn a_closed_pipe_is_a_quiet_exit() {
 }
 
 /// Standard output on a full device: a clear error and exit 1, never an abort.
+#[cfg(unix)]
 #[test]
 fn a_full_device_is_a_clear_error() {
     let dir = tempdir();
     for args in [&["status", "--json"][..], &["links"], &["--help"]] {
-        let out = Command::new(env!("CARGO_BIN_EXE_qianwen-auth"))
+        let out = qianwen_auth()
             .current_dir(dir.path())
-            .env_clear()
             .args(args)
             .stdout(fs::File::create("/dev/full").unwrap())
             .output()
@@ -59,6 +58,7 @@ fn a_full_device_is_a_clear_error() {
 }
 
 /// An argument that is not UTF-8 text, anywhere on the line: a usage error, never an abort.
+#[cfg(unix)]
 #[test]
 fn a_non_utf8_argument_is_a_usage_error() {
     use std::os::unix::ffi::OsStrExt;
@@ -77,9 +77,8 @@ fn a_non_utf8_argument_is_a_usage_error() {
         ],
         vec![bad],
     ] {
-        let out = Command::new(env!("CARGO_BIN_EXE_qianwen-auth"))
+        let out = qianwen_auth()
             .current_dir(dir.path())
-            .env_clear()
             .args(&args)
             .output()
             .unwrap();

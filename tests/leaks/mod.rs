@@ -6,7 +6,6 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::pty::Terminal;
 use crate::common::*;
 use crate::mock::{Mock, Reply, compat_error, native_error};
 
@@ -200,8 +199,10 @@ fn no_command_in_any_outcome_shows_a_key() {
         .collect();
     c.run(fresh.path(), &borrow(&env), &["init"]);
     c.run(fresh.path(), &borrow(&env), &["init", "--json"]);
+    #[cfg(unix)]
     for input in [STANDARD, PLAN, ACCESS_KEY_ID, STANDARD_2] {
-        let mut term = Terminal::spawn(fresh.path(), &[], &["init", "--key-stdin"]);
+        let mut term =
+            crate::common::pty::Terminal::spawn(fresh.path(), &[], &["init", "--key-stdin"]);
         term.wait_for("not shown", std::time::Duration::from_secs(30));
         term.type_text(&format!("{input}\n"));
         let (_, screen) = term.finish(std::time::Duration::from_secs(30));
@@ -238,22 +239,26 @@ fn no_command_in_any_outcome_shows_a_key() {
     ] {
         c.run(&sub, &borrow(&env), args);
     }
-    let term = Terminal::spawn(&sub, &borrow(&env), &["status"]);
-    let (_, screen) = term.finish(std::time::Duration::from_secs(30));
-    c.add("status at a terminal", screen);
-
-    // update-check: a checker that prints every secret, plainly and in base64, and its
-    // environment; then, without the skill, the question and its answers.
-    update_check(&mut c, &sub);
+    // At a terminal (a pty), and update-check with a checker that prints every secret,
+    // plainly and in base64, and its environment (a shell script); then, without the skill,
+    // the question and its answers. Unix only.
+    #[cfg(unix)]
+    {
+        let term = crate::common::pty::Terminal::spawn(&sub, &borrow(&env), &["status"]);
+        let (_, screen) = term.finish(std::time::Duration::from_secs(30));
+        c.add("status at a terminal", screen);
+        update_check(&mut c, &sub);
+    }
 
     // Every file written: evidence records, .gitignore, agent files.
     c.run(&sub, &[], &["agent-snippet", "--write", "AGENTS.md"]);
     c.files(repo.path());
     c.files(fresh.path());
 
-    assert!(c.check("every-command") >= 150);
+    assert!(c.check("every-command") >= if cfg!(unix) { 150 } else { 100 });
 }
 
+#[cfg(unix)]
 /// `update-check` in `dir` with every secret on the chain and in the environment: a hostile
 /// checker's output, the question, each answer, and the state files they leave.
 fn update_check(c: &mut Captures, dir: &Path) {
@@ -332,6 +337,7 @@ fn a_host_panic_shows_no_key() {
 /// A crash of a process holding keys writes no core file, even when the limits allow one: the
 /// process gives up core files and (on Linux) becomes non-dumpable before it reads anything.
 /// A control process, crashed the same way, shows whether this system writes core files at all.
+#[cfg(unix)]
 #[test]
 fn a_crash_leaves_no_core_file() {
     use std::os::unix::process::{CommandExt, ExitStatusExt};

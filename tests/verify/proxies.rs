@@ -162,6 +162,13 @@ fn proxy_failures_name_the_proxy_and_say_nothing_was_sent() {
         ),
     ];
     for (proxy, cause) in cases {
+        // Windows has one variable under both spellings; the tool asks for `https_proxy`
+        // first, as curl does, and names it as it asked.
+        let cause = if cfg!(windows) {
+            cause.replace("HTTPS_PROXY", "https_proxy")
+        } else {
+            cause
+        };
         let env = [
             ("DASHSCOPE_API_KEY", STANDARD),
             ("QWEN_BASE_URL", base.as_str()),
