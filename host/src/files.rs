@@ -313,13 +313,21 @@ pub fn install_dir() -> Option<PathBuf> {
 
 // Links, FIFOs and modes throughout: Unix only.
 #[cfg(all(test, unix))]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::fs;
     use std::os::unix::fs::symlink;
 
     fn place(dir: &Path) -> Place {
         Place::open(dir, Path::new("")).unwrap()
+    }
+
+    /// A FIFO at `path`, made as every Unix can (macOS has no `mknodat`).
+    pub(crate) fn make_fifo(path: &Path) {
+        use std::os::unix::ffi::OsStrExt;
+        let path = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+        // SAFETY: a NUL-terminated path, alive for the call.
+        assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0);
     }
 
     #[test]
@@ -372,14 +380,7 @@ mod tests {
         assert!(matches!(p.existing("link", 10), Err(Unchangeable::Link)));
         fs::create_dir(tmp.path().join("d")).unwrap();
         assert!(matches!(p.existing("d", 10), Err(Unchangeable::NotAFile)));
-        rustix::fs::mknodat(
-            rustix::fs::CWD,
-            tmp.path().join("fifo"),
-            rustix::fs::FileType::Fifo,
-            rustix::fs::Mode::from_raw_mode(0o600),
-            0,
-        )
-        .unwrap();
+        make_fifo(&tmp.path().join("fifo"));
         assert!(matches!(
             p.existing("fifo", 10),
             Err(Unchangeable::NotAFile)

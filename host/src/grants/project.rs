@@ -296,14 +296,7 @@ mod tests {
     #[test]
     fn a_fifo_is_not_waited_on() {
         let tmp = tempfile::tempdir().unwrap();
-        rustix::fs::mknodat(
-            rustix::fs::CWD,
-            tmp.path().join(".env"),
-            rustix::fs::FileType::Fifo,
-            rustix::fs::Mode::from_raw_mode(0o600),
-            0,
-        )
-        .unwrap();
+        crate::files::tests::make_fifo(&tmp.path().join(".env"));
         assert!(matches!(
             files(tmp.path()).read(0, ProjectFile::Dotenv),
             Err(ReadError::NotAFile)
