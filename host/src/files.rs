@@ -218,11 +218,7 @@ impl Place {
     /// The bytes and permission bits (where the system has them) of the file `name` before it is changed in place; none
     /// when it does not exist. A symbolic link, a non-file and a file over `max` bytes are not
     /// changed, and opening never blocks (a FIFO is not a file).
-    pub fn existing(
-        &self,
-        name: &str,
-        max: u64,
-    ) -> Result<Option<Existing>, Unchangeable> {
+    pub fn existing(&self, name: &str, max: u64) -> Result<Option<Existing>, Unchangeable> {
         let file = match open_to_read(&self.dir, name) {
             Ok(file) => file,
             Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
