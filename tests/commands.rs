@@ -247,12 +247,7 @@ fn capabilities_lists_the_imports_and_the_grants_here() {
             .iter()
             .all(|i| i["grant"] != "(undocumented)")
     );
-    let dotenvs: Vec<&str> = v["dotenv_files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d.as_str().unwrap())
-        .collect();
+    let dotenvs = json_strings(&v, "dotenv_files");
     let canonical = system_path(dir.path());
     assert_eq!(
         dotenvs,

@@ -46,13 +46,7 @@ fn a_key_line_with_an_open_quote_is_named_not_called_missing() {
     let json = run(dir.path(), &[], &["status", "--json"]).json();
     let line = format!("{}:2", dotenv.display());
     assert_eq!(json["unreadable_keys"], serde_json::json!([line]));
-    let steps: Vec<&str> = json["next_steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s.as_str().unwrap())
-        .collect();
-    let steps = steps.join("\n");
+    let steps = json_strings(&json, "next_steps").join("\n");
     assert!(!steps.contains("No API key is configured"), "{steps}");
     assert!(steps.contains(&line), "{steps}");
 }

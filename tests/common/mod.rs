@@ -136,6 +136,16 @@ pub fn json_warnings(json: &serde_json::Value) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The strings of a `--json` report's array `field`.
+pub fn json_strings<'a>(json: &'a serde_json::Value, field: &str) -> Vec<&'a str> {
+    json[field]
+        .as_array()
+        .unwrap_or_else(|| panic!("{field} is not an array"))
+        .iter()
+        .map(|s| s.as_str().expect("a string"))
+        .collect()
+}
+
 /// The message of the first warning with `code` in a `--json` report.
 pub fn json_warning(json: &serde_json::Value, code: &str) -> Option<String> {
     json_warnings(json)
