@@ -19,15 +19,19 @@ pub enum Exit {
     Network = 6,
     /// The account: billing, access, quota or rate.
     Billing = 7,
-    /// The server, or the request: an error on its side, or an answer not understood.
+    /// The server: an error on its side, a request it refused without naming why, or an
+    /// answer not understood.
     Server = 8,
     /// A command the user asked to run (`update-check --run`) failed, or ran out of time.
     CommandFailed = 9,
+    /// The key was accepted, but the probe was refused: its model, its parameters or its
+    /// content.
+    ProbeRefused = 10,
 }
 
 impl Exit {
     /// Every code, in order.
-    pub const ALL: [Exit; 10] = [
+    pub const ALL: [Exit; 11] = [
         Exit::Ok,
         Exit::Internal,
         Exit::Usage,
@@ -38,6 +42,7 @@ impl Exit {
         Exit::Billing,
         Exit::Server,
         Exit::CommandFailed,
+        Exit::ProbeRefused,
     ];
 
     /// The number the process exits with.
@@ -58,6 +63,7 @@ impl Exit {
             Exit::Billing => "billing, quota or rate limit",
             Exit::Server => "server error or unreadable answer",
             Exit::CommandFailed => "the command run failed",
+            Exit::ProbeRefused => "key accepted but probe refused",
         }
     }
 
@@ -92,7 +98,10 @@ mod tests {
     fn the_legend_names_every_code_once() {
         let legend = Exit::legend();
         assert!(legend.starts_with("0 ok, 1 internal error, 2 usage error"));
-        assert!(legend.ends_with("8 server error or unreadable answer, 9 the command run failed"));
+        assert!(legend.ends_with(
+            "8 server error or unreadable answer, 9 the command run failed, \
+             10 key accepted but probe refused"
+        ));
         assert_eq!(legend.matches(", ").count(), Exit::ALL.len());
     }
 }

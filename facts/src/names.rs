@@ -30,6 +30,7 @@ macro_rules! named_wit_enums {
                 Region => REGION,
                 DotenvState => DOTENV_STATE,
                 Outcome => OUTCOME,
+                KeyJudgement => KEY_JUDGEMENT,
                 FlowAnswer => FLOW_ANSWER,
                 InitOutcome => INIT_OUTCOME,
                 UpdateAnswer => UPDATE_ANSWER,
@@ -99,7 +100,7 @@ pub const REGION: [&str; 3] = ["cn-beijing", "ap-southeast-1", "custom"];
 pub const DOTENV_STATE: [&str; 3] = ["absent", "read", "unusable"];
 
 /// `enum outcome`.
-pub const OUTCOME: [&str; 16] = [
+pub const OUTCOME: [&str; 18] = [
     "pass",
     "auth-rejected",
     "auth-missing",
@@ -110,6 +111,8 @@ pub const OUTCOME: [&str; 16] = [
     "quota-exhausted",
     "rate-limited",
     "model-not-found",
+    "parameter-refused",
+    "content-refused",
     "bad-request",
     "server-error",
     "bad-response",
@@ -117,6 +120,9 @@ pub const OUTCOME: [&str; 16] = [
     "timeout",
     "host-denied",
 ];
+
+/// `enum key-judgement`.
+pub const KEY_JUDGEMENT: [&str; 3] = ["accepted", "rejected", "not-judged"];
 
 /// `enum flow-answer`.
 pub const FLOW_ANSWER: [&str; 2] = ["console", "invalid"];
@@ -166,6 +172,7 @@ mod tests {
             ("region", &REGION[..]),
             ("dotenv-state", &DOTENV_STATE[..]),
             ("outcome", &OUTCOME[..]),
+            ("key-judgement", &KEY_JUDGEMENT[..]),
             ("flow-answer", &FLOW_ANSWER[..]),
             ("init-outcome", &INIT_OUTCOME[..]),
             ("update-answer", &UPDATE_ANSWER[..]),

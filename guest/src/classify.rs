@@ -1,13 +1,20 @@
-//! SPEC §4, the error table: what an answer from the verification request means, matched on the
-//! server's error code (never on message text, which carries trailing URLs and changes), and
-//! what a transport failure means.
+//! SPEC §4, verification's judgement: what an answer from the verification request means
+//! (the error table in `table`, matched on the server's error code, never on message text
+//! alone), what it shows about the key, and what a transport failure means.
+
+mod fields;
+mod table;
 
 use serde_json::Value;
 
 use crate::scrub::Scrubber;
 use crate::transport::{BODY_CAP, ProxyFailure, TransportError};
-use crate::wit::types::LinkTopic;
-use crate::wit::types::Outcome;
+use crate::wit::types::{KeyJudgement, LinkTopic, Outcome};
+
+pub use table::ROWS;
+
+/// The longest quotation of the server's message in a cause.
+const QUOTE_CHARS: usize = 200;
 
 /// A judgement of one answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,9 +30,34 @@ pub struct Judgement {
     pub retryable: bool,
 }
 
+/// What an outcome shows about the key. An answer from past the key check (the account, the
+/// model, the parameters, the content) shows the key was accepted.
+pub fn key_judgement(outcome: Outcome) -> KeyJudgement {
+    match outcome {
+        Outcome::Pass
+        | Outcome::Billing
+        | Outcome::AccessDenied
+        | Outcome::QuotaExhausted
+        | Outcome::ModelNotFound
+        | Outcome::ParameterRefused
+        | Outcome::ContentRefused => KeyJudgement::Accepted,
+        Outcome::AuthRejected => KeyJudgement::Rejected,
+        Outcome::AuthMissing
+        | Outcome::PlanKeyRefused
+        | Outcome::NoKey
+        | Outcome::RateLimited
+        | Outcome::BadRequest
+        | Outcome::ServerError
+        | Outcome::BadResponse
+        | Outcome::Network
+        | Outcome::Timeout
+        | Outcome::HostDenied => KeyJudgement::NotJudged,
+    }
+}
+
 /// Judge an HTTP answer. `truncated`: the body was longer than the cap and was cut. Whatever
-/// the judgement repeats from the answer (its code, request id, the redirect's host from the
-/// `location` header) passes `scrubber`, since servers echo keys.
+/// the judgement repeats from the answer (its code, message, request id, the redirect's host
+/// from the `location` header) passes `scrubber`, since servers echo keys.
 pub fn response(
     status: u16,
     body: &[u8],
@@ -50,20 +82,61 @@ fn judge(status: u16, body: &[u8], truncated: bool, location: Option<&str>) -> J
     } else {
         serde_json::from_slice(body).ok()
     };
-    let (code, message, request_id) = json.as_ref().map(error_fields).unwrap_or_default();
-    let has = |codes: &[&str]| code.as_deref().is_some_and(|c| codes.contains(&c));
-    let named = |what: &str| match &code {
+    let fields = json.as_ref().map(fields::of).unwrap_or_default();
+    let code = fields.code.as_deref();
+    let named = |what: &str| match code {
         Some(c) => format!("{what} (HTTP {status}, {c})"),
         None => format!("{what} (HTTP {status})"),
     };
 
-    let (outcome, cause, next_step, links): (Outcome, String, String, Vec<LinkTopic>) = match status
-    {
+    let row = ROWS
+        .iter()
+        .find(|row| row.takes(status, code, fields.message.as_deref()));
+    let (outcome, cause, next_step, links): (Outcome, String, String, Vec<LinkTopic>) = match row {
+        Some(row) => {
+            let quoted = row
+                .quote
+                .then_some(fields.message.as_deref())
+                .flatten()
+                .and_then(|m| fields::quotation(m, QUOTE_CHARS))
+                .map(|q| format!(": \"{q}\""))
+                .unwrap_or_default();
+            (
+                row.outcome,
+                format!("{}{quoted}", named(row.cause)),
+                row.next_step.to_string(),
+                row.links.to_vec(),
+            )
+        }
+        None => unlisted(status, json.as_ref(), truncated, location, code, named),
+    };
+    Judgement {
+        outcome,
+        cause,
+        next_step,
+        links,
+        server_code: fields.code,
+        request_id: fields.request_id,
+        retryable: status == 429 || (500..=599).contains(&status),
+    }
+}
+
+/// An answer no row of the table takes: a completion, a redirect, an address with nothing
+/// there, or a refusal that names nothing the table knows.
+fn unlisted(
+    status: u16,
+    json: Option<&Value>,
+    truncated: bool,
+    location: Option<&str>,
+    code: Option<&str>,
+    named: impl Fn(&str) -> String,
+) -> (Outcome, String, String, Vec<LinkTopic>) {
+    match status {
         200 if truncated => bad_response(format!(
             "HTTP 200, but the answer is larger than {} KiB, which a chat completion never is",
             BODY_CAP / 1024
         )),
-        200 => match json.as_ref() {
+        200 => match json {
             Some(v)
                 if v.pointer("/choices/0/message/content")
                     .is_some_and(Value::is_string) =>
@@ -84,74 +157,6 @@ fn judge(status: u16, body: &[u8], truncated: bool, location: Option<&str>) -> J
                 "HTTP 200, but the answer is not JSON; the endpoint may not be DashScope".into(),
             ),
         },
-        401 if message
-            .as_deref()
-            .is_some_and(|m| m.contains("No API-key provided")) =>
-        {
-            (
-                Outcome::AuthMissing,
-                named("The server received no key"),
-                "The Authorization header did not arrive: a proxy may strip it. Check \
-                 HTTPS_PROXY and the proxy's settings."
-                    .into(),
-                vec![],
-            )
-        }
-        401 => (
-            Outcome::AuthRejected,
-            named("The key was rejected"),
-            "The key is wrong, deleted, mistyped, or belongs to another region. Confirm it was \
-             created in the QianWen console and copied whole; if it may be invalid, create a new \
-             one on the API-key page."
-                .into(),
-            vec![LinkTopic::Console, LinkTopic::ApiKeys],
-        ),
-        400 if has(&["Arrearage"]) => (
-            Outcome::Billing,
-            named("The account is overdue"),
-            "Top up the account on the pay-as-you-go billing page, then verify again.".into(),
-            vec![LinkTopic::Billing],
-        ),
-        403 if has(&["AllocationQuota.FreeTierOnly"]) => (
-            Outcome::QuotaExhausted,
-            named("The free quota is used up"),
-            "Turn on pay-as-you-go billing to keep using the model.".into(),
-            vec![LinkTopic::Billing],
-        ),
-        403 => (
-            Outcome::AccessDenied,
-            named("Access denied: the model is not opened for this account"),
-            "Open the model for this account in the QianWen console. The key itself was \
-             accepted."
-                .into(),
-            vec![LinkTopic::Console],
-        ),
-        404 if has(&["ModelNotFound", "model_not_found"]) => (
-            Outcome::ModelNotFound,
-            named("The probe model qwen-turbo is not served by this endpoint"),
-            "Check the endpoint (QWEN_REGION, QWEN_BASE_URL). The key itself was not judged."
-                .into(),
-            vec![],
-        ),
-        429 => {
-            let what = if has(&["insufficient_quota", "Throttling.AllocationQuota"]) {
-                "A quota limit was reached"
-            } else {
-                "A rate limit was reached"
-            };
-            (
-                Outcome::RateLimited,
-                named(what),
-                "Wait and verify again; see the usage page for limits and use.".into(),
-                vec![LinkTopic::Usage],
-            )
-        }
-        500..=599 => (
-            Outcome::ServerError,
-            named("DashScope answered with a server error"),
-            "The problem is on the server side; try again later. The key was not judged.".into(),
-            vec![],
-        ),
         300..=399 => bad_response(format!(
             "HTTP {status}: a redirect{}, which is never followed",
             location
@@ -159,7 +164,9 @@ fn judge(status: u16, body: &[u8], truncated: bool, location: Option<&str>) -> J
                 .map(|h| format!(" to {h}"))
                 .unwrap_or_default()
         )),
-        404 => bad_response(
+        // A 404 that names no code is an address with nothing there; one that names a code
+        // is a refusal, below.
+        404 if code.is_none() => bad_response(
             "HTTP 404: nothing at this address; check QWEN_BASE_URL (it should end in \
              /compatible-mode/v1)"
                 .into(),
@@ -167,19 +174,12 @@ fn judge(status: u16, body: &[u8], truncated: bool, location: Option<&str>) -> J
         400..=499 => (
             Outcome::BadRequest,
             named("The server refused the request"),
-            "This is unexpected for the verification request; check the endpoint.".into(),
+            "This is unexpected for the verification request; check the endpoint. The key was \
+             not judged."
+                .into(),
             vec![],
         ),
         _ => bad_response(format!("HTTP {status} is not an answer DashScope gives")),
-    };
-    Judgement {
-        outcome,
-        cause,
-        next_step,
-        links,
-        server_code: code,
-        request_id,
-        retryable: status == 429 || (500..=599).contains(&status),
     }
 }
 
@@ -192,29 +192,6 @@ fn bad_response(cause: String) -> (Outcome, String, String, Vec<LinkTopic>) {
             .into(),
         vec![],
     )
-}
-
-/// `code`, `message` and `request_id` from either error shape:
-/// `{"error":{"code","message"},"request_id"}` (compatible) or `{"code","message","request_id"}`.
-/// Codes and ids are taken only when they look like codes and ids: short, plain characters.
-fn error_fields(v: &Value) -> (Option<String>, Option<String>, Option<String>) {
-    let text = |v: Option<&Value>| {
-        v.and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    };
-    let plain = |v: Option<&Value>| {
-        text(v).filter(|s| {
-            s.len() <= 80
-                && s.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
-        })
-    };
-    let error = v.get("error");
-    let code = plain(error.and_then(|e| e.get("code"))).or_else(|| plain(v.get("code")));
-    let message = text(error.and_then(|e| e.get("message"))).or_else(|| text(v.get("message")));
-    let request_id = plain(v.get("request_id")).or_else(|| plain(v.get("id")));
-    (code, message, request_id)
 }
 
 /// The host of a redirect target, for the cause; never its path or query.

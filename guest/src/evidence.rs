@@ -33,6 +33,7 @@ pub fn record(report: &VerifyReport, time: &str) -> Vec<u8> {
         })),
         "http_status": report.http_status,
         "outcome": report.outcome.name(),
+        "key_judgement": report.key_judgement.name(),
         "cause": report.cause,
         "latency_ms": report.attempts.last().map(|a| a.latency_ms),
         "attempts": report.attempts.iter().map(|a| json!({
@@ -53,7 +54,7 @@ pub fn record(report: &VerifyReport, time: &str) -> Vec<u8> {
 mod tests {
     use super::*;
     use crate::wit::types::{
-        Attempt, EndpointReport, KeyKind, KeyName, KeyReport, Outcome, Region, Source,
+        Attempt, EndpointReport, KeyJudgement, KeyKind, KeyName, KeyReport, Outcome, Region, Source,
     };
 
     #[test]
@@ -86,6 +87,7 @@ mod tests {
                 latency_ms: 42,
                 outcome: Outcome::AuthRejected,
             }],
+            key_judgement: KeyJudgement::Rejected,
             server_code: Some("InvalidApiKey".into()),
             request_id: Some("r-1".into()),
             excerpt: Some("{\"code\":\"InvalidApiKey\"}".into()),
@@ -101,6 +103,7 @@ mod tests {
         assert_eq!(v["key"]["masked"], "sk-****************a1b2");
         assert_eq!(v["http_status"], 401);
         assert_eq!(v["outcome"], "auth-rejected");
+        assert_eq!(v["key_judgement"], "rejected");
         assert_eq!(v["latency_ms"], 42);
         assert_eq!(v["excerpt"], "{\"code\":\"InvalidApiKey\"}");
     }

@@ -12,7 +12,7 @@ use crate::outward::Outward;
 use crate::scrub::{self, Scrubber};
 use crate::status::Resolved;
 use crate::transport::{Request, Response, Transport};
-use crate::wit::types::{Attempt, Outcome, Verdict, VerifyReport, WarningCode};
+use crate::wit::types::{Attempt, KeyJudgement, Outcome, Verdict, VerifyReport, WarningCode};
 
 /// The verification request's body (SPEC §4).
 pub const BODY: &[u8] = br#"{"model":"qwen-turbo","messages":[{"role":"user","content":"hi"}]}"#;
@@ -46,6 +46,7 @@ fn verify(resolved: &Resolved, transport: &mut impl Transport, limit_ms: u64) ->
         key: status.key.clone(),
         endpoint: status.endpoint.clone(),
         attempts: Vec::new(),
+        key_judgement: KeyJudgement::NotJudged,
         server_code: None,
         request_id: None,
         excerpt: None,
@@ -159,6 +160,7 @@ fn verify(resolved: &Resolved, transport: &mut impl Transport, limit_ms: u64) ->
 
 fn finish(report: &mut VerifyReport, j: Judgement, last: Option<&Response>, scrubber: &Scrubber) {
     report.outcome = j.outcome;
+    report.key_judgement = classify::key_judgement(j.outcome);
     report.http_status = last.map(|r| r.status);
     report.cause = j.cause;
     report.next_step = j.next_step;

@@ -26,10 +26,10 @@ pub fn for_outcome(outcome: Outcome) -> Exit {
         | Outcome::AccessDenied
         | Outcome::QuotaExhausted
         | Outcome::RateLimited => Exit::Billing,
-        Outcome::ModelNotFound
-        | Outcome::BadRequest
-        | Outcome::ServerError
-        | Outcome::BadResponse => Exit::Server,
+        Outcome::ModelNotFound | Outcome::ParameterRefused | Outcome::ContentRefused => {
+            Exit::ProbeRefused
+        }
+        Outcome::BadRequest | Outcome::ServerError | Outcome::BadResponse => Exit::Server,
     }
 }
 
@@ -37,11 +37,14 @@ pub fn for_outcome(outcome: Outcome) -> Exit {
 mod tests {
     use super::*;
 
-    /// The README's outcome table.
+    /// The README's outcome table: each outcome's line ends in its exit code.
     #[test]
     fn every_outcome_has_its_documented_code() {
+        use crate::names::Named;
+        let readme = include_str!("../../README.md");
+        let table = &readme[readme.find("### Outcomes").expect("an Outcomes section")..];
         use Outcome::*;
-        for (outcome, code) in [
+        let documented = [
             (Pass, 0),
             (NoKey, 3),
             (AuthRejected, 4),
@@ -54,12 +57,21 @@ mod tests {
             (AccessDenied, 7),
             (QuotaExhausted, 7),
             (RateLimited, 7),
-            (ModelNotFound, 8),
+            (ModelNotFound, 10),
+            (ParameterRefused, 10),
+            (ContentRefused, 10),
             (BadRequest, 8),
             (ServerError, 8),
             (BadResponse, 8),
-        ] {
+        ];
+        assert_eq!(documented.len(), qianwen_auth_facts::names::OUTCOME.len());
+        for (outcome, code) in documented {
             assert_eq!(for_outcome(outcome).code(), code, "{outcome:?}");
+            let line = table
+                .lines()
+                .find(|l| l.starts_with(&format!("| `{}` |", outcome.name())))
+                .unwrap_or_else(|| panic!("README has no line for {outcome:?}"));
+            assert!(line.ends_with(&format!("| {code} |")), "{line}");
         }
     }
 }

@@ -8,6 +8,7 @@ use crate::mock::proxy::{Behaviour, Proxy};
 use crate::mock::{Mock, Reply, TLS_NAME, compat_error, native_error};
 use serde_json::Value;
 
+mod answers;
 mod proxies;
 mod transport;
 
@@ -112,18 +113,60 @@ fn every_row_of_the_error_table_in_both_shapes() {
             7,
         ),
         (
+            403,
+            "Workspace.AccessDenied",
+            "Workspace access denied.",
+            "access-denied",
+            7,
+        ),
+        (
+            403,
+            "Model.AccessDenied",
+            "Model access denied.",
+            "access-denied",
+            7,
+        ),
+        (
             404,
             "ModelNotFound",
             "Model not exist.",
             "model-not-found",
-            8,
+            10,
         ),
         (
             404,
             "model_not_found",
             "The model does not exist.",
             "model-not-found",
-            8,
+            10,
+        ),
+        (
+            404,
+            "InvalidParameter",
+            "Model not exist.",
+            "model-not-found",
+            10,
+        ),
+        (
+            400,
+            "invalid_parameter_error",
+            "This model only support stream mode.",
+            "parameter-refused",
+            10,
+        ),
+        (
+            400,
+            "BadRequest.EmptyInput",
+            "Required input parameter missing from request.",
+            "parameter-refused",
+            10,
+        ),
+        (
+            400,
+            "data_inspection_failed",
+            "Input data may contain inappropriate content.",
+            "content-refused",
+            10,
         ),
         (
             429,
@@ -182,7 +225,30 @@ fn every_row_of_the_error_table_in_both_shapes() {
             assert!(
                 !v["links"].as_array().unwrap().is_empty()
                     || exit == 8
+                    || exit == 10
                     || outcome == "auth-missing"
+            );
+            // Past the key check, the words and the judgement say the key was accepted.
+            let accepted = matches!(exit, 7 | 10) && outcome != "rate-limited";
+            assert_eq!(
+                v["key_judgement"],
+                if accepted {
+                    "accepted"
+                } else if exit == 4 && outcome == "auth-rejected" {
+                    "rejected"
+                } else {
+                    "not-judged"
+                },
+                "{status} {code}"
+            );
+            assert_eq!(
+                v["cause"]
+                    .as_str()
+                    .unwrap()
+                    .contains("The key was accepted"),
+                accepted,
+                "{status} {code}: {}",
+                v["cause"]
             );
         }
     }

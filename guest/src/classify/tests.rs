@@ -1,4 +1,6 @@
 use super::*;
+use crate::names::Named;
+use crate::wit::types::KeyJudgement;
 
 fn compat(code: &str, message: &str) -> Vec<u8> {
     format!(
@@ -68,6 +70,54 @@ fn every_row_of_the_table_in_both_shapes() {
             Outcome::QuotaExhausted,
         ),
         (
+            403,
+            "Workspace.AccessDenied",
+            "Workspace access denied.",
+            Outcome::AccessDenied,
+        ),
+        (
+            403,
+            "Model.AccessDenied",
+            "Model access denied.",
+            Outcome::AccessDenied,
+        ),
+        (
+            400,
+            "invalid_parameter_error",
+            "This model only support stream mode, please enable the stream parameter to access the model. ",
+            Outcome::ParameterRefused,
+        ),
+        (
+            400,
+            "InvalidParameter",
+            "parameter incremental_output only support stream call",
+            Outcome::ParameterRefused,
+        ),
+        (
+            400,
+            "data_inspection_failed",
+            "Input data may contain inappropriate content.",
+            Outcome::ContentRefused,
+        ),
+        (
+            400,
+            "DataInspectionFailed",
+            "Input or output data may contain inappropriate content.",
+            Outcome::ContentRefused,
+        ),
+        (
+            404,
+            "InvalidParameter",
+            "Model not exist.",
+            Outcome::ModelNotFound,
+        ),
+        (
+            400,
+            "InvalidParameter",
+            "Model not exist.",
+            Outcome::ModelNotFound,
+        ),
+        (
             404,
             "ModelNotFound",
             "Model not exist.",
@@ -123,13 +173,25 @@ fn every_row_of_the_table_in_both_shapes() {
 }
 
 #[test]
-fn no_api_key_provided_is_matched_on_the_message() {
+fn a_missing_key_is_told_by_known_phrasings_where_the_code_cannot_tell() {
     for body in [
         compat("InvalidApiKey", "No API-key provided."),
         native("InvalidApiKey", "No API-key provided."),
+        br#"{"error":{"message":"You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).","type":"invalid_request_error","param":null,"code":null}}"#.to_vec(),
+        br#"{"message":"No API key provided."}"#.to_vec(),
     ] {
         assert_eq!(outcome(401, &body), Outcome::AuthMissing);
     }
+    // A code that says more than "invalid key" decides, whatever the message says.
+    assert_eq!(
+        outcome(401, &native("SomethingSpecific", "No API-key provided.")),
+        Outcome::AuthRejected
+    );
+    // And the phrasing decides only on a 401.
+    assert_eq!(
+        outcome(400, &native("InvalidApiKey", "No API-key provided.")),
+        Outcome::BadRequest
+    );
 }
 
 #[test]
@@ -138,12 +200,165 @@ fn codes_not_messages_decide() {
     // not make it a quota problem.
     let body = compat("SomethingNew", "free tier exhausted");
     assert_eq!(outcome(403, &body), Outcome::AccessDenied);
+    // A specific code beats any wording.
     assert_eq!(
-        outcome(400, &compat("InvalidParameter", "x")),
+        outcome(400, &compat("data_inspection_failed", "Model not exist.")),
+        Outcome::ContentRefused
+    );
+    assert_eq!(
+        outcome(400, &compat("SomethingNew", "Model not exist.")),
         Outcome::BadRequest
     );
     assert_eq!(outcome(400, b"not json"), Outcome::BadRequest);
     assert_eq!(outcome(401, b""), Outcome::AuthRejected);
+    // A 404 that names a code is a refusal, not an empty address.
+    assert_eq!(
+        outcome(404, &native("InvalidParameter", "bad")),
+        Outcome::BadRequest
+    );
+    assert_eq!(
+        outcome(
+            404,
+            br#"{"error":{"message":"m","type":"model_not_found","code":null}}"#
+        ),
+        Outcome::ModelNotFound
+    );
+}
+
+/// Each row's codes reach that row: no earlier row shadows them.
+#[test]
+fn every_code_of_every_row_is_reachable() {
+    for row in ROWS {
+        let status = *row.status.start();
+        for code in row.codes {
+            for body in [compat(code, "m"), native(code, "m")] {
+                assert_eq!(outcome(status, &body), row.outcome, "{status} {code}");
+            }
+        }
+        for prefix in row.prefixes {
+            let code = format!("{prefix}Something");
+            assert_eq!(
+                outcome(status, &native(&code, "m")),
+                row.outcome,
+                "{status} {code}"
+            );
+        }
+    }
+}
+
+/// Where the answer comes from past the key check, the cause says the key was accepted, and
+/// only there.
+#[test]
+fn the_words_say_what_the_answer_shows_about_the_key() {
+    for row in ROWS {
+        let accepted = key_judgement(row.outcome) == KeyJudgement::Accepted;
+        assert_eq!(
+            row.cause.starts_with("The key was accepted"),
+            accepted,
+            "{}",
+            row.cause
+        );
+        assert!(
+            accepted == row.next_step.contains("Nothing is wrong with the key")
+                || !matches!(
+                    row.outcome,
+                    Outcome::ModelNotFound | Outcome::ParameterRefused | Outcome::ContentRefused
+                ),
+            "{}",
+            row.next_step
+        );
+        if key_judgement(row.outcome) == KeyJudgement::NotJudged
+            && row.outcome == Outcome::ServerError
+        {
+            assert!(row.next_step.contains("not judged"));
+        }
+    }
+    assert_eq!(key_judgement(Outcome::AuthRejected), KeyJudgement::Rejected);
+    assert_eq!(key_judgement(Outcome::AuthMissing), KeyJudgement::NotJudged);
+}
+
+#[test]
+fn a_refusal_quotes_what_was_refused_without_its_link() {
+    let body = compat(
+        "invalid_parameter_error",
+        "parameter.enable_thinking must be set to false for non-streaming calls. For details, see: https://help.aliyun.com/zh/model-studio/error-code#x",
+    );
+    let j = response(400, &body, false, None, &Scrubber::default());
+    assert_eq!(
+        j.cause,
+        "The key was accepted, but the endpoint refused the probe's parameters (HTTP 400, \
+         invalid_parameter_error): \"parameter.enable_thinking must be set to false for \
+         non-streaming calls.\""
+    );
+    // A key in the message is scrubbed from the quotation.
+    let key = "sk-FAKE_Zq8vX3mKw9Tj_Rp4Hs7Lc2Nb_a1b2";
+    let body = native("InvalidParameter", &format!("bad value {key}"));
+    let j = response(400, &body, false, None, &Scrubber::new([key]));
+    assert!(!j.cause.contains("Zq8vX3mK"), "{}", j.cause);
+}
+
+/// The answers users recorded (`tests/answers/dashscope.json`), judged here as the end-to-end
+/// suite judges them through the mock.
+#[test]
+fn every_recorded_answer() {
+    let answers: Vec<serde_json::Value> =
+        serde_json::from_str(include_str!("../../../tests/answers/dashscope.json")).unwrap();
+    for a in &answers {
+        let status = a["status"].as_u64().unwrap() as u16;
+        let j = response(
+            status,
+            a["body"].as_str().unwrap().as_bytes(),
+            false,
+            None,
+            &Scrubber::default(),
+        );
+        let source = a["source"].as_str().unwrap();
+        assert_eq!(j.outcome.name(), a["outcome"], "{source}");
+        assert_eq!(
+            j.server_code.as_deref(),
+            a["server_code"].as_str(),
+            "{source}"
+        );
+        assert_eq!(
+            j.request_id.as_deref(),
+            a["request_id"].as_str(),
+            "{source}"
+        );
+        if let Some(says) = a["says"].as_str() {
+            let words = format!("{} {}", j.cause, j.next_step);
+            assert!(words.contains(says), "{source}: {words}");
+        }
+    }
+}
+
+/// README's table of answers lists every code and phrasing the table recognises, on the line
+/// that gives its outcome and the tool's own words.
+#[test]
+fn the_readme_lists_every_recognised_code() {
+    let readme = include_str!("../../../README.md");
+    let section = &readme[readme
+        .find("### What DashScope answers")
+        .expect("a section on DashScope's answers")..];
+    let section = &section[..section[4..].find("\n#").map_or(section.len(), |n| n + 4)];
+    for row in ROWS {
+        let outcome = format!("`{}`", row.outcome.name());
+        let line = section
+            .lines()
+            .find(|l| l.contains(&outcome) && l.contains(row.cause))
+            .unwrap_or_else(|| panic!("README has no line for {outcome} saying {:?}", row.cause));
+        for code in row.codes {
+            assert!(line.contains(&format!("`{code}`")), "{outcome}: {code}");
+        }
+        for prefix in row.prefixes {
+            assert!(
+                line.contains(&format!("`{prefix}*`")),
+                "{outcome}: {prefix}"
+            );
+        }
+        for phrase in row.phrases.iter().chain(row.refines) {
+            assert!(line.contains(phrase), "{outcome}: {phrase}");
+        }
+    }
 }
 
 #[test]

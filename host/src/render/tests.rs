@@ -4,8 +4,8 @@ use super::style::{ColorChoice, Style};
 use super::*;
 use crate::bindings::exports::qianwen::auth::types::{
     Attempt, DotenvReport, DotenvState, EndpointReport, Flow, FlowAnswer, FlowChoice, FlowProgress,
-    FlowQuestion, KeyKind, KeyName, KeyReport, LinkTopic, OssReport, Outcome, Region, Source,
-    StatusReport, Verdict, VerifyReport, Warning, WarningCode,
+    FlowQuestion, KeyJudgement, KeyKind, KeyName, KeyReport, LinkTopic, OssReport, Outcome, Region,
+    Source, StatusReport, Verdict, VerifyReport, Warning, WarningCode,
 };
 
 const MASKED: &str = "sk-****************a1b2";
@@ -88,6 +88,7 @@ fn verify_report(outcome: Outcome, flow: Option<Flow>) -> VerifyReport {
             latency_ms: 42,
             outcome,
         }],
+        key_judgement: KeyJudgement::Rejected,
         server_code: Some("InvalidApiKey".into()),
         request_id: Some("req-1".into()),
         excerpt: Some("{\"code\":\"InvalidApiKey\"}\n\u{7}".into()),
