@@ -174,6 +174,7 @@ pub const ROWS: &[Row] = &[
         next_step: "Nothing is wrong with the key: the model is looked up after the key is \
                     checked. Check the endpoint (QWEN_REGION, QWEN_BASE_URL): DashScope's \
                     compatible-mode endpoint of the key's region serves qwen-turbo.",
+        links: &[LinkTopic::SdkSetup],
         ..ROW
     },
     Row {
@@ -186,6 +187,7 @@ pub const ROWS: &[Row] = &[
                     asks qwen-turbo for one short answer, not streamed and without thinking \
                     settings, which DashScope's compatible-mode endpoint serves; an endpoint \
                     that refuses it serves something else: check QWEN_BASE_URL.",
+        links: &[LinkTopic::SdkSetup],
         quote: true,
         ..ROW
     },
