@@ -60,3 +60,49 @@ fn every_recorded_answer_gets_the_outcome_a_user_needs() {
         );
     }
 }
+
+/// A hostile server refusing the probe's parameters with a message built to abuse the
+/// quotation: the key back in another case, a terminal escape, a line break, a link off the
+/// link table. The quotation carries none of them to the screen, the JSON or the evidence.
+#[test]
+fn a_hostile_refusal_quotes_nothing_it_must_not() {
+    let dir = tempdir();
+    let message = format!(
+        "bad value {} \u{1b}]8;;https://evil.example/\u{7}click\u{1b}]8;;\u{7}\r\nnext line https://evil.example/steal",
+        STANDARD.to_ascii_uppercase()
+    );
+    let body = serde_json::json!({
+        "error": {"code": "invalid_parameter_error", "message": message},
+        "request_id": "r-1"
+    })
+    .to_string();
+    for json in [true, false] {
+        let mock = Mock::start(vec![Reply::json(400, &body)]);
+        let url = mock.url();
+        let grant = mock.grant();
+        let mut args = vec!["verify", "--allow-host", &grant];
+        if json {
+            args.push("--json");
+        }
+        let out = run(
+            dir.path(),
+            &[("DASHSCOPE_API_KEY", STANDARD), ("QWEN_BASE_URL", &url)],
+            &args,
+        );
+        assert_eq!(out.code, 10, "{}", out.all());
+        let text = out.all();
+        assert_no_leak(&text, &ALL_KEYS, "a hostile refusal");
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text}"
+        );
+        assert!(!text.contains("evil.example"), "{text}");
+        assert!(text.contains("refused the probe's parameters"), "{text}");
+    }
+    let mut evidence = String::new();
+    for entry in std::fs::read_dir(dir.path().join("output/qianwen-ops-auth")).unwrap() {
+        evidence.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
+    }
+    assert_no_leak(&evidence, &ALL_KEYS, "evidence of a hostile refusal");
+    assert!(!evidence.contains("evil.example"), "{evidence}");
+}
