@@ -104,16 +104,47 @@ pub fn native_command(program: &Path) -> Command {
     }
 }
 
+/// `start(command)` (`spawn` or `output`), tried again, up to three times, when wine failed to
+/// start the process. Wine answers ERROR_INTERNAL_ERROR (1359) when a new process dies while wine is still
+/// loading it, before any of the program's code has run, and now and then does so on a busy
+/// machine; Windows itself reports a program's own failure as its exit status, never so.
+pub fn started<T>(command: &mut Command, start: impl Fn(&mut Command) -> std::io::Result<T>) -> T {
+    const NOT_STARTED_UNDER_WINE: i32 = 1359;
+    let mut tries = 1;
+    loop {
+        match start(command) {
+            Err(e)
+                if cfg!(windows)
+                    && e.raw_os_error() == Some(NOT_STARTED_UNDER_WINE)
+                    && tries < 4 =>
+            {
+                eprintln!(
+                    "{:?} did not start ({e}); started again",
+                    command.get_program()
+                );
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(250));
+            }
+            result => {
+                return result.unwrap_or_else(|e| {
+                    panic!("{:?} could not be started: {e}", command.get_program())
+                });
+            }
+        }
+    }
+}
+
 /// Run `qianwen-auth` in `dir` with only `env` (and PATH) in its environment.
 pub fn run(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
-    let out = qianwen_auth()
-        .current_dir(dir)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .envs(env.iter().copied())
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs");
+    let out = started(
+        qianwen_auth()
+            .current_dir(dir)
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .envs(env.iter().copied())
+            .args(args)
+            .stdin(Stdio::null()),
+        Command::output,
+    );
     Output {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -157,16 +188,17 @@ pub fn json_warning(json: &serde_json::Value, code: &str) -> Option<String> {
 /// `run`, with `input` on standard input.
 pub fn run_with_stdin(dir: &Path, env: &[(&str, &str)], args: &[&str], input: &str) -> Output {
     use std::io::Write;
-    let mut child = qianwen_auth()
-        .current_dir(dir)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .envs(env.iter().copied())
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
+    let mut child = started(
+        qianwen_auth()
+            .current_dir(dir)
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .envs(env.iter().copied())
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped()),
+        Command::spawn,
+    );
     // A program that ends before reading everything closes the pipe: that is its answer.
     let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
     let out = child.wait_with_output().unwrap();
@@ -222,11 +254,12 @@ pub fn test_name(module: &str, name: &str) -> String {
 /// set to `value`; everything the child wrote. For what only shows outside the process: panics,
 /// and anything written straight to stdout or stderr.
 pub fn rerun_as_child(module: &str, name: &str, var: &str, value: &str) -> String {
-    let out = native_command(&std::env::current_exe().unwrap())
-        .args(["--exact", &test_name(module, name), "--nocapture"])
-        .env(var, value)
-        .output()
-        .unwrap();
+    let out = started(
+        native_command(&std::env::current_exe().unwrap())
+            .args(["--exact", &test_name(module, name), "--nocapture"])
+            .env(var, value),
+        Command::output,
+    );
     format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),

@@ -16,13 +16,14 @@ fn a_closed_pipe_is_a_quiet_exit() {
         &["completions", "bash"],
         &["--help"],
     ] {
-        let mut child = qianwen_auth()
-            .current_dir(dir.path())
-            .args(args)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut child = started(
+            qianwen_auth()
+                .current_dir(dir.path())
+                .args(args)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped()),
+            std::process::Command::spawn,
+        );
         drop(child.stdout.take());
         let out = child.wait_with_output().unwrap();
         let expected = if args[0] == "status" { 3 } else { 0 };
