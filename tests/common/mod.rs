@@ -105,9 +105,9 @@ pub fn native_command(program: &Path) -> Command {
 }
 
 /// `start(command)` (`spawn` or `output`), tried again, up to three times, when wine failed to
-/// start the process. Wine answers ERROR_INTERNAL_ERROR (1359) when a new process dies while wine is still
-/// loading it, before any of the program's code has run, and now and then does so on a busy
-/// machine; Windows itself reports a program's own failure as its exit status, never so.
+/// start the process. Wine answers ERROR_INTERNAL_ERROR (1359) when a new process dies while
+/// wine is still loading it, before any of the program's code has run, and now and then does
+/// so on a busy machine; Windows itself reports a program's own failure as its exit status.
 pub fn started<T>(command: &mut Command, start: impl Fn(&mut Command) -> std::io::Result<T>) -> T {
     const NOT_STARTED_UNDER_WINE: i32 = 1359;
     let mut tries = 1;
