@@ -9,6 +9,7 @@ mod dotenv_lines;
 mod faults;
 mod flow;
 mod git_hygiene;
+mod hostile;
 mod init;
 mod leaks;
 mod messages;

@@ -21,10 +21,24 @@ pub struct Entry {
     pub line: u32,
     /// Unquoted or double-quoted: `${NAME}` in it is expanded (`expand`).
     pub expands: bool,
-    /// The variable the value refers to but that could not be resolved (`expand`); the value
-    /// is then empty, as python-dotenv reads it.
-    pub reference: Option<String>,
+    /// Why the value's references could not be resolved (`expand`); the value is then empty,
+    /// as python-dotenv reads an unresolved one.
+    pub reference: Option<Unresolved>,
 }
+
+/// A value whose references cannot be resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unresolved {
+    /// It refers to this variable, which is set nowhere before it.
+    Missing(String),
+    /// Its references expand to more than `MAX_EXPANDED` bytes, with the values before it.
+    TooLong,
+}
+
+/// The most text all of a file's references together may expand to: as much as the file itself
+/// may hold. `A1=${A0}${A0}`, `A2=${A1}${A1}`, … doubles at every line, so that a few hundred
+/// bytes would otherwise ask for more memory than there is.
+pub const MAX_EXPANDED: usize = qianwen_auth_facts::limits::MAX_PROJECT_FILE;
 
 /// A line that could not be parsed, and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -210,35 +224,54 @@ fn parse_entry(lines: &[&str], i: usize) -> Step {
 /// reads, which win as the environment wins for python-dotenv), then among the entries before
 /// it in this file. A reference that resolves nowhere and has no default, or a whole value of
 /// the form `$NAME` (which python-dotenv leaves as it stands), is not a value: the entry
-/// becomes empty and names the variable in `reference`.
+/// becomes empty and says why in `reference`. So does one whose references, with all those
+/// before it, would expand past `MAX_EXPANDED` bytes: the work is linear in the file.
 pub fn expand(parsed: &mut Parsed, outer: impl Fn(&str) -> Option<String>) {
-    let mut defined: std::collections::BTreeMap<String, Secret> = Default::default();
+    // A name whose value was cut for its length maps to none: whatever refers to it is too.
+    let mut defined: std::collections::BTreeMap<String, Option<Secret>> = Default::default();
+    let mut budget = MAX_EXPANDED;
     for entry in &mut parsed.entries {
+        let mut cut = false;
         if entry.expands {
-            let lookup = |name: &str| {
-                outer(name).or_else(|| defined.get(name).map(|v| v.expose().to_string()))
+            let lookup = |name: &str| match outer(name) {
+                Some(value) => Ok(Some(value)),
+                None => match defined.get(name) {
+                    Some(Some(value)) => Ok(Some(value.expose().to_string())),
+                    Some(None) => Err(Unresolved::TooLong),
+                    None => Ok(None),
+                },
             };
-            match expanded(entry.value.expose(), lookup) {
-                Ok(value) => entry.value = Secret::new(value),
-                Err(name) => {
+            match expanded(entry.value.expose(), lookup, budget) {
+                Ok(value) => {
+                    budget -= value.len().min(budget);
+                    entry.value = Secret::new(value);
+                }
+                Err(why) => {
+                    cut = why == Unresolved::TooLong;
                     entry.value = Secret::new(String::new());
-                    entry.reference = Some(name);
+                    entry.reference = Some(why);
                 }
             }
         }
-        defined.insert(entry.name.clone(), entry.value.clone());
+        let value = (!cut).then(|| entry.value.clone());
+        defined.insert(entry.name.clone(), value);
     }
 }
 
-/// `value` with its `${NAME}` references resolved by `lookup`, or the name of the first one
-/// that cannot be; a whole value `$NAME` is such a name too.
-fn expanded(value: &str, lookup: impl Fn(&str) -> Option<String>) -> Result<String, String> {
+/// `value` with its `${NAME}` references resolved by `lookup`, or why it cannot be: the name
+/// of the first reference that resolves nowhere (a whole value `$NAME` is one too), or an
+/// expansion longer than `limit` bytes (or a reference to one).
+fn expanded(
+    value: &str,
+    lookup: impl Fn(&str) -> Result<Option<String>, Unresolved>,
+    limit: usize,
+) -> Result<String, Unresolved> {
     let is_name = |n: &str| {
         n.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
             && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
     };
     if let Some(name) = value.strip_prefix('$').filter(|n| is_name(n)) {
-        return Err(name.to_string());
+        return Err(Unresolved::Missing(name.to_string()));
     }
     let mut out = String::with_capacity(value.len());
     let mut rest = value;
@@ -255,15 +288,21 @@ fn expanded(value: &str, lookup: impl Fn(&str) -> Option<String>) -> Result<Stri
             out.push_str(&rest[..at + 3 + len]);
         } else {
             out.push_str(&rest[..at]);
-            match (lookup(name), default) {
+            match (lookup(name)?, default) {
                 (Some(found), _) => out.push_str(&found),
                 (None, Some(default)) => out.push_str(default),
-                (None, None) => return Err(name.to_string()),
+                (None, None) => return Err(Unresolved::Missing(name.to_string())),
             }
         }
         rest = &rest[at + 3 + len..];
+        if out.len() > limit {
+            return Err(Unresolved::TooLong);
+        }
     }
     out.push_str(rest);
+    if out.len() > limit {
+        return Err(Unresolved::TooLong);
+    }
     Ok(out)
 }
 

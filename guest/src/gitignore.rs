@@ -121,12 +121,12 @@ fn pattern(line: &str) -> Option<Pattern> {
     };
     let (prefix, rest) = line.split_at(literal);
     let mut segments: Vec<Segment> = Vec::new();
-    for raw in split_segments(rest) {
+    for raw in split_segments(rest)? {
         // Two stars or more, standing alone between slashes, are git's globstar.
         let segment = if raw.len() >= 2 && raw.iter().all(|&c| c == b'*') {
             Segment::Globstar
         } else {
-            Segment::Glob(tokens(raw))
+            Segment::Glob(tokens(raw)?)
         };
         // `**/**` is `**`.
         if !(segment == Segment::Globstar && segments.last() == Some(&Segment::Globstar)) {
@@ -142,8 +142,9 @@ fn pattern(line: &str) -> Option<Pattern> {
     })
 }
 
-/// The pattern's segments: split at each `/` (escaped or not) outside a bracket class.
-fn split_segments(pattern: &[u8]) -> Vec<&[u8]> {
+/// The pattern's segments: split at each `/` (escaped or not) outside a bracket class; none
+/// when a bracket never closes.
+fn split_segments(pattern: &[u8]) -> Option<Vec<&[u8]>> {
     let mut segments = Vec::new();
     let (mut start, mut at) = (0, 0);
     while at < pattern.len() {
@@ -156,10 +157,9 @@ fn split_segments(pattern: &[u8]) -> Vec<&[u8]> {
             }
             b'\\' => at += 1,
             b'[' => {
-                if let Some((_, after)) = class(&pattern[at + 1..]) {
-                    at = pattern.len() - after.len();
-                    continue;
-                }
+                let (_, after) = class(&pattern[at + 1..])?;
+                at = pattern.len() - after.len();
+                continue;
             }
             b'/' => {
                 segments.push(&pattern[start..at]);
@@ -170,11 +170,11 @@ fn split_segments(pattern: &[u8]) -> Vec<&[u8]> {
         at += 1;
     }
     segments.push(&pattern[start..]);
-    segments
+    Some(segments)
 }
 
-/// A segment's glob as tokens; a run of `*` is one `Star`.
-fn tokens(glob: &[u8]) -> Vec<Token> {
+/// A segment's glob as tokens; a run of `*` is one `Star`. None when a bracket never closes.
+fn tokens(glob: &[u8]) -> Option<Vec<Token>> {
     let mut out = Vec::new();
     let mut at = 0;
     while at < glob.len() {
@@ -187,15 +187,12 @@ fn tokens(glob: &[u8]) -> Vec<Token> {
                 continue;
             }
             b'?' => Token::Any,
-            b'[' => match class(&glob[at + 1..]) {
-                Some((set, after)) => {
-                    at = glob.len() - after.len();
-                    out.push(Token::Class(set));
-                    continue;
-                }
-                // An unclosed `[` is a literal.
-                None => Token::Literal(b'['),
-            },
+            b'[' => {
+                let (set, after) = class(&glob[at + 1..])?;
+                at = glob.len() - after.len();
+                out.push(Token::Class(set));
+                continue;
+            }
             b'\\' if at + 1 < glob.len() => {
                 at += 1;
                 Token::Literal(glob[at])
@@ -205,7 +202,7 @@ fn tokens(glob: &[u8]) -> Vec<Token> {
         out.push(token);
         at += 1;
     }
-    out
+    Some(out)
 }
 
 fn trim_unescaped_trailing_spaces(line: &str) -> &str {

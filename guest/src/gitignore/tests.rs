@@ -81,14 +81,46 @@ fn stars_stop_at_slashes() {
 
 #[test]
 fn classes() {
-    let glob = |g: &str, t: &str| glob_matches(&tokens(g.as_bytes()), t.as_bytes());
+    let glob = |g: &str, t: &str| glob_matches(&tokens(g.as_bytes()).unwrap(), t.as_bytes());
     assert!(glob("[a-c]x", "bx"));
     assert!(!glob("[a-c]x", "dx"));
     assert!(glob("[!a-c]x", "dx"));
     assert!(glob("[]]", "]"));
-    assert!(glob("[", "["));
+    assert!(glob("[[]", "["));
     assert!(!glob("[a]", "/"));
     assert!(!ignored(&[("", "a[/]b")], "a[/]b"));
+}
+
+/// A `[` that never closes makes its pattern match nothing, as git's wildmatch aborts it.
+#[test]
+fn an_unclosed_bracket_matches_nothing() {
+    for line in ["[", ".env[", "[.env", "*[", "a/[b", "!.env\n[", "[[[["] {
+        assert!(!ignored(&[("", line)], ".env"), "{line:?}");
+        assert!(!ignored(&[("", line)], "["), "{line:?}");
+    }
+    assert!(!ignored(&[("", "[abc")], "[abc"));
+    assert!(
+        ignored(&[("", "[\n.env")], ".env"),
+        "the next line still counts"
+    );
+}
+
+/// A megabyte of `[` and of nested brackets: each bracket is scanned once, so parsing and
+/// matching cost what the file is long (this ran for minutes when each unclosed `[` was
+/// scanned to the end of its line).
+#[test]
+fn brackets_are_read_in_one_pass() {
+    let open = "[".repeat(1 << 20);
+    let nested = "[[]".repeat(1 << 18) + "x";
+    for text in [
+        &open,
+        &nested,
+        &format!("a/{open}"),
+        &format!("**/{nested}/.env"),
+    ] {
+        let rules = Rules::parse("", text);
+        assert!(!is_ignored(&[rules], "sub/.env"));
+    }
 }
 
 /// A small, reproducible random source: the same cases on every run.
@@ -135,9 +167,9 @@ fn agrees_with_git() {
     }
     let pieces = [
         "a", "b", "ab", ".env", "*", "*", "?", "**", "/", "/", "[ab]", "[!a]", "[a-b]", "[]a]",
-        "\\*", "\\a", "e",
+        "\\*", "\\a", "e", "[",
     ];
-    let names = ["a", "b", "ab", "ba", "aab", ".env", "e"];
+    let names = ["a", "b", "ab", "ba", "aab", ".env", "e", "[a"];
     let mut random = Random(0x9e37_79b9_7f4a_7c15);
     // `a` is a directory, with a .gitignore of its own now and then.
     std::fs::create_dir(repo.path().join("a")).unwrap();

@@ -5,7 +5,7 @@ use qianwen_auth_facts::variables::GRANTED;
 
 use super::inputs::{FileInput, Inputs, file_path, git_top};
 use super::warning;
-use crate::dotenv::{self, Parsed};
+use crate::dotenv::{self, Parsed, Unresolved};
 use crate::gitignore::{self, Rules};
 use crate::wit::project::{Directory, GitView, ReadError};
 use crate::wit::types::{DotenvState, Source, Warning, WarningCode};
@@ -55,24 +55,13 @@ pub fn read_dotenv(inputs: &Inputs, input: &FileInput, warnings: &mut Vec<Warnin
                 .filter(|e| GRANTED.contains(&e.name.as_str()))
             {
                 if let Some(reference) = &entry.reference {
-                    // Variables are named in capitals; anything else after a `$` may be a key
-                    // pasted there, and is not repeated.
-                    let named = reference
-                        .chars()
-                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-                    let what = if named {
-                        format!("{reference}, which is")
-                    } else {
-                        "a variable (not named here: it is not written in capitals, and might \
-                         be part of a key), which is"
-                            .to_string()
-                    };
                     warnings.push(warning(
                         WarningCode::DotenvReference,
                         format!(
-                            "{path}:{}: {} refers to {what} neither set before it in this file \
-                             nor a variable this tool reads, so it counts as unset",
-                            entry.line, entry.name
+                            "{path}:{}: {} {}, so it counts as unset",
+                            entry.line,
+                            entry.name,
+                            unresolved(reference)
                         ),
                     ));
                 }
@@ -107,6 +96,35 @@ pub fn read_dotenv(inputs: &Inputs, input: &FileInput, warnings: &mut Vec<Warnin
         }
     }
     dotenv
+}
+
+/// Why a reference could not be resolved, in words that follow the variable's name.
+fn unresolved(reference: &Unresolved) -> String {
+    match reference {
+        Unresolved::Missing(name) => {
+            // Variables are named in capitals; anything else after a `$` may be a key pasted
+            // there, and is not repeated.
+            let named = name
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+            let what = if named {
+                format!("{name}, which is")
+            } else {
+                "a variable (not named here: it is not written in capitals, and might be part \
+                 of a key), which is"
+                    .to_string()
+            };
+            format!(
+                "refers to {what} neither set before it in this file nor a variable this tool \
+                 reads"
+            )
+        }
+        Unresolved::TooLong => format!(
+            "refers to variables that expand, with the references before it, to more than the \
+             {} MiB a .env file may hold (each reference to a reference multiplies the text)",
+            dotenv::MAX_EXPANDED >> 20
+        ),
+    }
 }
 
 /// Why a project file could not be used, in words that follow its path.
