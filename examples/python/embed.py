@@ -66,10 +66,11 @@ def read(_store, depth, file):
     return record(bytes=path.read_bytes(), mode=path.stat().st_mode & 0o777)
 
 
-# This host does not read git's index or ignore rules: it answers "cannot tell", and the
-# policy falls back to the .gitignore files it reads itself.
-def git(_store, _depth, _file):
-    return None
+# This host does not read git's index or ignore rules: it answers "cannot tell", which the
+# policy reports (`git-unknown`) before judging by the .gitignore files it reads itself.
+# (wasmtime-py takes a variant whose cases differ in type by the payload alone.)
+def git(_store, _dotenvs):
+    return "this host does not read git's files"
 
 
 def refuse(why):
@@ -85,14 +86,14 @@ def main(component_path):
     linker.add_wasip2()
     linker.add_wasi_http()
     with linker.root() as root:
-        with root.add_instance("qianwen:auth/project@0.2.0") as project:
+        with root.add_instance("qianwen:auth/project@0.3.0") as project:
             project.add_func("ancestors", ancestors)
             project.add_func("read", read)
             project.add_func("git", git)
         # This host runs status only: it grants no writes.
-        with root.add_instance("qianwen:auth/evidence@0.2.0") as evidence:
+        with root.add_instance("qianwen:auth/evidence@0.3.0") as evidence:
             evidence.add_func("write", refuse("this host writes no evidence"))
-        with root.add_instance("qianwen:auth/setup@0.2.0") as setup:
+        with root.add_instance("qianwen:auth/setup@0.3.0") as setup:
             for name in ["append-line", "replace-line", "write-key", "make-private"]:
                 setup.add_func(name, refuse("this host changes no file"))
 
@@ -116,11 +117,11 @@ def main(component_path):
         return export
 
     # Grant only the variables the policy reads, as the CLI does: the component names them.
-    variables = instantiate([])("qianwen:auth/policy@0.2.0", "granted-variables")()
+    variables = instantiate([])("qianwen:auth/policy@0.3.0", "granted-variables")()
     assert "DASHSCOPE_API_KEY" in variables and "HOME" not in variables
     export = instantiate([(v, os.environ[v]) for v in variables if v in os.environ])
 
-    policy = "qianwen:auth/policy@0.2.0"
+    policy = "qianwen:auth/policy@0.3.0"
     classify = export(policy, "classify-key")
     assert classify("sk-sp-FAKE_plan_Hb2Ng7Rc4Xv9_c3d4").kind == "plan"
     assert classify("LTAI5tFAKE_Kp3Wz8Qm_Xa0000").kind == "foreign"
@@ -148,12 +149,12 @@ def main(component_path):
         (root / ".env").chmod(0o600)
         (root / ".gitignore").write_text(".env\n")
         os.chdir(root / "app")
-        status = export("qianwen:auth/auth@0.2.0", "status")(record(region=None, granted_hosts=[], request_time_limit_ms=0))
+        status = export("qianwen:auth/auth@0.3.0", "status")(record(region=None, granted_hosts=[], request_time_limit_ms=0))
         key = status.key
         assert status.verdict == "usable", status.verdict
         assert key.source == "repo-dotenv" and key.kind == "standard"
         assert key.masked == "sk-****************a1b2"
-        assert status.warnings == []
+        assert [w.code for w in status.warnings] == ["git-unknown"], status.warnings
         assert "Zq8v" not in repr(vars(key))
     print("python embedding: pure policy and full status path passed")
 

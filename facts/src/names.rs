@@ -56,7 +56,7 @@ pub const KEY_KIND: [&str; 5] = ["standard", "plan", "placeholder", "foreign", "
 pub const KEY_NAME: [&str; 2] = KEY_NAMES;
 
 /// `enum warning-code`.
-pub const WARNING_CODE: [&str; 18] = [
+pub const WARNING_CODE: [&str; 19] = [
     "empty-value",
     "shadowed-key",
     "dotenv-syntax",
@@ -66,6 +66,7 @@ pub const WARNING_CODE: [&str; 18] = [
     "dotenv-permissions",
     "dotenv-not-ignored",
     "dotenv-tracked",
+    "git-unknown",
     "unknown-region",
     "invalid-base-url",
     "base-url-path",

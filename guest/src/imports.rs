@@ -31,7 +31,7 @@ pub fn inputs() -> Inputs {
         env,
         project::ancestors(),
         |depth, file| project::read(at(depth), file),
-        |depth, file| project::git(at(depth), file),
+        Some(status::GitLookup::new(project::git)),
     )
 }
 

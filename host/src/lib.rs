@@ -18,6 +18,7 @@ mod io;
 mod names;
 mod output;
 mod platform;
+mod reading;
 mod render;
 pub mod sandbox;
 mod state;

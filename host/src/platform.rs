@@ -7,6 +7,7 @@ pub mod crash;
 pub mod echo;
 pub mod modes;
 pub mod open;
+pub mod owner;
 pub mod paths;
 pub mod roots;
 pub mod ticker;

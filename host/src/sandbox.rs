@@ -126,12 +126,8 @@ impl bindings::qianwen::auth::project::Host for State {
         self.project.read(depth, file)
     }
 
-    fn git(
-        &mut self,
-        depth: u32,
-        file: bindings::qianwen::auth::project::ProjectFile,
-    ) -> Option<bindings::qianwen::auth::project::GitView> {
-        self.project.git(depth, file)
+    fn git(&mut self, dotenvs: Vec<u32>) -> bindings::qianwen::auth::project::GitAnswer {
+        self.project.git(&dotenvs)
     }
 }
 

@@ -285,6 +285,108 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// A FIFO at `path`, made as every Unix can (macOS has no `mknodat`).
+#[cfg(unix)]
+pub fn make_fifo(path: &Path) {
+    use std::os::unix::ffi::OsStrExt;
+    let path = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+    // SAFETY: a NUL-terminated path, alive for the call.
+    assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0);
+}
+
+/// Whether the tests run as root, who may give files away and mount file systems.
+#[cfg(unix)]
+pub fn is_root() -> bool {
+    rustix::process::geteuid().is_root()
+}
+
+/// How a run that was watched ended: its output, and the most memory it held at once (where
+/// the system reports it: Linux, in KiB).
+#[cfg(unix)]
+pub struct Watched {
+    pub output: Output,
+    pub peak_kib: Option<u64>,
+}
+
+/// `run`, but stopped and failed if it has not ended within `limit`: for the inputs built to
+/// make it hang, which must not hang the test suite either.
+#[cfg(unix)]
+pub fn run_watched(
+    dir: &Path,
+    env: &[(&str, &str)],
+    args: &[&str],
+    limit: std::time::Duration,
+) -> Watched {
+    use std::io::Read;
+    // Reaped by `wait4` below, which also reports the peak memory.
+    #[allow(clippy::zombie_processes)]
+    let mut child = started(
+        qianwen_auth()
+            .current_dir(dir)
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .envs(env.iter().copied())
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped()),
+        Command::spawn,
+    );
+    let drain = |stream: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut text = Vec::new();
+            if let Some(mut stream) = stream {
+                let _ = stream.read_to_end(&mut text);
+            }
+            String::from_utf8_lossy(&text).into_owned()
+        })
+    };
+    let stdout = drain(
+        child
+            .stdout
+            .take()
+            .map(|s| Box::new(s) as Box<dyn Read + Send>),
+    );
+    let stderr = drain(
+        child
+            .stderr
+            .take()
+            .map(|s| Box::new(s) as Box<dyn Read + Send>),
+    );
+    let pid = child.id() as libc::pid_t;
+    let started = std::time::Instant::now();
+    let (status, usage) = loop {
+        let mut status = 0;
+        // SAFETY: an all-zero rusage is a valid value to be overwritten.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: our own child's pid, and pointers to locals alive for the call.
+        let reaped = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        if reaped == pid {
+            break (status, usage);
+        }
+        if started.elapsed() > limit {
+            // SAFETY: signalling our own child, not yet reaped.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+            // SAFETY: as above, waiting for it to go.
+            unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+            panic!("qianwen-auth {args:?} did not end within {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    Watched {
+        output: Output {
+            code,
+            stdout: stdout.join().unwrap(),
+            stderr: stderr.join().unwrap(),
+        },
+        peak_kib: cfg!(target_os = "linux").then_some(usage.ru_maxrss as u64),
+    }
+}
+
 /// A fresh directory that is not inside any repository.
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::Builder::new()

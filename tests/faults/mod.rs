@@ -53,20 +53,6 @@ impl Drop for Tmpfs {
     }
 }
 
-/// A FIFO at `path`, made as every Unix can (macOS has no `mknodat`).
-#[cfg(unix)]
-fn make_fifo(path: &Path) {
-    use std::os::unix::ffi::OsStrExt;
-    let path = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
-    // SAFETY: a NUL-terminated path, alive for the call.
-    assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0);
-}
-
-#[cfg(unix)]
-fn is_root() -> bool {
-    rustix::process::geteuid().is_root()
-}
-
 fn verify_env(mock: &Mock) -> Vec<(&'static str, String)> {
     vec![
         ("DASHSCOPE_API_KEY", STANDARD.to_string()),

@@ -3,4 +3,10 @@
 //! exhaust, control characters in names and values, words that look like keys and keys that do
 //! not, input that grows faster than itself, and changes made halfway.
 
+// FIFOs, devices, sparse files and owners: Unix only.
+#[cfg(unix)]
+mod git;
 mod growth;
+// FIFOs, devices and sparse files: Unix only.
+#[cfg(unix)]
+mod readers;

@@ -37,10 +37,10 @@ export function ancestors() {
   }));
 }
 
-// This host does not read git's index or ignore rules: it answers "cannot tell", and the
-// policy falls back to the .gitignore files it reads itself.
-export function git(_depth, _file) {
-  return undefined;
+// This host does not read git's index or ignore rules: it answers "cannot tell", which the
+// policy reports (`git-unknown`) before judging by the .gitignore files it reads itself.
+export function git(_dotenvs) {
+  return { tag: "cannot-tell", val: "this host does not read git's files" };
 }
 
 export function read(depth, file) {

@@ -7,7 +7,7 @@ use super::inputs::{FileInput, Inputs, file_path, git_top};
 use super::warning;
 use crate::dotenv::{self, Parsed, Unresolved};
 use crate::gitignore::{self, Rules};
-use crate::wit::project::{Directory, GitView, ReadError};
+use crate::wit::project::{Directory, GitAnswer, IgnoreFile, ReadError};
 use crate::wit::types::{DotenvState, Source, Warning, WarningCode};
 
 /// A `.env` file after reading and parsing.
@@ -19,8 +19,6 @@ pub struct DotenvFile {
     pub mode: Option<u32>,
     /// `absent`, `read` or `unusable`.
     pub state: DotenvState,
-    /// What git makes of it, when the host could tell.
-    pub git: Option<GitView>,
 }
 
 /// Read and parse one `.env` file, with warnings for its syntax, duplicates and read errors.
@@ -33,7 +31,6 @@ pub fn read_dotenv(inputs: &Inputs, input: &FileInput, warnings: &mut Vec<Warnin
         parsed: None,
         mode: None,
         state: DotenvState::Absent,
-        git: input.git,
     };
     match &input.read {
         Ok(None) => {}
@@ -142,15 +139,15 @@ pub fn read_error(error: &ReadError) -> String {
     }
 }
 
-/// Warnings about the files that hold secrets: readable by others, or not ignored by git.
+/// Warnings about the files that hold secrets: readable by others, tracked by git, or not
+/// ignored by it. Git is asked once, and only about the files that hold a secret inside a
+/// repository; its ignore rules are judged here, with the `.gitignore` files, by one matcher.
 pub fn check_files(inputs: &Inputs, dotenvs: &[DotenvFile], warnings: &mut Vec<Warning>) {
-    let top = git_top(&inputs.dirs);
-    let rules = gitignore_rules(inputs, top);
-    for d in dotenvs {
-        let Some(parsed) = &d.parsed else { continue };
-        if !parsed.holds_secret() {
-            continue;
-        }
+    let secret: Vec<&DotenvFile> = dotenvs
+        .iter()
+        .filter(|d| d.parsed.as_ref().is_some_and(Parsed::holds_secret))
+        .collect();
+    for d in &secret {
         if let Some(mode) = d.mode
             && mode & 0o044 != 0
         {
@@ -163,16 +160,45 @@ pub fn check_files(inputs: &Inputs, dotenvs: &[DotenvFile], warnings: &mut Vec<W
                 ),
             ));
         }
-        let Some(top) = top.filter(|top| d.depth <= *top) else {
-            continue;
-        };
-        let relative = relative_path(&inputs.dirs, top, d.depth);
-        // Git's own answer where the host can give it; else the `.gitignore` files alone.
-        let (tracked, ignored) = match d.git {
-            Some(view) => (view.tracked, view.ignored),
-            None => (false, gitignore::is_ignored(&rules, &relative)),
-        };
-        if tracked {
+    }
+    let Some(top) = git_top(&inputs.dirs) else {
+        return;
+    };
+    let in_repository: Vec<&DotenvFile> = secret.into_iter().filter(|d| d.depth <= top).collect();
+    if in_repository.is_empty() {
+        return;
+    }
+    let depths: Vec<u32> = in_repository
+        .iter()
+        .map(|d| u32::try_from(d.depth).unwrap_or(u32::MAX))
+        .collect();
+    let (tracked, mut rules, unknown) = match inputs.git.as_ref().map(|git| git.ask(&depths)) {
+        Some(GitAnswer::Repository(repository)) => {
+            // Lowest precedence first: the excludes file, then info/exclude.
+            let rules = [repository.excludes_file, repository.info_exclude]
+                .into_iter()
+                .flatten()
+                .map(|file| ignore_rules(&file))
+                .collect();
+            (repository.tracked, rules, None)
+        }
+        Some(GitAnswer::CannotTell(why)) => (Vec::new(), Vec::new(), Some(why)),
+        Some(GitAnswer::NoRepository) | None => (Vec::new(), Vec::new(), None),
+    };
+    rules.extend(gitignore_rules(inputs, top));
+    for (d, depth) in in_repository.into_iter().zip(depths) {
+        let ignored = gitignore::is_ignored(&rules, &relative_path(&inputs.dirs, top, d.depth));
+        if let Some(why) = &unknown {
+            warnings.push(warning(
+                WarningCode::GitUnknown,
+                format!(
+                    "{} holds a secret, but whether git tracks it cannot be told: {why}; whether \
+                     git ignores it was judged from the .gitignore files alone",
+                    d.path
+                ),
+            ));
+        }
+        if tracked.contains(&depth) {
             // As typed in the current directory.
             let typed = format!("{}.env", "../".repeat(d.depth));
             let also = if ignored {
@@ -203,9 +229,13 @@ pub fn check_files(inputs: &Inputs, dotenvs: &[DotenvFile], warnings: &mut Vec<W
     }
 }
 
+/// Rules git reads besides the `.gitignore` files, which apply from the repository's top.
+fn ignore_rules(file: &IgnoreFile) -> Rules {
+    Rules::parse("", &String::from_utf8_lossy(&file.bytes))
+}
+
 /// The parsed `.gitignore` files, top down, each with its directory relative to `top`.
-fn gitignore_rules(inputs: &Inputs, top: Option<usize>) -> Vec<Rules> {
-    let Some(top) = top else { return Vec::new() };
+fn gitignore_rules(inputs: &Inputs, top: usize) -> Vec<Rules> {
     let mut files: Vec<&FileInput> = inputs
         .gitignores
         .iter()

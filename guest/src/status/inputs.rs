@@ -1,9 +1,11 @@
 //! What `status` reads: the granted environment and the project's files, gathered through the
 //! `project` import or handed over by a caller of the pure `resolve` export.
 
+use std::rc::Rc;
+
 use crate::chain;
 use crate::wit::policy::DirectoryInput;
-use crate::wit::project::{Directory, FileContents, GitView, ProjectFile, ReadError};
+use crate::wit::project::{Directory, FileContents, GitAnswer, ProjectFile, ReadError};
 use crate::wit::types::Source;
 
 /// What the host handed over: the granted environment and the project files.
@@ -16,6 +18,8 @@ pub struct Inputs {
     pub dotenvs: Vec<FileInput>,
     /// `.gitignore` files from the repository's top down to the current directory.
     pub gitignores: Vec<FileInput>,
+    /// How to ask git about the `.env` files, when the caller can; none for the pure export.
+    pub git: Option<GitLookup>,
 }
 
 /// One file read through the `project` import.
@@ -24,37 +28,50 @@ pub struct FileInput {
     pub source: Source,
     pub depth: usize,
     pub read: Result<Option<FileContents>, ReadError>,
-    /// What git makes of a `.env` file that exists, when the caller can tell.
-    pub git: Option<GitView>,
+}
+
+/// What git makes of the `.env` files at some depths: asked once, and only when a file that
+/// holds a secret is in a repository, since reading a repository costs more than the rest of
+/// `status`.
+#[derive(Clone)]
+pub struct GitLookup(Rc<Ask>);
+
+/// Asking git about the `.env` files at these depths.
+type Ask = dyn Fn(&[u32]) -> GitAnswer;
+
+impl GitLookup {
+    pub fn new(ask: impl Fn(&[u32]) -> GitAnswer + 'static) -> Self {
+        Self(Rc::new(ask))
+    }
+
+    pub fn ask(&self, depths: &[u32]) -> GitAnswer {
+        (self.0)(depths)
+    }
+}
+
+impl std::fmt::Debug for GitLookup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("GitLookup")
+    }
 }
 
 /// Everything the chain needs, given the directories from the current one up and a way to read
 /// a file in one of them: the `.env` files the chain consults, and every `.gitignore` from the
-/// repository's top (or the current directory, outside one) down; and, for each `.env` that
-/// exists inside a repository, what git makes of it. The one place that decides which files
-/// are read.
+/// repository's top (or the current directory, outside one) down. The one place that decides
+/// which files are read.
 pub fn gather(
     env: Vec<(String, String)>,
     dirs: Vec<Directory>,
     read: impl Fn(usize, ProjectFile) -> Result<Option<FileContents>, ReadError>,
-    git: impl Fn(usize, ProjectFile) -> Option<GitView>,
+    git: Option<GitLookup>,
 ) -> Inputs {
     let top = git_top(&dirs);
     let dotenvs = dotenv_locations(&dirs)
         .into_iter()
-        .map(|(source, depth)| {
-            let read = read(depth, ProjectFile::Dotenv);
-            let git = if matches!(read, Ok(Some(_))) && top.is_some_and(|top| depth <= top) {
-                git(depth, ProjectFile::Dotenv)
-            } else {
-                None
-            };
-            FileInput {
-                source,
-                depth,
-                read,
-                git,
-            }
+        .map(|(source, depth)| FileInput {
+            source,
+            depth,
+            read: read(depth, ProjectFile::Dotenv),
         })
         .collect();
     let gitignores = (0..=top.unwrap_or(0))
@@ -62,7 +79,6 @@ pub fn gather(
             source: Source::CwdDotenv,
             depth,
             read: read(depth, ProjectFile::Gitignore),
-            git: None,
         })
         .collect();
     Inputs {
@@ -70,6 +86,7 @@ pub fn gather(
         dirs,
         dotenvs,
         gitignores,
+        git,
     }
 }
 
@@ -105,7 +122,7 @@ pub fn inputs_from(env: Vec<(String, String)>, directories: &[DirectoryInput]) -
                 })),
             }
         },
-        |_, _| None,
+        None,
     )
 }
 

@@ -29,7 +29,7 @@ use files::{DotenvFile, check_files, read_dotenv};
 pub use files::{read_error, relative_dir};
 #[cfg(test)]
 pub use inputs::{FileInput, one_directory};
-pub use inputs::{Inputs, gather, git_top, inputs_from};
+pub use inputs::{GitLookup, Inputs, gather, git_top, inputs_from};
 
 /// The scrubber for every value on the chain that must never show: the secrets, and the OSS
 /// AccessKey ids, which are shown only masked.

@@ -4,7 +4,9 @@ use super::inputs::MAX_DOTENV;
 use super::*;
 use crate::names::Named;
 use crate::wit::policy::DirectoryInput;
-use crate::wit::project::{Directory, FileContents, GitView, ProjectFile, ReadError};
+use crate::wit::project::{
+    Directory, FileContents, GitAnswer, GitRepository, IgnoreFile, ProjectFile, ReadError,
+};
 use crate::wit::types::Source;
 
 const KEY: &str = "sk-FAKE_SENTINEL_Zq8vX3mKw9Tj_a1b2";
@@ -15,8 +17,8 @@ struct Project {
     env: Vec<(String, String)>,
     dirs: Vec<(&'static str, bool, bool)>,
     files: Vec<(usize, &'static str, Vec<u8>, u32)>,
-    /// What git makes of the `.env` at a depth, as the host would tell.
-    git: Vec<(usize, GitView)>,
+    /// What git makes of the `.env` files, as the host would tell.
+    git: Option<GitAnswer>,
 }
 
 impl Project {
@@ -25,12 +27,26 @@ impl Project {
             env: Vec::new(),
             dirs: dirs.to_vec(),
             files: Vec::new(),
-            git: Vec::new(),
+            git: None,
         }
     }
 
-    fn git(mut self, depth: usize, tracked: bool, ignored: bool) -> Self {
-        self.git.push((depth, GitView { tracked, ignored }));
+    /// A repository whose index holds the `.env` files at `tracked`, and whose
+    /// `info/exclude` holds `exclude`.
+    fn git(mut self, tracked: &[u32], exclude: Option<&str>) -> Self {
+        self.git = Some(GitAnswer::Repository(GitRepository {
+            tracked: tracked.to_vec(),
+            info_exclude: exclude.map(|text| IgnoreFile {
+                path: "/r/.git/info/exclude".into(),
+                bytes: text.as_bytes().to_vec(),
+            }),
+            excludes_file: None,
+        }));
+        self
+    }
+
+    fn git_answer(mut self, answer: GitAnswer) -> Self {
+        self.git = Some(answer);
         self
     }
 
@@ -79,14 +95,15 @@ impl Project {
                     },
                 )
             },
-            |depth, file| {
-                assert_eq!(
-                    file,
-                    ProjectFile::Dotenv,
-                    "git is asked about .env files only"
-                );
-                self.git.iter().find(|(d, _)| *d == depth).map(|(_, v)| *v)
-            },
+            self.git.clone().map(|answer| {
+                GitLookup::new(move |depths| {
+                    assert!(
+                        !depths.is_empty(),
+                        "git is asked only about files that exist"
+                    );
+                    answer.clone()
+                })
+            }),
         )
     }
 
@@ -370,13 +387,19 @@ fn git_s_own_answer_decides_tracked_and_ignored() {
         )
     };
     // Ignored by a rule the .gitignore files do not hold (info/exclude, core.excludesFile).
-    let r = project().git(0, false, true).status();
+    let r = project().git(&[], Some(".env\n")).status();
     assert!(coded(&r, WarningCode::DotenvNotIgnored).is_empty());
     assert!(coded(&r, WarningCode::DotenvTracked).is_empty());
+    // A .gitignore file outranks info/exclude.
+    let r = project()
+        .file(0, ".gitignore", "!.env\n", 0o644)
+        .git(&[], Some(".env\n"))
+        .status();
+    assert_eq!(coded(&r, WarningCode::DotenvNotIgnored).len(), 1);
     // Tracked, whatever the ignore rules say: the worst case, with its fix.
     let r = project()
         .file(0, ".gitignore", ".env\n", 0o644)
-        .git(0, true, true)
+        .git(&[0], None)
         .status();
     let tracked = coded(&r, WarningCode::DotenvTracked);
     assert_eq!(tracked.len(), 1, "{:?}", r.warnings);
@@ -391,18 +414,12 @@ fn git_s_own_answer_decides_tracked_and_ignored() {
         "{}",
         tracked[0]
     );
-    let r = project().git(0, true, false).status();
+    let r = project().git(&[0], None).status();
     assert!(coded(&r, WarningCode::DotenvTracked)[0].contains("add `.env` to .gitignore"));
     assert!(
         coded(&r, WarningCode::DotenvNotIgnored).is_empty(),
         "one warning, not two"
     );
-    // Not ignored, by git's word.
-    let r = project()
-        .file(0, ".gitignore", ".env\n", 0o644)
-        .git(0, false, false)
-        .status();
-    assert_eq!(coded(&r, WarningCode::DotenvNotIgnored).len(), 1);
     // Without git's word, the .gitignore files decide.
     let r = project().file(0, ".gitignore", ".env\n", 0o644).status();
     assert!(coded(&r, WarningCode::DotenvNotIgnored).is_empty());
@@ -410,4 +427,50 @@ fn git_s_own_answer_decides_tracked_and_ignored() {
         coded(&project().status(), WarningCode::DotenvNotIgnored).len(),
         1
     );
+}
+
+/// A repository the host could not read: said as such, with the host's reason, and the
+/// `.gitignore` files alone judge whether the file is ignored.
+#[test]
+fn a_repository_that_cannot_be_read_is_said_to_be_so() {
+    let why = "/r/.git/index is not a regular file";
+    let project = Project::new(&[("/r", true, false)])
+        .file(0, ".env", &format!("DASHSCOPE_API_KEY={KEY}\n"), 0o600)
+        .git_answer(GitAnswer::CannotTell(why.into()));
+    let r = project.status();
+    let unknown = coded(&r, WarningCode::GitUnknown);
+    assert_eq!(unknown.len(), 1, "{:?}", r.warnings);
+    assert!(
+        unknown[0]
+            .contains("whether git tracks it cannot be told: /r/.git/index is not a regular file"),
+        "{}",
+        unknown[0]
+    );
+    assert_eq!(coded(&r, WarningCode::DotenvNotIgnored).len(), 1);
+    let r = project.file(0, ".gitignore", ".env\n", 0o644).status();
+    assert!(coded(&r, WarningCode::DotenvNotIgnored).is_empty());
+    assert_eq!(coded(&r, WarningCode::GitUnknown).len(), 1);
+}
+
+/// Git is not asked when no file that holds a secret is in a repository.
+#[test]
+fn git_is_asked_only_when_its_answer_is_used() {
+    let never = GitAnswer::CannotTell("asked".into());
+    for project in [
+        Project::new(&[("/r", true, false)]).file(0, ".env", "OTHER=1\n", 0o600),
+        Project::new(&[("/r", true, false)]),
+        Project::new(&[("/r", false, false)]).file(
+            0,
+            ".env",
+            &format!("DASHSCOPE_API_KEY={KEY}\n"),
+            0o600,
+        ),
+    ] {
+        let r = project.git_answer(never.clone()).status();
+        assert!(
+            coded(&r, WarningCode::GitUnknown).is_empty(),
+            "{:?}",
+            r.warnings
+        );
+    }
 }

@@ -3,12 +3,14 @@
 //! directory, and outbound HTTPS to DashScope's hosts.
 
 mod evidence;
+mod git;
 mod network;
 mod project;
 mod proxy;
 mod setup;
 
 pub use evidence::EvidenceDir;
+pub use git::UserConfig;
 pub use network::{Grant, Limits, Network};
 pub use project::ProjectFiles;
 pub use proxy::Proxies;

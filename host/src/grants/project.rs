@@ -1,7 +1,7 @@
 //! The `project` import: `.env` and `.gitignore` in the current directory and its ancestors,
 //! read-only, at most 1 MiB. Each file is opened through a handle on its directory without
 //! following a symbolic link, and without waiting on a FIFO; a link is followed only to another
-//! file of the same directory.
+//! file of the same directory. What git makes of the `.env` files is read apart (`git`).
 
 use std::io::{ErrorKind, Read};
 use std::path::{Component, Path, PathBuf};
@@ -9,8 +9,9 @@ use std::path::{Component, Path, PathBuf};
 use cap_std::ambient_authority;
 use cap_std::fs::{Dir, File};
 
+use super::git::{self, UserConfig};
 use crate::bindings::qianwen::auth::project::{
-    Directory, FileContents, GitView, ProjectFile, ReadError,
+    Directory, FileContents, GitAnswer, ProjectFile, ReadError,
 };
 use crate::files::open_to_read;
 use crate::platform::modes;
@@ -26,13 +27,22 @@ const MAX_HOPS: usize = 8;
 pub struct ProjectFiles {
     /// The current directory first, then each parent.
     dirs: Vec<PathBuf>,
+    /// Where the user's git configuration is, for `git`.
+    user: UserConfig,
 }
 
 impl ProjectFiles {
-    /// The grant for a run in `cwd`.
+    /// The grant for a run in `cwd`, with the user's git configuration where the environment
+    /// says it is.
     pub fn new(cwd: &Path) -> Self {
+        Self::with_user_config(cwd, UserConfig::from_env())
+    }
+
+    /// The grant for a run in `cwd`, with the user's git configuration in `user`.
+    pub fn with_user_config(cwd: &Path, user: UserConfig) -> Self {
         Self {
             dirs: cwd.ancestors().map(Path::to_path_buf).collect(),
+            user,
         }
     }
 
@@ -55,35 +65,9 @@ impl ProjectFiles {
             .map(|d| d.join(file_name(file)))
     }
 
-    /// What git makes of `file` in the directory at `depth`: read from the repository's own
-    /// files (its index, its ignore rules and its configuration, with the user's), in this
-    /// process; no program is run, so nothing a repository configures can be executed.
-    pub fn git(&self, depth: u32, file: ProjectFile) -> Option<GitView> {
-        let dir = self.dirs.get(usize::try_from(depth).ok()?)?;
-        let repo = gix::discover(dir).ok()?;
-        let top = repo.workdir()?.canonicalize().ok()?;
-        let path = dir.canonicalize().ok()?.join(file_name(file));
-        let relative = path.strip_prefix(&top).ok()?;
-        // Git names paths with `/`, whatever the platform.
-        let name: Vec<&str> = relative
-            .components()
-            .map(|c| c.as_os_str().to_str())
-            .collect::<Option<_>>()?;
-        let name = name.join("/");
-        let index = repo.index_or_empty().ok()?;
-        let tracked = index.entry_by_path(name.as_str().into()).is_some();
-        let mut excludes = repo
-            .excludes(
-                &index,
-                None,
-                gix::worktree::stack::state::ignore::Source::WorktreeThenIdMappingIfNotSkipped,
-            )
-            .ok()?;
-        let ignored = excludes
-            .at_path(name.as_str(), Some(gix::index::entry::Mode::FILE))
-            .ok()?
-            .is_excluded();
-        Some(GitView { tracked, ignored })
+    /// What git makes of the `.env` files in the directories at `depths` (see `git`).
+    pub fn git(&self, depths: &[u32]) -> GitAnswer {
+        git::lookup(&self.dirs, depths, &self.user)
     }
 
     /// The file `file` in the directory at `depth`, or none when it does not exist.

@@ -20,6 +20,18 @@ pub fn never_wait(options: &mut OpenOptions) {
     let _ = options;
 }
 
+/// The same, for a file opened by path: what the host reads of git's files and the user's
+/// configuration, following links as git does, but never waiting on a FIFO or device.
+pub fn never_wait_by_path(options: &mut std::fs::OpenOptions) {
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        options,
+        rustix::fs::OFlags::NONBLOCK.bits() as i32,
+    );
+    #[cfg(not(unix))]
+    let _ = options;
+}
+
 /// Make renames in `dir` durable, where the system can.
 pub fn sync_dir(dir: &Dir) {
     #[cfg(unix)]
