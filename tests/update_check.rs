@@ -152,7 +152,13 @@ fn not_found_offers_exactly_the_three_choices_and_writes_nothing() {
         .map(|c| (c["number"].as_u64().unwrap(), c["answer"].as_str().unwrap()))
         .collect();
     assert_eq!(numbered, [(1, "install"), (2, "skip"), (3, "never")]);
-    assert_eq!(strings(&choices[0]["command"]), INSTALL);
+    // npx where it was found, or by its name where it was not.
+    let install = strings(&choices[0]["command"]);
+    assert!(
+        install[0] == "npx" || install[0].ends_with("/npx"),
+        "{install:?}"
+    );
+    assert_eq!(install[1..], INSTALL[1..]);
     assert!(choices[1]["command"].is_null() && choices[2]["command"].is_null());
     assert_eq!(json["reminder"]["state"], "due");
     assert_eq!(json["recorded"], false);
@@ -163,9 +169,8 @@ fn not_found_offers_exactly_the_three_choices_and_writes_nothing() {
 }
 
 #[test]
-fn it_looks_in_the_named_project_and_home_skill_directories() {
+fn it_looks_in_the_named_and_the_home_skill_directories() {
     let world = World::new();
-    std::fs::create_dir_all(world.path("repo/app/skills")).unwrap();
     let json = world.json(&["--skills-dir", "../../mine"], 0);
     let missing = "--skills-dir ../../mine is not a directory";
     assert!(json["warnings"].to_string().contains(missing), "{json}");
@@ -173,22 +178,14 @@ fn it_looks_in_the_named_project_and_home_skill_directories() {
     let json = world.json(&["--skills-dir", "../../mine"], 0);
     assert_eq!(json["warnings"], serde_json::json!([]));
     let searched = strings(&json["searched"]);
-    let expected = [
-        "mine",
-        "repo/app/skills",
-        "repo/skills",
-        "home/.claude/skills",
-        "home/.agents/skills",
-    ]
-    .map(|dir| format!("{}/qianwen-update-check/SKILL.md", world.text(dir)));
+    let expected = ["mine", "home/.claude/skills", "home/.agents/skills"]
+        .map(|dir| format!("{}/qianwen-update-check/SKILL.md", world.text(dir)));
     assert_eq!(searched, expected);
 
     // Each place is found on its own, and the first in that order wins.
     for (place, args) in [
         ("home/.agents/skills", &[][..]),
         ("home/.claude/skills", &[]),
-        ("repo/skills", &[]),
-        ("repo/app/skills", &[]),
         ("mine", &["--skills-dir", "../../mine"]),
     ] {
         let skill = world.install_skill(place);
@@ -198,44 +195,133 @@ fn it_looks_in_the_named_project_and_home_skill_directories() {
     }
 }
 
+/// A cloned repository cannot choose the checker: its `skills/` directories, anywhere from
+/// here up, are never looked in, even when the user's own skill is missing.
 #[test]
-fn a_skills_directory_beyond_the_repository_is_not_looked_in() {
+fn a_repository_s_skills_are_never_looked_in() {
     let world = World::new();
-    // Above the repository's .git: the world's root.
-    world.install_skill("skills");
-    let json = world.json(&[], 0);
-    assert_eq!(json["state"], "asked");
+    let marker = world.path("ran");
+    for place in ["repo/skills", "repo/app/skills", "skills"] {
+        world.install_skill(place);
+    }
+    world.stand_in("python3", &format!("touch {}", marker.display()));
+    let json = world.json(&["--run"], 0);
+    assert_eq!(json["state"], "asked", "{json}");
+    assert!(!marker.exists(), "a checker the repository brought ran");
+    let searched = strings(&json["searched"]);
     assert!(
-        !strings(&json["searched"])
-            .iter()
-            .any(|s| s.starts_with(&world.text("skills"))),
+        searched.iter().all(|s| s.starts_with(&world.text("home"))),
+        "{searched:?}"
+    );
+    // With the user's own skill installed, that one runs, never the repository's.
+    world.install_skill("home/.claude/skills");
+    let json = world.json(&["--run"], 0);
+    assert_eq!(
+        json["skill"].as_str(),
+        Some(
+            world
+                .text("home/.claude/skills/qianwen-update-check")
+                .as_str()
+        )
+    );
+    assert!(marker.exists(), "the user's own checker did not run");
+}
+
+/// A skill that another user owns, or that others than its owner can change (the skill, its
+/// checker, or any directory above them): skipped, named with why, and never run.
+#[test]
+fn a_skill_others_can_change_is_skipped_and_named() {
+    let world = World::new();
+    world.stand_in("python3", "echo ran");
+    let shared = world.install_skill("shared");
+    std::fs::set_permissions(world.path("shared"), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let mine = world.install_skill("home/.claude/skills");
+    let json = world.json(&["--skills-dir", "../../shared", "--run"], 0);
+    assert_eq!(json["skill"].as_str(), Some(mine.as_str()), "{json}");
+    let skipped = &json["skipped"][0];
+    assert_eq!(
+        skipped["path"].as_str(),
+        Some(format!("{shared}/SKILL.md").as_str())
+    );
+    assert!(
+        skipped["why"]
+            .as_str()
+            .unwrap()
+            .contains("can be changed by its group and all users (mode 777)"),
+        "{skipped}"
+    );
+    assert!(
+        json["warnings"].to_string().contains("was not used"),
         "{json}"
     );
+
+    // The checker itself, writable by its group.
+    std::fs::set_permissions(world.path("shared"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let checker = PathBuf::from(&shared).join("scripts/check_update.py");
+    std::fs::set_permissions(&checker, std::fs::Permissions::from_mode(0o664)).unwrap();
+    let json = world.json(&["--skills-dir", "../../shared"], 0);
+    assert_eq!(json["skill"].as_str(), Some(mine.as_str()), "{json}");
+    assert!(
+        json["skipped"][0]["why"]
+            .as_str()
+            .unwrap()
+            .contains("check_update.py"),
+        "{json}"
+    );
+    std::fs::set_permissions(&checker, std::fs::Permissions::from_mode(0o644)).unwrap();
+
+    if is_root() {
+        rustix::fs::chown(&checker, Some(rustix::process::Uid::from_raw(65534)), None).unwrap();
+        let json = world.json(&["--skills-dir", "../../shared"], 0);
+        assert_eq!(json["skill"].as_str(), Some(mine.as_str()), "{json}");
+        assert!(
+            json["skipped"][0]["why"]
+                .as_str()
+                .unwrap()
+                .contains("belongs to another user (uid 65534)"),
+            "{json}"
+        );
+    }
 }
 
 #[test]
 fn found_names_the_checker_and_runs_nothing_without_run() {
     let world = World::new();
-    let skill = world.install_skill("repo/skills");
+    let skill = world.install_skill("home/.agents/skills");
     world.stand_in("python3", &format!("touch {}/ran", world.text("")));
     let json = world.json(&[], 0);
     let checker = format!("{skill}/scripts/check_update.py");
+    let python = world.text("bin/python3");
     assert_eq!(
         strings(&json["checker"]),
-        ["python3", checker.as_str(), "--print-response"]
+        [python.as_str(), checker.as_str(), "--print-response"]
     );
     assert!(json["run"].is_null());
     let forced = world.json(&["--force"], 0);
     assert_eq!(
         strings(&forced["checker"]),
-        ["python3", checker.as_str(), "--print-response", "--force"]
+        [
+            python.as_str(),
+            checker.as_str(),
+            "--print-response",
+            "--force"
+        ]
     );
     let text = world.check(&[]);
     assert!(
         text.stdout
-            .contains(&format!("python3 {checker} --print-response"))
+            .contains(&format!("{python} {checker} --print-response"))
     );
     assert!(!world.path("ran").exists(), "nothing runs without --run");
+    // Named before it runs: the exact file, on standard error, first.
+    let text = world.check(&["--run"]);
+    assert!(
+        text.stderr
+            .starts_with(&format!("Running {python} {checker} --print-response")),
+        "{}",
+        text.stderr
+    );
+    assert!(world.path("ran").exists());
 }
 
 #[test]
@@ -278,10 +364,7 @@ fn run_runs_the_checker_without_secrets_and_shows_only_what_is_fit_to_show() {
             "{withheld} reached the checker"
         );
     }
-    assert!(
-        out.stdout.contains("HOME"),
-        "the rest of the environment is passed"
-    );
+    assert!(out.stdout.contains("HOME"), "{}", out.stdout);
     assert!(!out.stdout.contains("github.com"), "{}", out.stdout);
     assert!(out.stdout.contains("[link removed]"));
     assert!(
@@ -305,7 +388,7 @@ fn run_runs_the_checker_without_secrets_and_shows_only_what_is_fit_to_show() {
 #[test]
 fn a_failing_missing_or_slow_checker_exits_9() {
     let world = World::new();
-    world.install_skill("repo/skills");
+    world.install_skill("home/.claude/skills");
     world.stand_in("python3", "echo failing; exit 3");
     let json = world.json(&["--run"], 9);
     assert_eq!(json["run"]["exit_status"], 3);
@@ -330,25 +413,41 @@ fn a_failing_missing_or_slow_checker_exits_9() {
     let out = run(&world.path("repo/app"), &env, &["update-check", "--run"]);
     assert_eq!(out.code, 9, "{}", out.stderr);
     assert!(
-        out.stdout.contains("could not be started"),
-        "{}",
-        out.stdout
+        out.stdout.contains("could not be started") && out.stderr.contains("python3 cannot be run"),
+        "{}{}",
+        out.stdout,
+        out.stderr
     );
 }
 
+/// Answer 1 names the install command and runs it only with `--run`; the reminder is dismissed
+/// only once the install has succeeded.
 #[test]
-fn answer_1_names_the_install_command_and_runs_it_only_with_run() {
+fn answer_1_dismisses_the_reminder_only_once_the_install_succeeded() {
     let world = World::new();
     let record = world.path("npx-args");
     world.stand_in("npx", &format!("echo \"$*\" > {}", record.display()));
+    let npx = world.text("bin/npx");
     let json = world.json(&["--answer", "1"], 0);
     assert_eq!(json["state"], "answered");
     assert_eq!(json["answer"], "install");
-    assert_eq!(strings(&json["answer_command"]), INSTALL);
-    assert_eq!(json["reminder"]["state"], "dismissed");
+    let mut expected = vec![npx.as_str()];
+    expected.extend(&INSTALL[1..]);
+    assert_eq!(strings(&json["answer_command"]), expected);
+    assert_eq!(json["recorded"], false, "nothing was installed");
+    assert!(!world.state_file().exists());
     assert!(!record.exists(), "the install command ran without --run");
 
-    std::fs::remove_file(world.state_file()).unwrap();
+    world.stand_in("npx", "echo failed >&2; exit 1");
+    let json = world.json(&["--answer", "install", "--run"], 9);
+    assert_eq!(json["recorded"], false, "{json}");
+    assert!(
+        !world.state_file().exists(),
+        "a failed install dismissed the reminder"
+    );
+    assert_eq!(world.json(&[], 0)["state"], "asked");
+
+    world.stand_in("npx", &format!("echo \"$*\" > {}", record.display()));
     let json = world.json(&["--answer", "install", "--run"], 0);
     assert_eq!(json["run"]["exit_status"], 0);
     assert_eq!(
@@ -356,6 +455,172 @@ fn answer_1_names_the_install_command_and_runs_it_only_with_run() {
         INSTALL[1..].join(" ")
     );
     assert_eq!(json["recorded"], true);
+    assert_eq!(world.json(&[], 0)["state"], "quiet");
+}
+
+/// The install runs no program and reads no registry the repository provides: npx is looked
+/// for outside the repository (relative and repository directories on PATH are left out, of
+/// the child's PATH too), and runs in the home directory, where the repository's `.npmrc` and
+/// `node_modules/.bin` are not.
+#[test]
+fn the_install_never_runs_what_the_repository_provides() {
+    let world = World::new();
+    let hijacked = world.path("hijacked");
+    for dir in ["repo/node_modules/.bin", "repo/app/node_modules/.bin"] {
+        for program in ["npx", "node", "skills"] {
+            let path = write(
+                world.path(dir).join(program),
+                &format!("#!/bin/sh\ntouch {}\n", hijacked.display()),
+            );
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+    }
+    write(
+        world.path("repo/.npmrc"),
+        "registry=https://registry.evil.example/\n",
+    );
+    let seen = world.path("seen");
+    world.stand_in(
+        "npx",
+        &format!("{{ pwd; echo \"$PATH\"; }} > {}", seen.display()),
+    );
+    let mut env = world.env();
+    let path = format!(
+        "node_modules/.bin:{}:{}:{}",
+        world.text("repo/node_modules/.bin"),
+        world.text("repo/app/node_modules/.bin"),
+        env.iter().find(|(k, _)| k == "PATH").unwrap().1
+    );
+    env.retain(|(k, _)| k != "PATH");
+    env.push(("PATH".into(), path));
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let out = run(
+        &world.path("repo/app"),
+        &env,
+        &["update-check", "--answer", "1", "--run", "--json"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!hijacked.exists(), "a program the repository provides ran");
+    let seen = std::fs::read_to_string(&seen).unwrap();
+    let mut lines = seen.lines();
+    assert_eq!(lines.next(), Some(world.text("home").as_str()), "{seen}");
+    let child_path = lines.next().unwrap();
+    assert!(
+        !child_path.contains("node_modules") && !child_path.contains(&world.text("repo")),
+        "{child_path}"
+    );
+}
+
+/// The child gets what a checker and npx need, never the caller's other secrets, whatever
+/// their names.
+#[test]
+fn the_checker_gets_an_allowlisted_environment() {
+    let world = World::new();
+    world.install_skill("home/.claude/skills");
+    world.stand_in("python3", "env");
+    let mut env = world.env();
+    for (name, value) in [
+        ("OPENAI_API_KEY", "sk-proj-FAKE_Np4Kd8Wq2Zr6_Tb1Hy7Lm3"),
+        ("AWS_SECRET_ACCESS_KEY", "FAKE_aws_Qe5Rt8Yu1Io4"),
+        ("AWS_ACCESS_KEY_ID", "AKIAFAKE0000EXAMPLE"),
+        ("GITHUB_TOKEN", "ghp_FAKE_Lk9Jh2Gf5Ds8"),
+        ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "FAKE_ali_Mn3Bv6Cx9Za2"),
+        ("NPM_CONFIG_REGISTRY", "https://registry.evil.example/"),
+        ("LANG", "C.UTF-8"),
+        ("LC_ALL", "C.UTF-8"),
+        ("HTTPS_PROXY", "http://proxy.example:3128"),
+        ("SSL_CERT_FILE", "/etc/ssl/certs/ca-certificates.crt"),
+    ] {
+        env.push((name.into(), value.into()));
+    }
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let out = run(
+        &world.path("repo/app"),
+        &env,
+        &["update-check", "--run", "--json"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let printed = out.json()["run"]["stdout"].as_str().unwrap().to_string();
+    let names: Vec<&str> = printed
+        .lines()
+        .filter_map(|line| line.split_once('=').map(|(name, _)| name))
+        .collect();
+    for withheld in [
+        "OPENAI_API_KEY",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_ACCESS_KEY_ID",
+        "GITHUB_TOKEN",
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+        "NPM_CONFIG_REGISTRY",
+        "DASHSCOPE_API_KEY",
+        "QWEN_TMP_OSS_AK_SECRET",
+    ] {
+        assert!(
+            !names.contains(&withheld),
+            "{withheld} reached the checker: {names:?}"
+        );
+    }
+    for passed in [
+        "HOME",
+        "PATH",
+        "LANG",
+        "LC_ALL",
+        "HTTPS_PROXY",
+        "SSL_CERT_FILE",
+        "XDG_STATE_HOME",
+    ] {
+        assert!(
+            names.contains(&passed),
+            "{passed} did not reach the checker: {names:?}"
+        );
+    }
+}
+
+/// A checker that starts a session of its own, or a daemon that forks twice, is stopped with
+/// it at `--timeout`, and so is what it leaves running when it ends (Linux: the tool adopts
+/// the orphans; other systems cannot).
+#[cfg(target_os = "linux")]
+#[test]
+fn what_the_checker_starts_is_gone_with_it() {
+    let world = World::new();
+    world.install_skill("home/.claude/skills");
+    let pids = world.path("pids");
+    let escapes = format!(
+        "setsid sh -c 'echo $$ >> {p}; exec sleep 60' & (sh -c 'echo $$ >> {p}; exec sleep 60' &)",
+        p = pids.display()
+    );
+    // One that outlives the limit, and one that leaves them running after a quick exit.
+    for (script, args) in [
+        (
+            format!("{escapes}; sleep 60"),
+            &["--run", "--timeout", "1"][..],
+        ),
+        (format!("{escapes}; sleep 0.5; exit 0"), &["--run"][..]),
+    ] {
+        let _ = std::fs::remove_file(&pids);
+        world.stand_in("python3", &script);
+        world.check(args);
+        let alive = |pid: &str| {
+            std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+                !stat
+                    .rsplit(')')
+                    .next()
+                    .unwrap_or("")
+                    .trim_start()
+                    .starts_with('Z')
+            })
+        };
+        let text = std::fs::read_to_string(&pids).unwrap_or_default();
+        let listed: Vec<&str> = text.lines().collect();
+        assert_eq!(listed.len(), 2, "{args:?}: {text}");
+        let started = std::time::Instant::now();
+        while listed.iter().any(|pid| alive(pid)) && started.elapsed() < Duration::from_secs(5) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        for pid in listed {
+            assert!(!alive(pid), "{args:?}: process {pid} outlived the checker");
+        }
+    }
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! SPEC §10, the update check: where the `qianwen-update-check` skill may be, the checker it
 //! brings, and, when it is missing, the reminder with its three choices and the state they
-//! leave behind. Runs nothing and reads nothing: the caller finds, records and runs.
+//! leave behind. Runs nothing and reads nothing: the caller finds, records and runs. Only
+//! directories the user chose are looked in, never one the current directory or a cloned
+//! repository could have put there, and each command names the file that would run.
 
 use crate::chain;
 use crate::outward::Outward;
@@ -10,7 +12,8 @@ use crate::time;
 use crate::wit::policy::SkillCandidates;
 use crate::wit::project::Directory;
 use crate::wit::types::{
-    Command, Reminder, UpdateAnswer, UpdateChoice, UpdateInput, UpdateReport, UpdateState,
+    Command, LocatedProgram, Reminder, UpdateAnswer, UpdateChoice, UpdateInput, UpdateReport,
+    UpdateState,
 };
 
 /// The skill this check looks for, as its directory is named.
@@ -41,7 +44,8 @@ const INSTALL: [&str; 7] = [
 const STATE_HEADER: &str =
     "# qianwen-auth: the update check's reminder (SPEC §10). Delete this file to be asked again.";
 
-/// The `SKILL.md` files to look for, in order, and the repository root.
+/// The `SKILL.md` files to look for, in order, and the repository root (where the reminder's
+/// state is never kept).
 pub fn search(
     directories: &[Directory],
     home: Option<&str>,
@@ -53,14 +57,6 @@ pub fn search(
         .position(|d| d.has_git)
         .or_else(|| chain::repo_root(directories.iter().map(|d| (d.has_git, d.has_skills))));
     let mut skill_dirs: Vec<String> = named.map(str::to_string).into_iter().collect();
-    if let Some(top) = top {
-        skill_dirs.extend(
-            directories[..=top]
-                .iter()
-                .filter(|d| d.has_skills)
-                .map(|d| join(&d.path, "skills")),
-        );
-    }
     if let Some(home) = home {
         skill_dirs.extend(HOME_SKILLS.iter().map(|dir| join(home, dir)));
     }
@@ -87,6 +83,12 @@ pub fn check(input: &UpdateInput) -> UpdateReport {
             Reminder::Due
         }),
     };
+    warnings.extend(input.skipped.iter().map(|skipped| {
+        format!(
+            "{} was not used: {}; only a skill that no one else can change is run",
+            skipped.path, skipped.why
+        )
+    }));
     let mut report = UpdateReport {
         searched: input.searched.clone(),
         skill: None,
@@ -100,9 +102,9 @@ pub fn check(input: &UpdateInput) -> UpdateReport {
     if let Some(found) = &input.found {
         installed(&mut report, found, input);
     } else if let Some(answer) = input.answer {
-        answered(&mut report, answer, input.now);
+        answered(&mut report, answer, input);
     } else {
-        reminded(&mut report);
+        reminded(&mut report, &input.programs);
     }
     report.scrub_with(&Scrubber::new([]));
     report
@@ -114,7 +116,7 @@ fn installed(report: &mut UpdateReport, found: &str, input: &UpdateInput) {
         .strip_suffix("SKILL.md")
         .map_or(found, |dir| dir.trim_end_matches(['/', '\\']))
         .to_string();
-    let checker = checker(&skill, input.force);
+    let checker = checker(&skill, input.force, &input.programs, &mut report.warnings);
     report.message = format!("The update-check skill is installed at {skill}.");
     report.next_steps.push(format!(
         "Run its checker and report what it says: {} (`qianwen-auth update-check --run` runs it).",
@@ -132,11 +134,11 @@ fn installed(report: &mut UpdateReport, found: &str, input: &UpdateInput) {
 }
 
 /// Missing, and no answer yet: ask, unless the reminder is dismissed or not wanted.
-fn reminded(report: &mut UpdateReport) {
+fn reminded(report: &mut UpdateReport, programs: &[LocatedProgram]) {
     let install_now = "`qianwen-auth update-check --answer 1` installs it now.";
     match report.reminder {
         Reminder::Due => {
-            report.state = UpdateState::Asked(choices());
+            report.state = UpdateState::Asked(choices(programs, &mut report.warnings));
             report.next_steps.push(
                 "Choose 1, 2 or 3 (`qianwen-auth update-check --answer N`); nothing is \
                  installed unless you choose 1."
@@ -158,11 +160,12 @@ fn reminded(report: &mut UpdateReport) {
     }
 }
 
-/// Missing, and answered: what the answer runs, and the reminder it leaves.
-fn answered(report: &mut UpdateReport, answer: UpdateAnswer, now: u64) {
+/// Missing, and answered: what the answer runs, and the reminder it leaves. Installing
+/// dismisses the reminder only once the install succeeded: the caller saves the state then.
+fn answered(report: &mut UpdateReport, answer: UpdateAnswer, input: &UpdateInput) {
     let chosen = match answer {
         UpdateAnswer::Install | UpdateAnswer::Skip => {
-            Reminder::Dismissed(now.saturating_add(DISMISSAL_SECONDS))
+            Reminder::Dismissed(input.now.saturating_add(DISMISSAL_SECONDS))
         }
         UpdateAnswer::Never => Reminder::Never,
     };
@@ -181,9 +184,12 @@ fn answered(report: &mut UpdateReport, answer: UpdateAnswer, now: u64) {
         }
         _ => "you will not be reminded again".into(),
     };
-    let install = install();
+    let install = install(&input.programs, &mut report.warnings);
     report.message = match answer {
-        UpdateAnswer::Install => format!("Install now: {}; then {until}.", install.shown),
+        UpdateAnswer::Install => format!(
+            "Install now: {}; once it has succeeded, {until}.",
+            install.shown
+        ),
         UpdateAnswer::Skip => format!("Skipped for now: {until}."),
         UpdateAnswer::Never => "Never remind me: you will not be reminded again.".into(),
     };
@@ -200,16 +206,17 @@ fn answered(report: &mut UpdateReport, answer: UpdateAnswer, now: u64) {
 }
 
 /// The three choices, as the seed words them.
-fn choices() -> Vec<UpdateChoice> {
+fn choices(programs: &[LocatedProgram], warnings: &mut Vec<String>) -> Vec<UpdateChoice> {
+    let install = install(programs, warnings);
     vec![
         UpdateChoice {
             number: 1,
             answer: UpdateAnswer::Install,
             label: format!(
                 "Install now: run the install command ({}), then dismiss the reminder",
-                install().shown
+                INSTALL.join(" ")
             ),
-            command: Some(install()),
+            command: Some(install),
         },
         UpdateChoice {
             number: 2,
@@ -228,7 +235,12 @@ fn choices() -> Vec<UpdateChoice> {
 }
 
 /// `python3 <skill>/scripts/check_update.py --print-response`, with `--force` when forced.
-fn checker(skill: &str, force: bool) -> Command {
+fn checker(
+    skill: &str,
+    force: bool,
+    programs: &[LocatedProgram],
+    warnings: &mut Vec<String>,
+) -> Command {
     let mut args = vec![
         join(skill, "scripts/check_update.py"),
         "--print-response".to_string(),
@@ -236,20 +248,33 @@ fn checker(skill: &str, force: bool) -> Command {
     if force {
         args.push("--force".into());
     }
-    command("python3", args)
+    command(located("python3", programs, warnings), args)
 }
 
-fn install() -> Command {
+/// The seed's install command, `npx skills add …`.
+fn install(programs: &[LocatedProgram], warnings: &mut Vec<String>) -> Command {
     command(
-        INSTALL[0],
+        located(INSTALL[0], programs, warnings),
         INSTALL[1..].iter().map(ToString::to_string).collect(),
     )
 }
 
-fn command(program: &str, args: Vec<String>) -> Command {
-    let shown = shown(std::iter::once(program).chain(args.iter().map(String::as_str)));
+/// The file `name` runs from, where the caller found it; else the bare name, and why.
+fn located(name: &str, programs: &[LocatedProgram], warnings: &mut Vec<String>) -> String {
+    match programs.iter().find(|p| p.name == name).map(|p| &p.found) {
+        Some(Ok(path)) => path.clone(),
+        Some(Err(why)) => {
+            warnings.push(format!("{name} cannot be run: {why}"));
+            name.to_string()
+        }
+        None => name.to_string(),
+    }
+}
+
+fn command(program: String, args: Vec<String>) -> Command {
+    let shown = shown(std::iter::once(program.as_str()).chain(args.iter().map(String::as_str)));
     Command {
-        program: program.into(),
+        program,
         args,
         shown,
     }

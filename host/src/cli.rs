@@ -87,12 +87,13 @@ pub enum Command {
 
     /// Check for updates through the qianwen-update-check skill, or offer to install it.
     ///
-    /// Looks for qianwen-update-check/SKILL.md in --skills-dir, in every skills/ directory from
-    /// here up to the repository root, and in ~/.claude/skills and ~/.agents/skills. Found:
-    /// names its checker, and runs it with --run. Not found: offers three choices, 1 install,
-    /// 2 skip (the reminder is dismissed for 24 hours), 3 never remind; the answer is kept in
-    /// the user's state directory, never in a skills/ tree or the repository. Nothing is ever
-    /// run without --run.
+    /// Looks for qianwen-update-check/SKILL.md in --skills-dir and in ~/.claude/skills and
+    /// ~/.agents/skills, never in a directory the repository holds; a skill that another user
+    /// owns or others can change is skipped. Found: names its checker, and runs it with --run.
+    /// Not found: offers three choices, 1 install (the reminder is dismissed once the install
+    /// succeeded), 2 skip (dismissed for 24 hours), 3 never remind; the answer is kept in the
+    /// user's state directory, never in a skills/ tree or the repository. Nothing is ever run
+    /// without --run, and what runs gets only the environment it needs.
     #[command(
         name = "update-check",
         after_help = "Example:\n  qianwen-auth update-check\n  qianwen-auth update-check --run --force\n  qianwen-auth update-check --answer 2   # skip for now"
@@ -240,7 +241,7 @@ pub struct UpdateCheckArgs {
     pub force: bool,
 
     /// Look in this skills directory first (it holds skill directories, such as
-    /// qianwen-update-check/).
+    /// qianwen-update-check/): the agent's own skill passes the directory it sits in.
     #[arg(long, value_name = "DIR")]
     pub skills_dir: Option<PathBuf>,
 

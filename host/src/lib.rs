@@ -20,6 +20,7 @@ mod output;
 mod platform;
 mod reading;
 mod render;
+mod runnable;
 pub mod sandbox;
 mod state;
 mod terminal;

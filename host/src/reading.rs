@@ -131,7 +131,7 @@ mod tests {
 #[cfg(test)]
 mod readers {
     /// Each module that reads files or runs programs, and how it is bounded.
-    const READERS: [(&str, &str); 7] = [
+    const READERS: [(&str, &str); 8] = [
         (
             "reading.rs",
             "files by path (git's, the user's git configuration, certificates): regular files \
@@ -159,6 +159,11 @@ mod readers {
             "child.rs",
             "the update checker's program, at the user's request: an allowlisted environment, \
              no standard input, stopped with what it started at the time limit, output capped",
+        ),
+        (
+            "platform/children.rs",
+            "the process list in /proc, to stop what the update checker left running: the \
+             children of this process only",
         ),
         (
             "grants/git/mod.rs",

@@ -40,9 +40,14 @@ impl Output {
 /// The binary, to be run with an empty environment (on Windows, SYSTEMROOT kept: without it
 /// the system's own libraries cannot start the network). Under emulation the tests run it
 /// through `QIANWEN_AUTH_TEST_RUNNER` (say `qemu-aarch64 -L /usr/aarch64-linux-gnu`), since the
-/// system cannot start a foreign binary by itself.
+/// system cannot start a foreign binary by itself. `QIANWEN_AUTH_TEST_BINARY` names another
+/// build to run the suite against (an installed or released one, or an older one, to show
+/// that a test fails without its fix).
 pub fn qianwen_auth() -> Command {
-    let mut command = native_command(Path::new(env!("CARGO_BIN_EXE_qianwen-auth")));
+    let binary = std::env::var_os("QIANWEN_AUTH_TEST_BINARY")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_qianwen-auth")));
+    let mut command = native_command(&binary);
     command.env_clear();
     if cfg!(windows)
         && let Some(root) = std::env::var_os("SYSTEMROOT")

@@ -1,4 +1,5 @@
 use super::*;
+use crate::wit::types::SkippedSkill;
 
 const NOW: u64 = 1_795_722_480;
 
@@ -13,7 +14,18 @@ fn dir(path: &str, has_git: bool, has_skills: bool) -> Directory {
 fn input(found: Option<&str>, state: Option<&str>, answer: Option<UpdateAnswer>) -> UpdateInput {
     UpdateInput {
         found: found.map(Into::into),
-        searched: vec!["/r/skills/qianwen-update-check/SKILL.md".into()],
+        searched: vec!["/home/u/.claude/skills/qianwen-update-check/SKILL.md".into()],
+        skipped: Vec::new(),
+        programs: vec![
+            LocatedProgram {
+                name: "python3".into(),
+                found: Ok("/usr/bin/python3".into()),
+            },
+            LocatedProgram {
+                name: "npx".into(),
+                found: Ok("/usr/local/bin/npx".into()),
+            },
+        ],
         state_file: state.map(|s| s.as_bytes().to_vec()),
         now: NOW,
         answer,
@@ -26,8 +38,10 @@ fn saved(report: &UpdateReport, later: u64) -> Reminder {
     read_state(report.save.as_ref().expect("saved").as_bytes(), NOW + later).unwrap()
 }
 
+/// Only the directory the user named and the user's own skill directories: never a
+/// `skills/` the current directory or the repository holds, which a clone could bring.
 #[test]
-fn looks_up_to_the_git_root_then_home() {
+fn looks_where_the_user_chose_never_where_the_repository_does() {
     let dirs = [
         dir("/r/a/b", false, true),
         dir("/r/a", false, false),
@@ -39,38 +53,21 @@ fn looks_up_to_the_git_root_then_home() {
         search.candidates,
         [
             "/opt/skills/qianwen-update-check/SKILL.md",
-            "/r/a/b/skills/qianwen-update-check/SKILL.md",
-            "/r/skills/qianwen-update-check/SKILL.md",
             "/home/u/.claude/skills/qianwen-update-check/SKILL.md",
             "/home/u/.agents/skills/qianwen-update-check/SKILL.md",
         ]
     );
     assert_eq!(search.repository.as_deref(), Some("/r"));
+    let search = super::search(&dirs, None, None);
+    assert!(search.candidates.is_empty(), "{:?}", search.candidates);
+    // Without git, the chain's root is the repository the state is kept out of.
+    let dirs = [dir("/p/sub", false, false), dir("/p", false, true)];
+    assert_eq!(search_repository(&dirs), Some("/p".into()));
+    assert_eq!(search_repository(&[dir("/x", false, false)]), None);
 }
 
-#[test]
-fn without_git_the_chains_root_bounds_the_search() {
-    let dirs = [
-        dir("/p/sub", false, false),
-        dir("/p", false, true),
-        dir("/", false, true),
-    ];
-    let search = search(&dirs, None, None);
-    assert_eq!(
-        search.candidates,
-        ["/p/skills/qianwen-update-check/SKILL.md"]
-    );
-    assert_eq!(search.repository.as_deref(), Some("/p"));
-    let lone = [dir("/x", false, false), dir("/", false, false)];
-    let search = super::search(&lone, Some("/"), None);
-    assert_eq!(search.repository, None);
-    assert_eq!(
-        search.candidates,
-        [
-            "/.claude/skills/qianwen-update-check/SKILL.md",
-            "/.agents/skills/qianwen-update-check/SKILL.md"
-        ]
-    );
+fn search_repository(dirs: &[Directory]) -> Option<String> {
+    search(dirs, None, None).repository
 }
 
 #[test]
@@ -82,22 +79,27 @@ fn a_place_named_twice_is_looked_at_once() {
 
 #[test]
 fn found_names_the_checker_and_passes_force_on() {
-    let found = "/r/skills/qianwen-update-check/SKILL.md";
+    let found = "/home/u/.claude/skills/qianwen-update-check/SKILL.md";
     let report = check(&input(Some(found), None, None));
     let UpdateState::Installed(checker) = &report.state else {
         panic!("{:?}", report.state)
     };
-    assert_eq!(checker.program, "python3");
+    assert_eq!(checker.program, "/usr/bin/python3");
     assert_eq!(
         checker.args,
         [
-            "/r/skills/qianwen-update-check/scripts/check_update.py",
+            "/home/u/.claude/skills/qianwen-update-check/scripts/check_update.py",
             "--print-response"
         ]
     );
+    assert!(
+        checker.shown.starts_with("/usr/bin/python3 /home/u/"),
+        "{}",
+        checker.shown
+    );
     assert_eq!(
         report.skill.as_deref(),
-        Some("/r/skills/qianwen-update-check")
+        Some("/home/u/.claude/skills/qianwen-update-check")
     );
     assert!(report.save.is_none());
     let mut forced = input(Some(found), None, None);
@@ -110,7 +112,7 @@ fn found_names_the_checker_and_passes_force_on() {
 
 #[test]
 fn an_answer_with_the_skill_installed_records_nothing() {
-    let found = "/r/skills/qianwen-update-check/SKILL.md";
+    let found = "/home/u/.claude/skills/qianwen-update-check/SKILL.md";
     let report = check(&input(Some(found), None, Some(UpdateAnswer::Never)));
     assert!(report.save.is_none());
     assert!(report.warnings[0].contains("installed"));
@@ -138,10 +140,52 @@ fn missing_asks_exactly_three_choices_and_runs_nothing() {
     );
     assert_eq!(
         choices[0].command.as_ref().map(|c| c.shown.as_str()),
-        Some("npx skills add QianWen-AI/qianwen-ai --skill qianwen-update-check -y")
+        Some("/usr/local/bin/npx skills add QianWen-AI/qianwen-ai --skill qianwen-update-check -y")
+    );
+    assert!(
+        choices[0]
+            .label
+            .contains("(npx skills add QianWen-AI/qianwen-ai --skill"),
+        "the seed's words: {}",
+        choices[0].label
     );
     assert!(choices[1].command.is_none() && choices[2].command.is_none());
     assert!(report.save.is_none());
+}
+
+/// A program that cannot be run is named with why; its command keeps the bare name.
+#[test]
+fn a_program_that_cannot_be_run_says_why() {
+    let mut missing = input(Some("/s/qianwen-update-check/SKILL.md"), None, None);
+    missing.programs[0].found = Err("it is not on PATH (outside the repository)".into());
+    let report = check(&missing);
+    let UpdateState::Installed(checker) = &report.state else {
+        panic!("{:?}", report.state)
+    };
+    assert_eq!(checker.program, "python3");
+    assert_eq!(
+        report.warnings,
+        ["python3 cannot be run: it is not on PATH (outside the repository)"]
+    );
+}
+
+/// Candidates the caller did not use are named, with why.
+#[test]
+fn skipped_candidates_are_named() {
+    let mut skipped = input(None, None, None);
+    skipped.skipped.push(SkippedSkill {
+        path: "/shared/qianwen-update-check/SKILL.md".into(),
+        why: "/shared can be changed by all users (mode 777)".into(),
+    });
+    let report = check(&skipped);
+    assert_eq!(report.warnings.len(), 1);
+    assert!(
+        report.warnings[0].starts_with(
+            "/shared/qianwen-update-check/SKILL.md was not used: /shared can be changed by all users"
+        ),
+        "{}",
+        report.warnings[0]
+    );
 }
 
 #[test]
@@ -160,6 +204,14 @@ fn install_and_skip_dismiss_for_a_day() {
         assert_eq!(*given, answer);
         assert_eq!(command.is_some(), answer == UpdateAnswer::Install);
     }
+    let install = check(&input(None, None, Some(UpdateAnswer::Install)));
+    assert!(
+        install
+            .message
+            .contains("; once it has succeeded, the reminder is dismissed until"),
+        "{}",
+        install.message
+    );
 }
 
 #[test]
@@ -217,7 +269,7 @@ fn a_state_file_not_understood_is_ignored_without_repeating_it() {
 #[test]
 fn commands_are_shown_as_typed_and_quoted_where_needed() {
     let command = command(
-        "python3",
+        "python3".into(),
         vec![
             "/my skills/it's/check_update.py".into(),
             "--print-response".into(),

@@ -1,24 +1,31 @@
-//! `update-check`: the host finds (the skill's file, the reminder's state), the component
-//! decides, and the host records the answer and runs what the user asked it to run.
+//! `update-check`: the host finds (the skill's file, the programs, the reminder's state) and
+//! judges what may run, the component decides, and the host records the answer and runs what
+//! the user asked it to run.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
 
 use super::{reading_only, screen, shown};
-use crate::bindings::exports::qianwen::auth::types::{UpdateAnswer, UpdateInput, UpdateState};
+use crate::bindings::exports::qianwen::auth::types::{
+    LocatedProgram, SkippedSkill, UpdateAnswer, UpdateInput, UpdateState,
+};
 use crate::child;
 use crate::cli::{UpdateCheckArgs, UpdateChoice};
 use crate::exit::Exit;
 use crate::grants::ProjectFiles;
 use crate::io::{Io, err, errln, out};
 use crate::names::Named;
+use crate::platform::children;
 use crate::render::{self, Ran, json};
+use crate::runnable;
 use crate::sandbox::Instance;
 use crate::state::StateFile;
 use crate::terminal;
-use qianwen_auth_facts::variables::GRANTED;
+
+/// The programs the update check's commands name.
+const PROGRAMS: [&str; 2] = ["python3", "npx"];
 
 /// `update-check`: the skill's checker, or the reminder and its answer.
 pub fn update_check(cwd: &Path, args: &UpdateCheckArgs, io: &mut Io) -> Result<Exit> {
@@ -46,11 +53,26 @@ pub fn update_check(cwd: &Path, args: &UpdateCheckArgs, io: &mut Io) -> Result<E
         home.as_deref(),
         named.as_deref(),
     )?;
-    let found = search
-        .candidates
+    let (found, skipped) = first_trusted(&search.candidates);
+    // Programs are looked for outside the repository, which a clone chooses; unless the
+    // repository holds the home directory (the user's own files kept in git).
+    let home_dir = dirs::home_dir();
+    let outside: Vec<PathBuf> = search
+        .repository
+        .as_ref()
+        .map(PathBuf::from)
+        .filter(|repo| !home_dir.as_ref().is_some_and(|home| home.starts_with(repo)))
+        .into_iter()
+        .collect();
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let search_path = runnable::search_path(&path, &outside);
+    let programs: Vec<LocatedProgram> = PROGRAMS
         .iter()
-        .find(|candidate| Path::new(candidate).is_file())
-        .cloned();
+        .map(|name| LocatedProgram {
+            name: name.to_string(),
+            found: runnable::locate(name, &search_path).map(|p| text(&p)),
+        })
+        .collect();
 
     let state = StateFile::locate(search.repository.as_deref().map(Path::new));
     let state_file = match &state {
@@ -66,6 +88,8 @@ pub fn update_check(cwd: &Path, args: &UpdateCheckArgs, io: &mut Io) -> Result<E
     let mut input = UpdateInput {
         found,
         searched: search.candidates,
+        skipped,
+        programs,
         state_file,
         now: SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -104,18 +128,36 @@ pub fn update_check(cwd: &Path, args: &UpdateCheckArgs, io: &mut Io) -> Result<E
     let mut warnings = report.warnings.clone();
     warnings.extend(scrubbed);
 
-    if let Some(text) = &report.save {
-        let saved = state
+    // Installing dismisses the reminder only once the install has succeeded.
+    let installing = matches!(
+        report.state,
+        UpdateState::Answered((UpdateAnswer::Install, _))
+    );
+    let save = |io: &mut Io, instance: &mut Instance| -> Result<Option<bool>> {
+        let Some(text) = &report.save else {
+            return Ok(Some(false));
+        };
+        match state
             .as_ref()
             .map_err(Clone::clone)
-            .and_then(|s| s.save(text));
-        if let Err(why) = saved {
-            let why = instance.scrub_one(&why)?;
-            errln!(
-                io,
-                "error: the answer could not be recorded: {why}; nothing was recorded or run"
-            );
-            return Ok(Exit::Internal);
+            .and_then(|s| s.save(text))
+        {
+            Ok(()) => Ok(Some(true)),
+            Err(why) => {
+                let why = instance.scrub_one(&why)?;
+                errln!(
+                    io,
+                    "error: the answer could not be recorded: {why}; nothing was recorded or run"
+                );
+                Ok(None)
+            }
+        }
+    };
+    let mut recorded = false;
+    if !installing {
+        match save(io, &mut instance)? {
+            Some(saved) => recorded = saved,
+            None => return Ok(Exit::Internal),
         }
     }
 
@@ -126,13 +168,13 @@ pub fn update_check(cwd: &Path, args: &UpdateCheckArgs, io: &mut Io) -> Result<E
     };
     let ran = match command {
         Some(command) if args.run => {
-            if !json && io.terminal.stderr {
+            if !json {
                 errln!(io, "Running {} ...", command.shown);
             }
             Some(run(
                 &mut instance,
-                cwd,
                 command,
+                &runnable::joined(&search_path),
                 Duration::from_secs(args.timeout),
             )?)
         }
@@ -142,6 +184,12 @@ pub fn update_check(cwd: &Path, args: &UpdateCheckArgs, io: &mut Io) -> Result<E
         warnings.push(
             "--run: there is nothing to run until the skill is installed or 1 is chosen".into(),
         );
+    }
+    if installing && ran.as_ref().is_some_and(Ran::succeeded) {
+        match save(io, &mut instance)? {
+            Some(saved) => recorded = saved,
+            None => return Ok(Exit::Internal),
+        }
     }
 
     let exit = match &ran {
@@ -154,6 +202,8 @@ pub fn update_check(cwd: &Path, args: &UpdateCheckArgs, io: &mut Io) -> Result<E
             &warnings,
             place.as_deref(),
             ran.as_ref(),
+            recorded,
+            &input.skipped,
             exit.code(),
         );
         json::print(io, &out)?;
@@ -161,7 +211,7 @@ pub fn update_check(cwd: &Path, args: &UpdateCheckArgs, io: &mut Io) -> Result<E
         out!(
             io,
             "{}",
-            render::update(&report, place.as_deref(), ran.as_ref(), io.style)
+            render::update(&report, place.as_deref(), ran.as_ref(), recorded, io.style)
         )?;
         if let Some(ran) = &ran
             && !ran.stderr.is_empty()
@@ -203,12 +253,41 @@ fn ask(
     Ok(None)
 }
 
-/// Run `command` without the variables the policy reads (keys and OSS credentials among them),
-/// and make what it printed fit to show.
+/// The first candidate that is there and trusted (`runnable::judge`: its `SKILL.md` and its
+/// checker), and those that are there but were not.
+fn first_trusted(candidates: &[String]) -> (Option<String>, Vec<SkippedSkill>) {
+    let mut skipped = Vec::new();
+    for candidate in candidates {
+        let skill = Path::new(candidate);
+        if !skill.is_file() {
+            continue;
+        }
+        let checker = skill.with_file_name("scripts").join("check_update.py");
+        let judged = runnable::judge(skill).and_then(|()| {
+            if checker.exists() {
+                runnable::judge(&checker)
+            } else {
+                Ok(())
+            }
+        });
+        match judged {
+            Ok(()) => return (Some(candidate.clone()), skipped),
+            Err(why) => skipped.push(SkippedSkill {
+                path: candidate.clone(),
+                why,
+            }),
+        }
+    }
+    (None, skipped)
+}
+
+/// Run `command` with only the variables a program needs (`child::environment`), in the home
+/// directory (not the repository, whose configuration npm would read), and make what it printed
+/// fit to show. A program that was not found where it may run is not run.
 fn run(
     instance: &mut Instance,
-    cwd: &Path,
     command: &crate::bindings::exports::qianwen::auth::types::Command,
+    path: &std::ffi::OsStr,
     limit: Duration,
 ) -> Result<Ran> {
     let argv: Vec<String> = std::iter::once(command.program.clone())
@@ -225,7 +304,20 @@ fn run(
         elapsed_ms: 0,
         dropped: 0,
     };
-    match child::run(&command.program, &command.args, cwd, &GRANTED, limit) {
+    let program = Path::new(&command.program);
+    if !program.is_absolute() {
+        ran.error = Some(format!(
+            "{} was not found where it may be run (see the warnings)",
+            command.program
+        ));
+        return Ok(ran);
+    }
+    let home = dirs::home_dir()
+        .filter(|home| home.is_dir())
+        .unwrap_or_else(std::env::temp_dir);
+    children::adopt_orphans();
+    let env = child::environment(path);
+    match child::run(program, &command.args, &home, &env, limit) {
         Ok(done) => {
             let texts = [
                 String::from_utf8_lossy(&done.stdout.bytes).into_owned(),

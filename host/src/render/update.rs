@@ -49,6 +49,7 @@ pub fn update(
     report: &UpdateReport,
     state: Option<&str>,
     ran: Option<&Ran>,
+    recorded: bool,
     style: Style,
 ) -> String {
     let mut out = String::new();
@@ -66,7 +67,7 @@ pub fn update(
         UpdateState::Asked(choices) => out.push_str(&question(choices)),
         UpdateState::Quiet | UpdateState::Answered(_) => {}
     }
-    if let (Some(state), Some(_)) = (state, &report.save) {
+    if let (Some(state), true) = (state, recorded) {
         let _ = writeln!(out, "  Recorded in {state}.");
     } else if let (Some(state), UpdateState::Quiet) = (state, &report.state) {
         let _ = writeln!(out, "  The reminder's state: {state}.");

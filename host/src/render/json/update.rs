@@ -25,12 +25,22 @@ pub struct Update<'a> {
     /// What the answer runs, program first (with `--run`).
     pub answer_command: Option<Vec<&'a str>>,
     pub reminder: Reminder<'a>,
-    /// The answer was recorded in `reminder.file`.
+    /// The answer was recorded in `reminder.file` (after answer 1, only once the install has
+    /// succeeded).
     pub recorded: bool,
+    /// Candidates that are there but were not used, and why.
+    pub skipped: Vec<Skipped<'a>>,
     pub run: Option<Run<'a>>,
     pub next_steps: &'a [String],
     pub warnings: &'a [String],
     pub exit_code: u8,
+}
+
+/// A candidate that was not used.
+#[derive(Serialize)]
+pub struct Skipped<'a> {
+    pub path: &'a str,
+    pub why: &'a str,
 }
 
 /// One of the reminder's choices.
@@ -78,6 +88,8 @@ impl<'a> Update<'a> {
         warnings: &'a [String],
         file: Option<&'a str>,
         ran: Option<&'a Ran>,
+        recorded: bool,
+        skipped: &'a [wit::SkippedSkill],
         exit_code: u8,
     ) -> Self {
         let (state, checker, choices, answer, answer_command) = match &r.state {
@@ -130,7 +142,14 @@ impl<'a> Update<'a> {
                 until_unix,
                 file,
             },
-            recorded: r.save.is_some(),
+            recorded,
+            skipped: skipped
+                .iter()
+                .map(|s| Skipped {
+                    path: &s.path,
+                    why: &s.why,
+                })
+                .collect(),
             run: ran.map(|ran| Run {
                 command: &ran.argv,
                 exit_status: ran.code,
