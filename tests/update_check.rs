@@ -335,6 +335,7 @@ fn run_runs_the_checker_without_secrets_and_shows_only_what_is_fit_to_show() {
         "echo \"args: $*\"\nenv | sed 's/=.*//' | tr '\\n' ' '; echo\n\
          printf 'split: {}\\033[0m{key_tail}\\n'\n\
          echo 'release notes: https://github.com/QianWen-AI/qianwen-ai/releases'\n\
+         echo 'also HTTPS://EVIL.example/x and www.evil.example/y'\n\
          printf '\\033]0;title\\007\\033[2Jcleared\\n'\n\
          echo 'to stderr' >&2",
         &STANDARD_2[..12]
@@ -366,6 +367,11 @@ fn run_runs_the_checker_without_secrets_and_shows_only_what_is_fit_to_show() {
     }
     assert!(out.stdout.contains("HOME"), "{}", out.stdout);
     assert!(!out.stdout.contains("github.com"), "{}", out.stdout);
+    assert!(
+        !out.stdout.to_ascii_lowercase().contains("evil.example"),
+        "{}",
+        out.stdout
+    );
     assert!(out.stdout.contains("[link removed]"));
     assert!(
         !out.all().contains('\u{1b}'),

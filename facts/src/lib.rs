@@ -7,4 +7,5 @@ pub mod endpoints;
 pub mod exit;
 pub mod limits;
 pub mod names;
+pub mod text;
 pub mod variables;

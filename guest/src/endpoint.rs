@@ -207,8 +207,11 @@ impl Url {
         if rest.contains(['?', '#']) {
             return Err("has a query or fragment, which a base URL never has");
         }
-        if rest.contains(char::is_whitespace) || rest.contains('%') || !rest.is_ascii() {
-            return Err("holds whitespace, escapes or non-ASCII characters");
+        if rest.contains(|c: char| c.is_whitespace() || c.is_control())
+            || rest.contains('%')
+            || !rest.is_ascii()
+        {
+            return Err("holds whitespace, control characters, escapes or non-ASCII characters");
         }
         let (authority, path) = match rest.find('/') {
             Some(i) => (&rest[..i], &rest[i..]),

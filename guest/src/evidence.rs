@@ -45,7 +45,11 @@ pub fn record(report: &VerifyReport, time: &str) -> Vec<u8> {
         "request_id": report.request_id,
         "excerpt": report.excerpt,
     });
-    let mut bytes = serde_json::to_vec_pretty(&value).unwrap_or_default();
+    let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    // Nothing a terminal acts on, for whoever `cat`s the record.
+    let mut bytes = qianwen_auth_facts::text::for_json(&text)
+        .into_owned()
+        .into_bytes();
     bytes.push(b'\n');
     bytes
 }

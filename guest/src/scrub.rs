@@ -281,30 +281,50 @@ pub fn excerpt(body: &[u8], scrubber: &Scrubber, max: usize) -> Option<String> {
     Some(cut)
 }
 
-/// `text` with every URL that is not on the link table replaced.
+/// `text` with every link that is not on the link table replaced: `http://` and `https://` in
+/// any letter case, and host names that start with `www.`.
 pub fn strip_links(text: &str) -> String {
     let allowed: Vec<String> = links::all().into_iter().map(|l| l.url).collect();
+    // ASCII lower case keeps every byte where it was.
+    let lower = text.to_ascii_lowercase();
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = ["https://", "http://"]
-        .iter()
-        .filter_map(|scheme| rest.find(scheme))
-        .min()
-    {
-        out.push_str(&rest[..at]);
-        let end = rest[at..]
+    let mut at = 0;
+    while let Some(start) = next_link(&lower, at) {
+        out.push_str(&text[at..start]);
+        let end = text[start..]
             .find(|c: char| c.is_whitespace() || "\"'()<>,`\\".contains(c))
-            .map_or(rest.len(), |n| at + n);
-        let url = rest[at..end].trim_end_matches(['.', ';', ':']);
+            .map_or(text.len(), |n| start + n);
+        let url = text[start..end].trim_end_matches(['.', ';', ':']);
         if allowed.iter().any(|a| a == url) {
             out.push_str(url);
         } else {
             out.push_str(LINK_REMOVED);
         }
-        rest = &rest[at + url.len()..];
+        at = start + url.len().max(1);
     }
-    out.push_str(rest);
+    out.push_str(&text[at.min(text.len())..]);
     out
+}
+
+/// Where the next link starts in `lower` (lower-cased text), from byte `from`.
+fn next_link(lower: &str, from: usize) -> Option<usize> {
+    let rest = &lower[from..];
+    let scheme = ["https://", "http://"]
+        .iter()
+        .filter_map(|scheme| rest.find(scheme))
+        .min();
+    // `www.` starting a word, not inside one (`awww.`).
+    let bare = rest.match_indices("www.").map(|(at, _)| at).find(|&at| {
+        rest[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric() && c != '.' && c != '/')
+    });
+    [scheme, bare]
+        .into_iter()
+        .flatten()
+        .min()
+        .map(|at| from + at)
 }
 
 #[cfg(test)]
@@ -442,6 +462,16 @@ mod tests {
              https://platform.qianwenai.com/home/api-keys, or ([link removed])"
         );
         assert_eq!(strip_links("no links"), "no links");
+        // Any letter case, and bare hosts.
+        assert_eq!(
+            strip_links("HTTPS://evil.example/x, Http://a.b and www.evil.example/x (www.b.c)"),
+            "[link removed], [link removed] and [link removed] ([link removed])"
+        );
+        assert_eq!(
+            strip_links("awww.nope and 3.www.x"),
+            "awww.nope and 3.www.x"
+        );
+        assert_eq!(strip_links("see www.x."), "see [link removed].");
     }
 
     #[test]

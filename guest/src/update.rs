@@ -4,6 +4,8 @@
 //! directories the user chose are looked in, never one the current directory or a cloned
 //! repository could have put there, and each command names the file that would run.
 
+use qianwen_auth_facts::text::one_line;
+
 use crate::chain;
 use crate::outward::Outward;
 use crate::paths::join;
@@ -86,7 +88,8 @@ pub fn check(input: &UpdateInput) -> UpdateReport {
     warnings.extend(input.skipped.iter().map(|skipped| {
         format!(
             "{} was not used: {}; only a skill that no one else can change is run",
-            skipped.path, skipped.why
+            one_line(&skipped.path),
+            one_line(&skipped.why)
         )
     }));
     let mut report = UpdateReport {
@@ -117,7 +120,10 @@ fn installed(report: &mut UpdateReport, found: &str, input: &UpdateInput) {
         .map_or(found, |dir| dir.trim_end_matches(['/', '\\']))
         .to_string();
     let checker = checker(&skill, input.force, &input.programs, &mut report.warnings);
-    report.message = format!("The update-check skill is installed at {skill}.");
+    report.message = format!(
+        "The update-check skill is installed at {}.",
+        one_line(&skill)
+    );
     report.next_steps.push(format!(
         "Run its checker and report what it says: {} (`qianwen-auth update-check --run` runs it).",
         checker.shown
@@ -272,7 +278,8 @@ fn located(name: &str, programs: &[LocatedProgram], warnings: &mut Vec<String>) 
 }
 
 fn command(program: String, args: Vec<String>) -> Command {
-    let shown = shown(std::iter::once(program.as_str()).chain(args.iter().map(String::as_str)));
+    let words = std::iter::once(program.as_str()).chain(args.iter().map(String::as_str));
+    let shown = one_line(&shown(words)).into_owned();
     Command {
         program,
         args,

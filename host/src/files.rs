@@ -46,7 +46,7 @@ impl Place {
             path.to_path_buf()
         };
         let dir = Dir::open_ambient_dir(cwd.join(path), ambient_authority())
-            .map_err(|e| format!("{} cannot be opened: {e}", shown.display()))?;
+            .map_err(|e| format!("{} cannot be opened: {e}", paths::display(&shown)))?;
         let place = Self { dir, shown };
         place.judge()?;
         Ok(place)
@@ -59,16 +59,16 @@ impl Place {
             && let Err(e) = self.dir.create_dir(name)
             && e.kind() != ErrorKind::AlreadyExists
         {
-            return Err(format!("{} cannot be created: {e}", shown.display()));
+            return Err(format!("{} cannot be created: {e}", paths::display(&shown)));
         }
         let dir = self.dir.open_dir_nofollow(name).map_err(|e| {
             if self.is_link(name) {
                 format!(
                     "{} is a symbolic link; nothing is written through one",
-                    shown.display()
+                    paths::display(&shown)
                 )
             } else {
-                format!("{} cannot be opened: {e}", shown.display())
+                format!("{} cannot be opened: {e}", paths::display(&shown))
             }
         })?;
         let place = Self { dir, shown };
@@ -95,7 +95,7 @@ impl Place {
                     missing.push(name);
                     existing = parent;
                 }
-                _ => return Err(format!("{} cannot be created", path.display())),
+                _ => return Err(format!("{} cannot be created", paths::display(path))),
             }
         }
         let mut place = Self::open(Path::new(""), existing)?;
@@ -113,7 +113,7 @@ impl Place {
             Some(Component::Normal(name)) => name.to_str().map(str::to_string),
             _ => None,
         }
-        .ok_or_else(|| format!("{} does not name a file", path.display()))?;
+        .ok_or_else(|| format!("{} does not name a file", paths::display(path)))?;
         let parent = path.parent().unwrap_or(Path::new(""));
         Ok((Self::open(cwd, parent)?, name))
     }
@@ -128,7 +128,7 @@ impl Place {
         if self.shown == Path::new(".") {
             name.to_string()
         } else {
-            self.shown.join(name).display().to_string()
+            paths::display(&self.shown.join(name))
         }
     }
 
@@ -143,14 +143,14 @@ impl Place {
         let resolved = self.resolved().map_err(|e| {
             format!(
                 "{}: where this directory is cannot be told ({e}), so nothing is written there",
-                self.shown.display()
+                paths::display(&self.shown)
             )
         })?;
         if paths::has_component(&resolved, "skills") {
             return Err(format!(
                 "{} is inside a skills/ hierarchy ({}), where nothing may be written",
-                self.shown.display(),
-                resolved.display()
+                paths::display(&self.shown),
+                paths::display(&resolved)
             ));
         }
         if let Some(home) = install_dir()
@@ -159,8 +159,8 @@ impl Place {
             return Err(format!(
                 "{} is inside the directory that holds qianwen-auth ({}), where nothing may be \
                  written",
-                self.shown.display(),
-                home.display()
+                paths::display(&self.shown),
+                paths::display(&home)
             ));
         }
         Ok(())

@@ -1,15 +1,20 @@
 //! The one value every command writes through: standard output and error, what is known of the
 //! terminal, and the style. Commands never print directly, so a test can run one with its
-//! output captured; and the rules for writing live here once. A closed pipe (`status --json |
-//! head -c 1`) is not an error, as ripgrep treats it: the rest of the output is dropped and the
-//! command ends with its own exit code. A failure that loses output the reader wanted (a full
-//! device) is an error the command reports. A failure to write to standard error is ignored:
-//! there is nowhere left to say it.
+//! output captured; and the rules for writing live here once:
+//!
+//! - Everything written passes the one sanitizer (`qianwen_auth_facts::text::for_terminal`) as
+//!   the last step: no control or format character from a path, a value, a server or a program
+//!   reaches the terminal raw; only this tool's own colour changes pass, and only with colour.
+//! - A closed pipe (`status --json | head -c 1`) is not an error, as ripgrep treats it: the rest
+//!   of the output is dropped and the command ends with its own exit code. A failure that loses
+//!   output the reader wanted (a full device) is an error the command reports. A failure to
+//!   write to standard error is ignored: there is nowhere left to say it.
 
 use std::fmt;
 use std::io::{ErrorKind, IsTerminal, Write};
 
 use crate::render::style::{ColorChoice, Style};
+use qianwen_auth_facts::text::for_terminal;
 
 /// Which standard streams are terminals: whether a person can answer, and sees colour and a
 /// spinner.
@@ -60,7 +65,13 @@ impl Io {
         if self.out_closed {
             return Ok(());
         }
-        match self.out.write_fmt(text).and_then(|()| self.out.flush()) {
+        let text = text.to_string();
+        let text = for_terminal(&text, self.style.is_color());
+        match self
+            .out
+            .write_all(text.as_bytes())
+            .and_then(|()| self.out.flush())
+        {
             Err(e) if e.kind() == ErrorKind::BrokenPipe => {
                 self.out_closed = true;
                 Ok(())
@@ -75,7 +86,12 @@ impl Io {
 
     /// Write to standard error, whatever becomes of it.
     pub fn write_err(&mut self, text: fmt::Arguments) {
-        let _ = self.err.write_fmt(text).and_then(|()| self.err.flush());
+        let text = text.to_string();
+        let text = for_terminal(&text, self.style.is_color());
+        let _ = self
+            .err
+            .write_all(text.as_bytes())
+            .and_then(|()| self.err.flush());
     }
 }
 
@@ -178,6 +194,29 @@ mod tests {
         assert!(outln!(io, "first").is_ok());
         assert!(outln!(io, "second").is_ok());
         assert_eq!(err.text(), "");
+    }
+
+    /// The last step before the terminal: a control or format character from outside never
+    /// passes, whatever put it in the text; this tool's own colours do, with colour on.
+    #[test]
+    fn nothing_raw_reaches_the_terminal() {
+        let (mut io, out, err) = captured::io();
+        let hostile = "/tmp/\u{1b}]52;c;eA==\u{7}x\u{9b}2J\u{202e}";
+        outln!(io, "path: {hostile}").unwrap();
+        errln!(io, "error: {hostile}");
+        for text in [out.text(), err.text()] {
+            assert!(
+                !text.chars().any(qianwen_auth_facts::text::is_unsafe),
+                "{text:?}"
+            );
+            assert!(text.contains("\\u{1b}]52;"), "{text:?}");
+        }
+        io.style = Style::new(ColorChoice::Always, true);
+        let mark = io.style.ok();
+        outln!(io, "{mark} ok {hostile}").unwrap();
+        let text = out.text();
+        assert!(text.contains("\u{1b}[32m✓\u{1b}[0m ok"), "{text:?}");
+        assert!(text.contains("\\u{1b}]52;"), "{text:?}");
     }
 
     #[test]

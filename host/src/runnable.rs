@@ -7,18 +7,28 @@
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 
-use crate::platform::owner;
+use crate::platform::{owner, paths};
 
 /// Whether `path` may be trusted to say what runs: it, where its links lead, and every
 /// directory above that belong to the user (or root) and can be changed by no one else.
 pub fn judge(path: &Path) -> Result<(), String> {
-    let real = std::fs::canonicalize(path)
-        .map_err(|e| format!("{} cannot be looked at ({})", path.display(), e.kind()))?;
+    let real = std::fs::canonicalize(path).map_err(|e| {
+        format!(
+            "{} cannot be looked at ({})",
+            paths::display(path),
+            e.kind()
+        )
+    })?;
     for place in real.ancestors() {
-        let meta = std::fs::metadata(place)
-            .map_err(|e| format!("{} cannot be looked at ({})", place.display(), e.kind()))?;
+        let meta = std::fs::metadata(place).map_err(|e| {
+            format!(
+                "{} cannot be looked at ({})",
+                paths::display(place),
+                e.kind()
+            )
+        })?;
         if let Some(why) = owner::foreign(&meta, true).or_else(|| owner::shared(&meta)) {
-            return Err(format!("{} {why}", place.display()));
+            return Err(format!("{} {why}", paths::display(place)));
         }
     }
     Ok(())

@@ -79,8 +79,8 @@ impl StateFile {
             Some(repository) if paths::starts_with(&resolved, repository) => Err(format!(
                 "{} is inside the repository ({}), where the reminder's state is never kept; \
                  set XDG_STATE_HOME to a directory outside it",
-                place.shown().display(),
-                repository.display()
+                paths::display(place.shown()),
+                paths::display(repository)
             )),
             _ => Ok(()),
         }

@@ -10,3 +10,4 @@ mod growth;
 // FIFOs, devices and sparse files: Unix only.
 #[cfg(unix)]
 mod readers;
+mod screen;

@@ -42,7 +42,8 @@ pub fn update_check(cwd: &Path, args: &UpdateCheckArgs, io: &mut Io) -> Result<E
         match std::fs::canonicalize(&path) {
             Ok(real) if real.is_dir() => text(&real),
             _ => {
-                problems.push(format!("--skills-dir {} is not a directory", text(dir)));
+                let shown = crate::platform::paths::display(dir);
+                problems.push(format!("--skills-dir {shown} is not a directory"));
                 text(&path)
             }
         }
@@ -120,7 +121,7 @@ pub fn update_check(cwd: &Path, args: &UpdateCheckArgs, io: &mut Io) -> Result<E
     let place = state
         .as_ref()
         .ok()
-        .map(|s| s.path().to_string_lossy().into_owned());
+        .map(|s| crate::platform::paths::display(&s.path()));
     let mut shown_texts = problems.clone();
     shown_texts.extend(place.clone());
     let mut scrubbed = instance.scrub(&shown_texts)?;

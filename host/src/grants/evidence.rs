@@ -9,6 +9,7 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::bindings::qianwen::auth::evidence::WriteError;
 use crate::files::Place;
+use crate::platform::paths;
 
 /// The directory under the base that holds the records.
 pub const SUBDIR: &str = "qianwen-ops-auth";
@@ -46,8 +47,8 @@ impl EvidenceDir {
             }
         }
         Ok(missing.map_or_else(
-            || place.shown().display().to_string(),
-            |shown| shown.display().to_string(),
+            || paths::display(place.shown()),
+            |shown| paths::display(&shown),
         ))
     }
 
@@ -60,7 +61,7 @@ impl EvidenceDir {
 
     /// The evidence directory as the user sees it.
     pub fn shown(&self) -> String {
-        self.place.shown().display().to_string()
+        paths::display(self.place.shown())
     }
 
     /// Write `contents` as `name`; see the WIT `evidence.write`.

@@ -15,6 +15,7 @@ use crate::bindings::qianwen::auth::project::{
 };
 use crate::files::open_to_read;
 use crate::platform::modes;
+use qianwen_auth_facts::text::one_line;
 
 /// The most the host hands over of one file.
 pub const MAX_FILE: u64 = qianwen_auth_facts::limits::MAX_PROJECT_FILE as u64;
@@ -46,12 +47,14 @@ impl ProjectFiles {
         }
     }
 
-    /// The current directory, then each parent up to the root, with their markers.
+    /// The current directory, then each parent up to the root, with their markers. Paths are
+    /// for reports, so on one line: git stores names with line breaks and escape sequences, so
+    /// a clone can bring one, and the policy sets paths inside sentences.
     pub fn ancestors(&self) -> Vec<Directory> {
         self.dirs
             .iter()
             .map(|dir| Directory {
-                path: dir.to_string_lossy().into_owned(),
+                path: one_line(&dir.to_string_lossy()).into_owned(),
                 has_git: std::fs::symlink_metadata(dir.join(".git")).is_ok(),
                 has_skills: dir.join("skills").is_dir(),
             })

@@ -12,6 +12,12 @@ use std::path::{Component, Path, PathBuf};
 
 use cap_std::fs::Dir;
 
+/// A path for a sentence: on one line, with any control or format character in a name written
+/// as `\u{…}` (the output seam escapes the rest, but would keep a line break).
+pub fn display(path: &Path) -> String {
+    qianwen_auth_facts::text::one_line(&path.display().to_string()).into_owned()
+}
+
 /// Where `dir` is now, as the system knows it, whatever links or renames led there.
 #[cfg(target_os = "linux")]
 pub fn of_dir(dir: &Dir) -> std::io::Result<PathBuf> {

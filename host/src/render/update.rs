@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use super::style::Style;
 use crate::bindings::exports::qianwen::auth::types::{UpdateChoice, UpdateReport, UpdateState};
+use qianwen_auth_facts::text::one_line;
 
 /// What running the named command came to, with its output already scrubbed.
 #[derive(Debug)]
@@ -75,7 +76,7 @@ pub fn update(
     if matches!(report.state, UpdateState::Asked(_) | UpdateState::Quiet) {
         let _ = writeln!(out, "\n{}", style.heading("Looked for"));
         for candidate in &report.searched {
-            let _ = writeln!(out, "  - {candidate}");
+            let _ = writeln!(out, "  - {}", one_line(candidate));
         }
     }
     if let Some(ran) = ran {

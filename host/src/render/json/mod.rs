@@ -109,5 +109,5 @@ impl<'a> Refused<'a> {
 /// One JSON object on one line.
 pub fn print(io: &mut Io, value: &impl Serialize) -> std::io::Result<()> {
     let text = serde_json::to_string(value).map_err(std::io::Error::other)?;
-    outln!(io, "{text}")
+    outln!(io, "{}", qianwen_auth_facts::text::for_json(&text))
 }
