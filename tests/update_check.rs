@@ -337,8 +337,14 @@ fn run_runs_the_checker_without_secrets_and_shows_only_what_is_fit_to_show() {
          echo 'release notes: https://github.com/QianWen-AI/qianwen-ai/releases'\n\
          echo 'also HTTPS://EVIL.example/x and www.evil.example/y'\n\
          printf '\\033]0;title\\007\\033[2Jcleared\\n'\n\
+         echo 'turned: {reversed} / {spaced}'\n\
          echo 'to stderr' >&2",
-        &STANDARD_2[..12]
+        &STANDARD_2[..12],
+        reversed = STANDARD_2.chars().rev().collect::<String>(),
+        spaced = STANDARD_2
+            .chars()
+            .map(|c| format!("{c} "))
+            .collect::<String>(),
     );
     world.stand_in("python3", &script);
     // The second key is in the project's .env: the scrubber knows it.
@@ -378,6 +384,12 @@ fn run_runs_the_checker_without_secrets_and_shows_only_what_is_fit_to_show() {
         "control sequences were relayed"
     );
     assert!(out.stdout.contains("cleared"));
+    let reversed: String = STANDARD_2.chars().rev().collect();
+    assert!(
+        !out.stdout.contains(&reversed[..12]) && !out.stdout.contains("F A K E _ J d"),
+        "a turned key was relayed: {}",
+        out.stdout
+    );
 
     let json = world.json(&["--run"], 0);
     assert_eq!(json["run"]["exit_status"], 0);

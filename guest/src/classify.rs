@@ -65,8 +65,8 @@ pub fn response(
     location: Option<&str>,
     scrubber: &Scrubber,
 ) -> Judgement {
-    let judgement = judge(status, body, truncated, location);
-    let clean = |text: String| scrubber.scrub(&text);
+    let judgement = judge(status, body, truncated, location, scrubber);
+    let clean = |text: String| scrubber.scrub_foreign(&text);
     Judgement {
         cause: clean(judgement.cause),
         next_step: clean(judgement.next_step),
@@ -76,7 +76,25 @@ pub fn response(
     }
 }
 
-fn judge(status: u16, body: &[u8], truncated: bool, location: Option<&str>) -> Judgement {
+/// A quotation of the server's words as far as it can be made safe: it stops where a secret or
+/// something shaped like a key stood, so that what the server did to the rest of it (a
+/// transformation no scrubber knows) is not shown either. None when nothing before that is left.
+fn safe_quotation(quotation: &str, scrubber: &Scrubber) -> Option<String> {
+    let scrubbed = scrubber.scrub_foreign(quotation);
+    let safe = match scrubbed.find(crate::scrub::REDACTED) {
+        Some(at) => scrubbed[..at].trim_end_matches([' ', ':', ',', ';', '"', '\'']),
+        None => scrubbed.as_str(),
+    };
+    (!safe.trim().is_empty()).then(|| safe.to_string())
+}
+
+fn judge(
+    status: u16,
+    body: &[u8],
+    truncated: bool,
+    location: Option<&str>,
+    scrubber: &Scrubber,
+) -> Judgement {
     let json: Option<Value> = if truncated {
         None
     } else {
@@ -99,6 +117,7 @@ fn judge(status: u16, body: &[u8], truncated: bool, location: Option<&str>) -> J
                 .then_some(fields.message.as_deref())
                 .flatten()
                 .and_then(|m| fields::quotation(m, QUOTE_CHARS))
+                .and_then(|q| safe_quotation(&q, scrubber))
                 .map(|q| format!(": \"{q}\""))
                 .unwrap_or_default();
             (

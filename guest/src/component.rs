@@ -104,12 +104,17 @@ impl auth::Guest for Component {
     }
 
     fn scrub(texts: Vec<String>) -> Vec<String> {
-        let scrubber = status::resolve(&imports::inputs(), &no_options()).scrubber;
+        let scrubber = status::scrubber_for(&imports::inputs());
         texts.iter().map(|text| scrubber.scrub(text)).collect()
     }
 
+    fn holds_key(texts: Vec<String>) -> Vec<bool> {
+        let scrubber = status::scrubber_for(&imports::inputs());
+        texts.iter().map(|text| scrubber.holds_key(text)).collect()
+    }
+
     fn relay(texts: Vec<String>) -> Vec<String> {
-        let scrubber = status::resolve(&imports::inputs(), &no_options()).scrubber;
+        let scrubber = status::scrubber_for(&imports::inputs());
         texts
             .iter()
             .map(|text| relay::relay(text, &scrubber))
@@ -128,8 +133,12 @@ impl auth::Guest for Component {
         let inputs = imports::inputs();
         let plan = setup::plan(&inputs, &status::resolve(&inputs, &options), key.as_deref());
         let (applied, failure) = imports::apply(&plan.changes);
-        // What is configured now, after the changes.
-        let after = status::resolve(&imports::inputs(), &options);
+        // What is configured now, after the changes; the key given is hidden too, written or
+        // not.
+        let mut after = status::resolve(&imports::inputs(), &options);
+        if let Some(key) = &key {
+            after.scrubber = after.scrubber.and(key);
+        }
         setup::report(plan, applied, failure, after)
     }
 }

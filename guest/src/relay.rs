@@ -6,7 +6,7 @@ use crate::scrub::{Scrubber, strip_links};
 
 /// `text` without control sequences, then scrubbed, then with foreign links removed.
 pub fn relay(text: &str, scrubber: &Scrubber) -> String {
-    strip_links(&scrubber.scrub(&plain(text)))
+    strip_links(&scrubber.scrub_foreign(&plain(text)))
 }
 
 /// `text` with escape sequences and control characters removed; line breaks and tabs kept, and

@@ -247,8 +247,8 @@ fn private_dotenv(inputs: &Inputs, dotenv: &CwdDotenv) -> Vec<(Change, String)> 
 fn fill_in_steps(place: &str, windows: bool) -> Vec<String> {
     vec![
         format!(
-            "Replace {PLACEHOLDER} ({place}) with your API key from the API-key page, or run \
-             {} instead.",
+            "Please replace {PLACEHOLDER} with your actual API key from the QianWen Console. \
+             It is in {place}; or run {} instead.",
             crate::paths::set_in_shell(windows, DEFAULT_NAME)
         ),
         "Then run `qianwen-auth verify`.".into(),

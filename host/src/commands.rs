@@ -206,9 +206,9 @@ pub fn screen(
     values: &[(&str, String)],
 ) -> Result<Option<Exit>> {
     let texts: Vec<String> = values.iter().map(|(_, value)| value.clone()).collect();
-    let scrubbed = instance.scrub(&texts)?;
-    for ((option, value), clean) in values.iter().zip(&scrubbed) {
-        if value != clean {
+    let held = instance.holds_key(&texts)?;
+    for ((option, _), holds) in values.iter().zip(held) {
+        if holds {
             errln!(
                 io,
                 "error: the value given to {option} holds a key, or something shaped like one; \

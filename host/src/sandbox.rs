@@ -321,10 +321,17 @@ impl Instance {
         })
     }
 
-    /// `texts` with every secret the component can see, and anything shaped like a key, hidden.
+    /// `texts` with every secret the component can see hidden, in any form it reads.
     pub fn scrub(&mut self, texts: &[String]) -> Result<Vec<String>> {
         self.call(POLICY_BUDGET, |c, s| {
             c.qianwen_auth_auth().call_scrub(s, texts)
+        })
+    }
+
+    /// Whether each of `texts` holds a secret or a token shaped like a key.
+    pub fn holds_key(&mut self, texts: &[String]) -> Result<Vec<bool>> {
+        self.call(POLICY_BUDGET, |c, s| {
+            c.qianwen_auth_auth().call_holds_key(s, texts)
         })
     }
 

@@ -11,3 +11,4 @@ mod growth;
 #[cfg(unix)]
 mod readers;
 mod screen;
+mod words;

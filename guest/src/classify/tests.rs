@@ -489,3 +489,23 @@ fn a_proxy_failure_names_the_proxy_its_variable_and_the_step() {
     );
     assert_eq!(ProxyFailure::parse("connection reset"), None);
 }
+
+/// A refusal that quotes the key, turned in a way no decoder reads, is quoted only up to where
+/// the key stood: the rest of what the server did with it is not shown.
+#[test]
+fn a_quotation_stops_where_a_key_stood() {
+    let key = "sk-FAKE_Zq8vX3mKw9Tj_Rp4Hs7Lc2Nb_a1b2";
+    let scrubber = Scrubber::new([key]);
+    let body = compat(
+        "InvalidParameter",
+        &format!("Bad value for {key}: it was seen as 7Yq2-unknowable-form"),
+    );
+    let j = response(400, &body, false, None, &scrubber);
+    assert!(j.cause.ends_with(": \"Bad value for\""), "{}", j.cause);
+    assert!(!j.cause.contains("unknowable"), "{}", j.cause);
+    // Nothing before it: no quotation at all, the code alone.
+    let body = compat("InvalidParameter", &format!("{key} is not allowed here"));
+    let j = response(400, &body, false, None, &scrubber);
+    assert!(!j.cause.contains('"'), "{}", j.cause);
+    assert!(j.cause.contains("InvalidParameter"), "{}", j.cause);
+}

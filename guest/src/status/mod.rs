@@ -32,7 +32,8 @@ pub use inputs::{FileInput, one_directory};
 pub use inputs::{GitLookup, Inputs, gather, git_top, inputs_from};
 
 /// The scrubber for every value on the chain that must never show: the secrets, and the OSS
-/// AccessKey ids, which are shown only masked.
+/// AccessKey ids, which are shown only masked. A placeholder (`sk-your-key-here`, `<your key>`)
+/// is no secret: it is named as it is, so that the user can find and replace it.
 fn scrubber(levels: &[Level]) -> Scrubber {
     let names: Vec<&str> = GRANTED
         .into_iter()
@@ -41,6 +42,9 @@ fn scrubber(levels: &[Level]) -> Scrubber {
     let values = levels
         .iter()
         .flat_map(|level| names.iter().filter_map(|name| level.raw(name)))
+        .filter(|value| {
+            keys::classify(keys::normalize(value.expose())).kind != KeyKind::Placeholder
+        })
         .flat_map(|value| [value.expose(), keys::normalize(value.expose())]);
     Scrubber::new(values)
 }
@@ -56,20 +60,20 @@ pub struct Resolved {
     pub scrubber: Scrubber,
 }
 
-/// The status report for `inputs`.
-pub fn build(inputs: &Inputs, options: &Options) -> StatusReport {
-    resolve(inputs, options).report
+/// The scrubber for every secret on the chain, and nothing else worked out: no git, no
+/// endpoint, no warnings.
+pub fn scrubber_for(inputs: &Inputs) -> Scrubber {
+    scrubber(&levels(inputs, &mut Vec::new()).1)
 }
 
-/// The chain resolved: the report, and what only the component may hold.
-pub fn resolve(inputs: &Inputs, options: &Options) -> Resolved {
-    let mut warnings = Vec::new();
+/// The `.env` files read and parsed (their warnings into `warnings`), and the chain's levels:
+/// the environment, then each file.
+fn levels(inputs: &Inputs, warnings: &mut Vec<Warning>) -> (Vec<DotenvFile>, Vec<Level>) {
     let dotenvs: Vec<DotenvFile> = inputs
         .dotenvs
         .iter()
-        .map(|input| read_dotenv(inputs, input, &mut warnings))
+        .map(|input| read_dotenv(inputs, input, warnings))
         .collect();
-
     let mut levels = vec![Level::env(
         inputs
             .env
@@ -82,6 +86,18 @@ pub fn resolve(inputs: &Inputs, options: &Options) -> Resolved {
             .as_ref()
             .map(|p| Level::dotenv(d.source, d.path.clone(), p))
     }));
+    (dotenvs, levels)
+}
+
+/// The status report for `inputs`.
+pub fn build(inputs: &Inputs, options: &Options) -> StatusReport {
+    resolve(inputs, options).report
+}
+
+/// The chain resolved: the report, and what only the component may hold.
+pub fn resolve(inputs: &Inputs, options: &Options) -> Resolved {
+    let mut warnings = Vec::new();
+    let (dotenvs, levels) = levels(inputs, &mut warnings);
 
     for name in GRANTED {
         for level in chain::blanks(&levels, name) {
@@ -201,7 +217,7 @@ fn choose_endpoint(
     let mut problems = Vec::new();
     // A URL that holds a secret would carry it to the server, and into every report.
     let base_url = from(BASE_URL).filter(|(url, _)| {
-        let clean = scrubber.is_clean(url);
+        let clean = !scrubber.holds_key(url);
         if !clean {
             problems.push(endpoint::Problem {
                 code: WarningCode::InvalidBaseUrl,

@@ -51,6 +51,10 @@ impl Auth for Adversary {
         texts
     }
 
+    fn holds_key(texts: Vec<String>) -> Vec<bool> {
+        texts.iter().map(|_| false).collect()
+    }
+
     fn relay(texts: Vec<String>) -> Vec<String> {
         texts
     }

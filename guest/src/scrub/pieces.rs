@@ -1,0 +1,126 @@
+//! The secrets as the matcher looks for them: every run of eight bytes of each secret, as it
+//! is (any letter case, separators included) and as its skeleton (`normal`), forward and
+//! reversed; and, for text from servers and programs, the same of the secret with its letters
+//! rotated (rot13 and every other shift of the alphabet) and its printable characters rotated
+//! (rot47 and every other shift, which takes in adding or subtracting a number to each
+//! character). Each piece is a number; a set of them is sorted, for a binary search (a hash
+//! set would need the random seed the component is not granted).
+
+use super::normal::skeleton_of;
+
+/// Runs shorter than this are too common to be a secret's.
+pub const PIECE: usize = 8;
+
+/// Of a longer value, only this much is looked for.
+const MAX_SECRET: usize = 4096;
+
+/// Kind prefixes that every key of the kind shares, so they say nothing about the key.
+const PREFIXES: [&str; 2] = ["sk-sp-", "sk-"];
+
+/// A sorted set of pieces.
+#[derive(Debug, Default, Clone)]
+pub struct Pieces(Vec<u64>);
+
+impl Pieces {
+    /// The pieces of `secrets` as they are, and their skeletons, forward and reversed.
+    pub fn plain<'a>(secrets: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut pieces = Vec::new();
+        for secret in secrets {
+            let secret = bounded(secret.trim());
+            let raw = secret.to_ascii_lowercase().into_bytes();
+            let core = skeleton_of(core(secret));
+            for bytes in [raw, core] {
+                let reversed: Vec<u8> = bytes.iter().rev().copied().collect();
+                add(&mut pieces, &bytes);
+                add(&mut pieces, &reversed);
+            }
+        }
+        Self::from(pieces)
+    }
+
+    /// The skeletons of `secrets` turned as a server or program may turn them: each rotation
+    /// of the letters and each rotation of the printable characters, forward and reversed.
+    pub fn transformed<'a>(secrets: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut pieces = Vec::new();
+        for secret in secrets {
+            let core = core(bounded(secret.trim()));
+            let mut variants: Vec<Vec<u8>> = Vec::new();
+            for shift in 1..26u8 {
+                let turned: String = core.chars().map(|c| rotate_letter(c, shift)).collect();
+                variants.push(skeleton_of(&turned));
+            }
+            for shift in 1..94u8 {
+                let turned: String = core.chars().map(|c| rotate_printable(c, shift)).collect();
+                variants.push(skeleton_of(&turned));
+            }
+            for variant in variants {
+                let reversed: Vec<u8> = variant.iter().rev().copied().collect();
+                add(&mut pieces, &variant);
+                add(&mut pieces, &reversed);
+            }
+        }
+        Self::from(pieces)
+    }
+
+    /// Whether this piece (`number`) is one of these.
+    pub fn holds(&self, piece: u64) -> bool {
+        self.0.binary_search(&piece).is_ok()
+    }
+}
+
+impl From<Vec<u64>> for Pieces {
+    fn from(mut pieces: Vec<u64>) -> Self {
+        pieces.sort_unstable();
+        pieces.dedup();
+        Self(pieces)
+    }
+}
+
+/// A value this long is no credential; its start is enough to bound the memory.
+fn bounded(secret: &str) -> &str {
+    let mut end = secret.len().min(MAX_SECRET);
+    while !secret.is_char_boundary(end) {
+        end -= 1;
+    }
+    &secret[..end]
+}
+
+/// A key without its kind prefix: what is its own.
+fn core(secret: &str) -> &str {
+    PREFIXES
+        .iter()
+        .find_map(|p| {
+            secret
+                .get(..p.len())
+                .filter(|head| head.eq_ignore_ascii_case(p))
+                .map(|_| &secret[p.len()..])
+        })
+        .unwrap_or(secret)
+}
+
+fn add(pieces: &mut Vec<u64>, bytes: &[u8]) {
+    pieces.extend(bytes.windows(PIECE).map(|w| number(w.iter().copied())));
+}
+
+/// Eight bytes, in lower case, as one number.
+pub fn number(bytes: impl Iterator<Item = u8>) -> u64 {
+    bytes
+        .take(PIECE)
+        .fold(0, |acc, b| acc << 8 | u64::from(b.to_ascii_lowercase()))
+}
+
+fn rotate_letter(c: char, shift: u8) -> char {
+    match c {
+        'a'..='z' => char::from(b'a' + (c as u8 - b'a' + shift) % 26),
+        'A'..='Z' => char::from(b'A' + (c as u8 - b'A' + shift) % 26),
+        c => c,
+    }
+}
+
+/// Within `!` to `~`, the 94 printable characters, as rot47 turns them.
+fn rotate_printable(c: char, shift: u8) -> char {
+    match c {
+        '!'..='~' => char::from(b'!' + (c as u8 - b'!' + shift) % 94),
+        c => c,
+    }
+}
