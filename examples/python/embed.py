@@ -94,7 +94,7 @@ def main(component_path):
         with root.add_instance("qianwen:auth/evidence@0.3.0") as evidence:
             evidence.add_func("write", refuse("this host writes no evidence"))
         with root.add_instance("qianwen:auth/setup@0.3.0") as setup:
-            for name in ["append-line", "replace-line", "write-key", "make-private"]:
+            for name in ["can-change", "append-line", "replace-line", "write-key", "make-private"]:
                 setup.add_func(name, refuse("this host changes no file"))
 
     def instantiate(env):

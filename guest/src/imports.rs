@@ -14,7 +14,7 @@ use crate::time;
 use crate::transport::{BODY_CAP, Request, Response, Transport};
 use crate::transport::{ProxyFailure, TransportError};
 use crate::wit::evidence::WriteError;
-use crate::wit::project;
+use crate::wit::project::{self, ProjectFile};
 use crate::wit::setup::{self as setup_files, SetupError};
 use crate::wit::types::VerifyReport;
 
@@ -73,6 +73,23 @@ fn write_error(error: &WriteError) -> String {
 /// changes made, and the failure.
 pub fn apply(changes: &[(Change, String)]) -> (Vec<String>, Option<String>) {
     let mut done = Vec::new();
+    // Every file first: a change that cannot be made must stop init before any is made.
+    let mut files: Vec<ProjectFile> = Vec::new();
+    for (change, _) in changes {
+        let file = match change {
+            Change::Append(file, _) | Change::Replace(file, _, _) => *file,
+            Change::WriteKey(..) | Change::MakePrivate => ProjectFile::Dotenv,
+        };
+        if !files.contains(&file) {
+            files.push(file);
+        }
+    }
+    if let Err(error) = setup_files::can_change(&files) {
+        return (
+            done,
+            Some(format!("nothing was changed: {}", setup_error(error))),
+        );
+    }
     for (change, description) in changes {
         let result = match change {
             Change::Append(file, line) => setup_files::append_line(*file, line),
@@ -81,10 +98,7 @@ pub fn apply(changes: &[(Change, String)]) -> (Vec<String>, Option<String>) {
             Change::MakePrivate => setup_files::make_private(),
         };
         if let Err(error) = result {
-            let why = match error {
-                SetupError::Refused(why) | SetupError::Io(why) => why,
-                SetupError::Changed => "the file changed while init was working".into(),
-            };
+            let why = setup_error(error);
             return (
                 done,
                 Some(format!("could not finish: {description} failed: {why}")),
@@ -93,6 +107,13 @@ pub fn apply(changes: &[(Change, String)]) -> (Vec<String>, Option<String>) {
         done.push(description.clone());
     }
     (done, None)
+}
+
+fn setup_error(error: SetupError) -> String {
+    match error {
+        SetupError::Refused(why) | SetupError::Io(why) => why,
+        SetupError::Changed => "the file changed while init was working".into(),
+    }
 }
 
 /// The wall-clock time.

@@ -285,6 +285,32 @@ fn plan_given_key(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv, key:
             );
         }
     }
+    // A key line that cannot be read is a key init would end up below: as without a key,
+    // nothing is written until that line is fixed.
+    let broken: Vec<String> = dotenv
+        .parsed
+        .problems
+        .iter()
+        .filter(|problem| problem.is_key_line())
+        .map(|problem| format!("./.env:{}", problem.line))
+        .collect();
+    if !broken.is_empty() {
+        return Plan {
+            changes: Vec::new(),
+            outcome: InitOutcome::KeyLineUnreadable,
+            summary: format!(
+                "A key line is there but cannot be read ({}); init adds no second key line, and \
+                 wrote nothing",
+                broken.join(", ")
+            ),
+            next_steps: vec![
+                "Fix that line (`qianwen-auth status` says what is wrong with it), or remove \
+                 it, then run `qianwen-auth init --key-stdin` again."
+                    .into(),
+            ],
+            links: Vec::new(),
+        };
+    }
     let masked = class.masked.unwrap_or_default();
     let current = dotenv.keys();
     if current

@@ -52,9 +52,15 @@ impl Place {
         Ok(place)
     }
 
-    /// The subdirectory `name`, created when `create` and absent; never a symbolic link.
+    /// The subdirectory `name`, created when `create` and absent; never a symbolic link. One
+    /// that would be refused where it is is refused before it is created, so that a refusal
+    /// leaves nothing behind.
     pub fn subdir(&self, name: &str, create: bool) -> Result<Self, String> {
         let shown = PathBuf::from(self.show(name));
+        if create && !self.contains(name) {
+            let resolved = self.resolved().map_err(|e| self.untold(&e))?;
+            judge_at(&shown, &resolved.join(name))?;
+        }
         if create
             && let Err(e) = self.dir.create_dir(name)
             && e.kind() != ErrorKind::AlreadyExists
@@ -140,30 +146,15 @@ impl Place {
     /// Refuse a place inside a `skills/` hierarchy or inside the directory holding this binary:
     /// judged on the handle, after every link on the way was followed.
     pub fn judge(&self) -> Result<(), String> {
-        let resolved = self.resolved().map_err(|e| {
-            format!(
-                "{}: where this directory is cannot be told ({e}), so nothing is written there",
-                paths::display(&self.shown)
-            )
-        })?;
-        if paths::has_component(&resolved, "skills") {
-            return Err(format!(
-                "{} is inside a skills/ hierarchy ({}), where nothing may be written",
-                paths::display(&self.shown),
-                paths::display(&resolved)
-            ));
-        }
-        if let Some(home) = install_dir()
-            && paths::starts_with(&resolved, &home)
-        {
-            return Err(format!(
-                "{} is inside the directory that holds qianwen-auth ({}), where nothing may be \
-                 written",
-                paths::display(&self.shown),
-                paths::display(&home)
-            ));
-        }
-        Ok(())
+        let resolved = self.resolved().map_err(|e| self.untold(&e))?;
+        judge_at(&self.shown, &resolved)
+    }
+
+    fn untold(&self, error: &std::io::Error) -> String {
+        format!(
+            "{}: where this directory is cannot be told ({error}), so nothing is written there",
+            paths::display(&self.shown)
+        )
     }
 
     /// Put `bytes` at `name`: written beside it with exactly `mode` and flushed, then renamed
@@ -242,6 +233,11 @@ impl Place {
         Ok(Some((bytes, modes::of(&meta))))
     }
 
+    /// Remove the file `name` (a link itself, never what it points to).
+    pub fn remove(&self, name: &str) -> std::io::Result<()> {
+        self.dir.remove_file(name)
+    }
+
     /// Whether `name` exists here, as anything, links included.
     pub fn contains(&self, name: &str) -> bool {
         self.dir.symlink_metadata(name).is_ok()
@@ -280,6 +276,29 @@ impl Place {
 }
 
 /// A name beside `name` that no one else uses.
+/// Refuse `resolved` (shown to the user as `shown`) when it is inside a `skills/` hierarchy or
+/// inside the directory holding this binary.
+fn judge_at(shown: &Path, resolved: &Path) -> Result<(), String> {
+    if paths::has_component(resolved, "skills") {
+        return Err(format!(
+            "{} is inside a skills/ hierarchy ({}), where nothing may be written",
+            paths::display(shown),
+            paths::display(resolved)
+        ));
+    }
+    if let Some(home) = install_dir()
+        && paths::starts_with(resolved, &home)
+    {
+        return Err(format!(
+            "{} is inside the directory that holds qianwen-auth ({}), where nothing may be \
+             written",
+            paths::display(shown),
+            paths::display(&home)
+        ));
+    }
+    Ok(())
+}
+
 fn temp_name(name: &str) -> String {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     format!(

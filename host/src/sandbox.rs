@@ -63,6 +63,10 @@ impl State {
 }
 
 impl bindings::qianwen::auth::setup::Host for State {
+    fn can_change(&mut self, files: Vec<ProjectFile>) -> Result<(), SetupError> {
+        self.setup()?.can_change(&files)
+    }
+
     fn append_line(&mut self, file: ProjectFile, line: String) -> Result<(), SetupError> {
         self.setup()?.append_line(file, &line)
     }

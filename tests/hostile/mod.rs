@@ -7,6 +7,7 @@
 #[cfg(unix)]
 mod git;
 mod growth;
+mod half_done;
 // FIFOs, devices and sparse files: Unix only.
 #[cfg(unix)]
 mod readers;

@@ -2,6 +2,7 @@
 const refused = () => {
   throw { payload: { tag: "refused", val: "this host changes no file" } };
 };
+export const canChange = refused;
 export const appendLine = refused;
 export const replaceLine = refused;
 export const writeKey = refused;

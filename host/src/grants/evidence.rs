@@ -69,13 +69,29 @@ impl EvidenceDir {
         if !valid_name(name) {
             return Err(WriteError::InvalidName);
         }
-        // The handle cannot be swapped, but the directory it holds can be moved: judge again.
+        // The handle cannot be swapped, but the directory it holds can be moved: judge again,
+        // before and after. A record that landed where it may not is taken back.
         self.place.judge().map_err(WriteError::Refused)?;
         match self.place.put(name, contents, 0o600, replace) {
-            Ok(()) => Ok(self.place.show(name)),
+            Ok(()) => self.kept_or_taken_back(name),
             Err(e) if e.kind() == ErrorKind::AlreadyExists => Err(WriteError::Exists),
             Err(e) => Err(WriteError::Io(e.to_string())),
         }
+    }
+
+    /// After `name` was written: where the directory is now, judged once more. Moved, while
+    /// the record was written, to where nothing may be written, the record is removed again.
+    fn kept_or_taken_back(&self, name: &str) -> Result<String, WriteError> {
+        let Err(why) = self.place.judge() else {
+            return Ok(self.place.show(name));
+        };
+        let removed = match self.place.remove(name) {
+            Ok(()) => "the record written there was removed".to_string(),
+            Err(e) => format!("the record written there could not be removed: {e}"),
+        };
+        Err(WriteError::Refused(format!(
+            "the evidence directory was moved while the record was written: {why}; {removed}"
+        )))
     }
 }
 
@@ -194,6 +210,46 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
             .collect();
         assert!(leftovers.is_empty(), "temporary files left behind");
+    }
+
+    /// A directory moved into a `skills/` tree while a record was being written: the record
+    /// is taken back, and the refusal says so.
+    #[test]
+    fn a_record_that_landed_in_a_skills_tree_is_taken_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let e = evidence(tmp.path());
+        e.place.put("r.json", b"{}", 0o600, false).unwrap();
+        fs::create_dir_all(tmp.path().join("skills/x")).unwrap();
+        fs::rename(
+            tmp.path().join("output"),
+            tmp.path().join("skills/x/output"),
+        )
+        .unwrap();
+        let Err(WriteError::Refused(why)) = e.kept_or_taken_back("r.json") else {
+            panic!("the record was kept");
+        };
+        assert!(
+            why.contains("moved while the record was written") && why.contains("was removed"),
+            "{why}"
+        );
+        assert!(
+            !tmp.path()
+                .join("skills/x/output/qianwen-ops-auth/r.json")
+                .exists()
+        );
+    }
+
+    /// A base that would be refused is refused before it is created: nothing is left behind.
+    #[test]
+    fn a_refused_base_is_never_created() {
+        let tmp = tempfile::tempdir().unwrap();
+        let why = EvidenceDir::open(tmp.path(), Path::new("skills")).unwrap_err();
+        assert!(why.contains("skills/"), "{why}");
+        assert!(!tmp.path().join("skills").exists());
+        fs::create_dir(tmp.path().join("out")).unwrap();
+        let why = EvidenceDir::open(tmp.path(), Path::new("out/skills")).unwrap_err();
+        assert!(why.contains("skills/"), "{why}");
+        assert!(!tmp.path().join("out/skills").exists());
     }
 
     #[test]

@@ -38,8 +38,6 @@ pub struct Network {
     refused: Mutex<Vec<String>>,
     /// For https: trusts the system's roots (and SSL_CERT_FILE), loaded when first needed.
     tls: OnceLock<Result<reqwest::Client, String>>,
-    /// For plain http to a granted loopback host: no roots to load.
-    plain: OnceLock<Result<reqwest::Client, String>>,
 }
 
 impl Network {
@@ -52,7 +50,6 @@ impl Network {
             proxies,
             refused: Mutex::default(),
             tls: OnceLock::new(),
-            plain: OnceLock::new(),
         }
     }
 
@@ -117,37 +114,76 @@ impl Network {
         })
     }
 
-    /// The client for a request over `https` or not. Only the https client knows the proxies:
-    /// plain http is never proxied.
-    fn client(&self, https: bool) -> Result<reqwest::Client, String> {
-        let cell = if https { &self.tls } else { &self.plain };
-        cell.get_or_init(|| {
-            // One crypto provider for the process; a second install attempt is harmless.
-            let _ = rustls::crypto::ring::default_provider().install_default();
-            let builder = reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .connect_timeout(self.limits.connect)
-                .timeout(self.limits.total)
-                .no_proxy();
-            // Loading the system's roots takes longer than a request to loopback; plain http
-            // needs none.
-            let builder = if https {
+    /// The client for https: it knows the proxies and the system's roots.
+    fn tls_client(&self) -> Result<reqwest::Client, String> {
+        self.tls
+            .get_or_init(|| {
+                // One crypto provider for the process; a second install attempt is harmless.
+                let _ = rustls::crypto::ring::default_provider().install_default();
                 // The same choice `send_request` made, so that a failure names the right proxy.
                 let proxies = self.proxies.clone();
-                builder
+                self.builder()
                     .tls_certs_merge(crate::platform::roots::extra()?)
                     .proxy(reqwest::Proxy::custom(move |url| {
                         let host = url.host_str().unwrap_or_default();
                         proxies.choose(true, host).ok().flatten().map(|p| p.url)
                     }))
-            } else {
-                builder.tls_certs_only(Vec::new())
-            };
-            builder
-                .build()
-                .map_err(|e| format!("the HTTP client could not start: {e}"))
-        })
-        .clone()
+                    .build()
+                    .map_err(|e| format!("the HTTP client could not start: {e}"))
+            })
+            .clone()
+    }
+
+    /// The client for plain http to `host`, which connects to `addresses` and nowhere else:
+    /// the loopback addresses the name was found to have, so that no second lookup can lead
+    /// elsewhere. Never proxied; no roots to load.
+    fn plain_client(
+        &self,
+        host: &str,
+        addresses: &[std::net::SocketAddr],
+    ) -> Result<reqwest::Client, String> {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        self.builder()
+            .tls_certs_only(Vec::new())
+            .resolve_to_addrs(host, addresses)
+            .build()
+            .map_err(|e| format!("the HTTP client could not start: {e}"))
+    }
+
+    fn builder(&self) -> reqwest::ClientBuilder {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(self.limits.connect)
+            .timeout(self.limits.total)
+            .no_proxy()
+    }
+
+    fn refuse(&self, why: String) {
+        if let Ok(mut refused) = self.refused.lock() {
+            refused.push(why);
+        }
+    }
+}
+
+/// Where plain http to `host` would connect: its addresses, when every one is a loopback
+/// address; else why not. The allowlist judged the name; this judges where it leads.
+fn loopback_addresses(host: &str, port: u16) -> Result<Vec<std::net::SocketAddr>, String> {
+    use std::net::ToSocketAddrs;
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let addresses: Vec<std::net::SocketAddr> = (bare, port)
+        .to_socket_addrs()
+        .map_err(|e| format!("a plain-http request to {host}:{port} was refused: the name could not be looked up ({e})"))?
+        .collect();
+    match addresses.iter().find(|a| !a.ip().is_loopback()) {
+        Some(elsewhere) => Err(format!(
+            "a plain-http request to {host}:{port} was refused: the name leads to {}, which is \
+             not a loopback address; plain http goes only to loopback",
+            elsewhere.ip()
+        )),
+        None if addresses.is_empty() => Err(format!(
+            "a plain-http request to {host}:{port} was refused: the name has no address"
+        )),
+        None => Ok(addresses),
     }
 }
 
@@ -172,21 +208,30 @@ impl WasiHttpHooks for Network {
         _fut: Box<dyn Future<Output = Result<(), Error>> + Send>,
     ) -> Box<dyn Future<Output = SendResult> + Send> {
         if let Err(why) = self.judge(request.uri()) {
-            if let Ok(mut refused) = self.refused.lock() {
-                refused.push(why);
-            }
+            self.refuse(why);
             return Box::new(async { Err(Error::HttpRequestDenied) });
         }
         let https = request.uri().scheme() == Some(&http::uri::Scheme::HTTPS);
-        let host = request.uri().host().unwrap_or_default();
-        let proxy = match self.proxies.choose(https, host) {
+        let host = request.uri().host().unwrap_or_default().to_string();
+        let proxy = match self.proxies.choose(https, &host) {
             Ok(proxy) => proxy,
             Err(why) => {
                 let failure = proxy::unusable(&why);
                 return Box::new(async { Err(Error::InternalError(Some(failure))) });
             }
         };
-        let client = self.client(https);
+        let client = if https {
+            self.tls_client()
+        } else {
+            let port = request.uri().port_u16().unwrap_or(80);
+            match loopback_addresses(&host, port) {
+                Ok(addresses) => self.plain_client(&host, &addresses),
+                Err(why) => {
+                    self.refuse(why);
+                    return Box::new(async { Err(Error::HttpRequestDenied) });
+                }
+            }
+        };
         Box::new(async move {
             let client = client.map_err(|why| Error::InternalError(Some(why)))?;
             send(client, request, proxy).await
@@ -405,6 +450,28 @@ mod tests {
         std::thread::sleep(Duration::from_millis(50));
         assert!(listener.accept().is_err(), "a connection was made");
         assert_eq!(n.refusals().len(), 1);
+    }
+
+    /// Plain http goes where the name leads only when that is loopback: judged on the
+    /// addresses looked up, which are the only ones the request may then connect to.
+    #[test]
+    fn plain_http_is_judged_on_the_addresses_it_would_reach() {
+        let local = loopback_addresses("localhost", 8080).unwrap();
+        assert!(
+            !local.is_empty()
+                && local
+                    .iter()
+                    .all(|a| a.ip().is_loopback() && a.port() == 8080)
+        );
+        assert!(loopback_addresses("[::1]", 80).is_ok());
+        assert!(loopback_addresses("127.0.0.1", 80).is_ok());
+        let why = loopback_addresses("10.1.2.3", 80).unwrap_err();
+        assert!(
+            why.contains("leads to 10.1.2.3, which is not a loopback address"),
+            "{why}"
+        );
+        let why = loopback_addresses("no-such-host.invalid", 80).unwrap_err();
+        assert!(why.contains("could not be looked up"), "{why}");
     }
 
     #[test]

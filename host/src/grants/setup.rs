@@ -36,6 +36,14 @@ impl SetupFiles {
         })
     }
 
+    /// Whether each of `files` can be changed: each is loaded as a change would load it.
+    pub fn can_change(&self, files: &[ProjectFile]) -> Result<(), SetupError> {
+        for file in files {
+            self.load(name(*file))?;
+        }
+        Ok(())
+    }
+
     /// Add `line` at the end of `file`.
     pub fn append_line(&self, file: ProjectFile, line: &str) -> Result<(), SetupError> {
         check_line(line)?;
