@@ -292,11 +292,13 @@ fn empty_input() {
 /// for value. Left out on purpose, where this parser takes another side (README, ".env
 /// files"): a single-quoted value is literal here, and a reference to a name defined nowhere
 /// makes the value unset and reported rather than empty in part. Run with
-/// `QIANWEN_AUTH_PYTHON` (a Python with python-dotenv installed; CI sets it) or `python3`;
-/// skipped, and said so, when neither has python-dotenv.
+/// `QIANWEN_AUTH_PYTHON` (a Python with python-dotenv installed; CI sets it, and then it must
+/// be there) or `python3`; skipped, and said so, when that has no python-dotenv.
 #[test]
 fn expansion_agrees_with_python_dotenv() {
-    let python = std::env::var("QIANWEN_AUTH_PYTHON").unwrap_or_else(|_| "python3".into());
+    // Named, it must be there: CI promises the control.
+    let named = std::env::var("QIANWEN_AUTH_PYTHON").ok();
+    let python = named.clone().unwrap_or_else(|| "python3".into());
     let script = "import io, json, sys\n\
                   from dotenv import dotenv_values\n\
                   texts = json.load(sys.stdin)\n\
@@ -353,6 +355,10 @@ fn expansion_agrees_with_python_dotenv() {
     let expected: Vec<std::collections::BTreeMap<String, Option<String>>> = match run {
         Ok(out) if out.status.success() => serde_json::from_slice(&out.stdout).unwrap(),
         _ => {
+            assert!(
+                named.is_none(),
+                "QIANWEN_AUTH_PYTHON={python} cannot run python-dotenv"
+            );
             eprintln!("skipped: {python} with python-dotenv is not there to compare with");
             return;
         }
