@@ -150,17 +150,11 @@ pub fn report(
 fn plan_placeholder(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv) -> Plan {
     let report = &resolved.report;
     if report.key.is_none() && !report.unreadable_keys.is_empty() {
-        return Plan {
-            changes: Vec::new(),
-            outcome: InitOutcome::KeyLineUnreadable,
-            summary: format!(
-                "A key line is there but cannot be read ({}); init adds no second key line, and \
-                 wrote nothing",
-                report.unreadable_keys.join(", ")
-            ),
-            next_steps: report.next_steps.clone(),
-            links: report.links.clone(),
-        };
+        return unreadable_key_line(
+            &report.unreadable_keys,
+            report.next_steps.clone(),
+            report.links.clone(),
+        );
     }
     let Some(key) = &report.key else {
         let line = format!("{DEFAULT_NAME}={PLACEHOLDER}");
@@ -295,21 +289,9 @@ fn plan_given_key(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv, key:
         .map(|problem| format!("./.env:{}", problem.line))
         .collect();
     if !broken.is_empty() {
-        return Plan {
-            changes: Vec::new(),
-            outcome: InitOutcome::KeyLineUnreadable,
-            summary: format!(
-                "A key line is there but cannot be read ({}); init adds no second key line, and \
-                 wrote nothing",
-                broken.join(", ")
-            ),
-            next_steps: vec![
-                "Fix that line (`qianwen-auth status` says what is wrong with it), or remove \
-                 it, then run `qianwen-auth init --key-stdin` again."
-                    .into(),
-            ],
-            links: Vec::new(),
-        };
+        let fix = "Fix that line (`qianwen-auth status` says what is wrong with it), or remove \
+                   it, then run `qianwen-auth init --key-stdin` again.";
+        return unreadable_key_line(&broken, vec![fix.into()], Vec::new());
     }
     let masked = class.masked.unwrap_or_default();
     let current = dotenv.keys();
@@ -379,6 +361,22 @@ fn plan_given_key(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv, key:
         );
     }
     plan
+}
+
+/// Nothing to do while a key line is there that cannot be read (at `lines`, `FILE:LINE`): a
+/// key added below it would be a second key line.
+fn unreadable_key_line(lines: &[String], next_steps: Vec<String>, links: Vec<Link>) -> Plan {
+    Plan {
+        changes: Vec::new(),
+        outcome: InitOutcome::KeyLineUnreadable,
+        summary: format!(
+            "A key line is there but cannot be read ({}); init adds no second key line, and \
+             wrote nothing",
+            lines.join(", ")
+        ),
+        next_steps,
+        links,
+    }
 }
 
 /// A plan that makes `changes` and the `.gitignore` additions, then points to `verify`.

@@ -139,15 +139,21 @@ pub fn started<T>(command: &mut Command, start: impl Fn(&mut Command) -> std::io
     }
 }
 
+/// `qianwen-auth ARGS` in `dir` with only `env` (and PATH) in its environment, not started.
+fn command_in(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Command {
+    let mut command = qianwen_auth();
+    command
+        .current_dir(dir)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .envs(env.iter().copied())
+        .args(args);
+    command
+}
+
 /// Run `qianwen-auth` in `dir` with only `env` (and PATH) in its environment.
 pub fn run(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
     let out = started(
-        qianwen_auth()
-            .current_dir(dir)
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .envs(env.iter().copied())
-            .args(args)
-            .stdin(Stdio::null()),
+        command_in(dir, env, args).stdin(Stdio::null()),
         Command::output,
     );
     Output {
@@ -194,11 +200,7 @@ pub fn json_warning(json: &serde_json::Value, code: &str) -> Option<String> {
 pub fn run_with_stdin(dir: &Path, env: &[(&str, &str)], args: &[&str], input: &str) -> Output {
     use std::io::Write;
     let mut child = started(
-        qianwen_auth()
-            .current_dir(dir)
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .envs(env.iter().copied())
-            .args(args)
+        command_in(dir, env, args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped()),
@@ -326,11 +328,7 @@ pub fn run_watched(
     // Reaped by `wait4` below, which also reports the peak memory.
     #[allow(clippy::zombie_processes)]
     let mut child = started(
-        qianwen_auth()
-            .current_dir(dir)
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .envs(env.iter().copied())
-            .args(args)
+        command_in(dir, env, args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped()),
