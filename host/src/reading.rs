@@ -20,7 +20,7 @@ pub enum Unreadable {
 impl Unreadable {
     /// What is wrong, after the file's path.
     pub fn about(&self, path: &Path) -> String {
-        let path = path.display();
+        let path = crate::platform::paths::display(path);
         match self {
             Unreadable::NotAFile => format!("{path} is not a regular file"),
             Unreadable::TooLarge { size, max } => format!(

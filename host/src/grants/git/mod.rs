@@ -21,7 +21,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use crate::bindings::qianwen::auth::project::{GitAnswer, GitRepository, IgnoreFile};
-use crate::platform::owner;
+use crate::platform::{owner, paths};
 use crate::reading::{self, Unreadable};
 use config::Setting;
 use index::IndexError;
@@ -88,28 +88,22 @@ pub fn lookup(dirs: &[PathBuf], depths: &[u32], user: &UserConfig) -> GitAnswer 
         return GitAnswer::NoRepository;
     };
     let worktree = dirs[top].clone();
-    let paths: Vec<Vec<u8>> = depths
+    // Each depth asked about inside the working tree, with its `.env` as git names it.
+    let (asked, envs): (Vec<u32>, Vec<Vec<u8>>) = depths
         .iter()
-        .filter_map(|&d| dirs.get(usize::try_from(d).ok()?))
-        .filter_map(|dir| relative(dir, &worktree))
-        .map(|dir| [dir.as_slice(), b".env"].concat())
-        .collect();
-    let asked: Vec<u32> = depths
-        .iter()
-        .copied()
-        .filter(|&d| {
-            usize::try_from(d)
-                .ok()
-                .and_then(|d| dirs.get(d))
-                .and_then(|dir| relative(dir, &worktree))
-                .is_some()
+        .filter_map(|&depth| {
+            let dir = dirs.get(usize::try_from(depth).ok()?)?;
+            Some((
+                depth,
+                [relative(dir, &worktree)?, b".env".to_vec()].concat(),
+            ))
         })
-        .collect();
+        .unzip();
     let job = Repository {
         worktree: worktree.clone(),
         user: user.clone(),
     };
-    match within(DEADLINE, move || job.read(&paths)) {
+    match within(DEADLINE, move || job.read(&envs)) {
         Some(Ok((tracked, info_exclude, excludes_file))) => GitAnswer::Repository(GitRepository {
             tracked: asked
                 .into_iter()
@@ -122,7 +116,7 @@ pub fn lookup(dirs: &[PathBuf], depths: &[u32], user: &UserConfig) -> GitAnswer 
         Some(Err(why)) => GitAnswer::CannotTell(why),
         None => GitAnswer::CannotTell(format!(
             "reading the repository at {} took longer than {} s",
-            worktree.display(),
+            paths::display(&worktree),
             DEADLINE.as_secs()
         )),
     }
@@ -176,7 +170,7 @@ struct GitDirs {
 }
 
 impl Repository {
-    fn read(&self, paths: &[Vec<u8>]) -> Result<Found, String> {
+    fn read(&self, envs: &[Vec<u8>]) -> Result<Found, String> {
         let user = self.user_settings()?;
         let dirs = self.git_dirs(&user)?;
         let mut repository = settings_of(&dirs.common.join("config"))?;
@@ -187,7 +181,7 @@ impl Repository {
             Some(format) if format.eq_ignore_ascii_case("sha256") => 32,
             _ => 20,
         };
-        let tracked = tracked(&dirs.dir.join("index"), hash_len, paths)?;
+        let tracked = tracked(&dirs.dir.join("index"), hash_len, envs)?;
         let info_exclude = ignore_file(&dirs.common.join("info/exclude"))?;
         let excludes_file = match self.excludes_file(&user, &repository, &dirs) {
             Some(path) => ignore_file(&path)?,
@@ -217,7 +211,7 @@ impl Repository {
         if depth > MAX_INCLUDE_DEPTH || *budget == 0 {
             return Err(format!(
                 "{} includes more configuration than git itself follows",
-                file.display()
+                paths::display(file)
             ));
         }
         *budget -= 1;
@@ -262,7 +256,7 @@ impl Repository {
         ) {
             Some(why) if !safe => Err(format!(
                 "{} {why}, and git itself would not read that repository (safe.directory)",
-                path.display()
+                paths::display(path)
             )),
             _ => Ok(()),
         };
@@ -285,14 +279,14 @@ impl Repository {
                 .ok_or_else(|| {
                     format!(
                         "{} is neither a directory nor a file naming one (gitdir: …)",
-                        dotgit.display()
+                        paths::display(&dotgit)
                     )
                 })?;
             self.worktree.join(named)
         };
         let meta = std::fs::metadata(&dir).map_err(|e| unreadable(&dir, &e))?;
         if !meta.is_dir() {
-            return Err(format!("{} is not a directory", dir.display()));
+            return Err(format!("{} is not a directory", paths::display(&dir)));
         }
         check(&dir, &meta, false)?;
         let common = match read_capped(&dir.join("commondir"), MAX_FILE)? {
@@ -388,29 +382,29 @@ fn settings_of(path: &Path) -> Result<Vec<Setting>, String> {
 /// A file of ignore rules, when there is one.
 fn ignore_file(path: &Path) -> Result<Option<IgnoreFile>, String> {
     Ok(read_capped(path, MAX_FILE)?.map(|bytes| IgnoreFile {
-        path: path.display().to_string(),
+        path: paths::display(path),
         bytes,
     }))
 }
 
-/// Whether the index at `path` holds each of `paths`; none tracked when there is no index.
-fn tracked(path: &Path, hash_len: usize, paths: &[Vec<u8>]) -> Result<Vec<bool>, String> {
+/// Whether the index at `path` holds each of `envs`; none tracked when there is no index.
+fn tracked(path: &Path, hash_len: usize, envs: &[Vec<u8>]) -> Result<Vec<bool>, String> {
     let Some((file, size)) = reading::open(path, MAX_INDEX).map_err(|e| e.about(path))? else {
-        return Ok(vec![false; paths.len()]);
+        return Ok(vec![false; envs.len()]);
     };
-    index::tracked(file.take(size), size, hash_len, paths).map_err(|e| match e {
+    index::tracked(file.take(size), size, hash_len, envs).map_err(|e| match e {
         IndexError::Malformed(what) => {
-            format!("{} is not an index git wrote: {what}", path.display())
+            format!("{} is not an index git wrote: {what}", paths::display(path))
         }
         IndexError::Split => format!(
             "{} is a split index (core.splitIndex), whose other part is not read",
-            path.display()
+            paths::display(path)
         ),
         IndexError::Sparse => format!(
             "{} is a sparse index that does not list the file's directory",
-            path.display()
+            paths::display(path)
         ),
-        IndexError::Io(kind) => format!("{} could not be read ({kind})", path.display()),
+        IndexError::Io(kind) => format!("{} could not be read ({kind})", paths::display(path)),
     })
 }
 
