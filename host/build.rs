@@ -3,7 +3,10 @@
 //! The CLI loads the compiled form from its own bytes: no compiler at run time, and no file
 //! that anyone could change between the build and the run.
 //!
-//! The nested guest build has its own target directory, so that it never waits on the lock of
+//! With the `hostile-guests` feature (test builds), the hostile components the tests run are
+//! built and compiled the same way, so that no test binary needs a compiler either.
+//!
+//! Each nested guest build has its own target directory, so that it never waits on the lock of
 //! the build that runs this script.
 
 #[path = "wasm_build.rs"]
@@ -54,14 +57,39 @@ fn main() {
     let target = env::var("TARGET").expect("set by cargo");
     write(
         &out_dir.join("qianwen_auth.cwasm"),
-        &precompile(&wasm, &target),
+        &precompile("the policy component", &wasm, &target),
     );
+    if env::var_os("CARGO_FEATURE_HOSTILE_GUESTS").is_some() {
+        hostile_guests(workspace, &out_dir, &target);
+    }
+}
+
+/// The adversary, and the adversary built to import files and sockets too: compiled for
+/// `target` into `adversary.cwasm` and `escapee.cwasm`. One target directory serves both
+/// builds, which share their dependencies; each output is read before the next build
+/// overwrites it.
+fn hostile_guests(workspace: &Path, out_dir: &Path, target: &str) {
+    println!(
+        "cargo:rerun-if-changed={}",
+        workspace.join("tests/guests/adversary").display()
+    );
+    let target_dir = target_root(out_dir).join("hostile-guests");
+    for (name, features) in [("adversary", &[][..]), ("escapee", &["escape"][..])] {
+        let built = wasm_build::build(workspace, "qianwen-auth-adversary", features, &target_dir)
+            .unwrap_or_else(|why| panic!("{why}"));
+        let wasm = std::fs::read(&built)
+            .unwrap_or_else(|e| panic!("could not read {}: {e}", built.display()));
+        write(
+            &out_dir.join(format!("{name}.cwasm")),
+            &precompile(name, &wasm, target),
+        );
+    }
 }
 
 /// The component compiled for `target` with that architecture's baseline CPU features: naming
 /// the target explicitly stops wasmtime from inferring the build machine's own features, so the
 /// binary runs on every CPU of its architecture.
-fn precompile(wasm: &[u8], target: &str) -> Vec<u8> {
+fn precompile(what: &str, wasm: &[u8], target: &str) -> Vec<u8> {
     let mut config = engine_config::config(target.contains("windows"));
     config
         .target(target)
@@ -70,7 +98,7 @@ fn precompile(wasm: &[u8], target: &str) -> Vec<u8> {
         .unwrap_or_else(|e| panic!("no wasmtime engine for {target}: {e}"));
     engine
         .precompile_component(wasm)
-        .unwrap_or_else(|e| panic!("compiling the policy component for {target} failed: {e:?}"))
+        .unwrap_or_else(|e| panic!("compiling {what} for {target} failed: {e:?}"))
 }
 
 /// The world's capability list as Rust: `CAPABILITIES`, for `capabilities` and its tests.

@@ -5,12 +5,11 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::common::guests;
 use crate::common::*;
 use crate::mock::{Mock, Reply};
 use qianwen_auth::bindings::exports::qianwen::auth::types::Options;
 use qianwen_auth::grants::{EvidenceDir, Grants, Limits, Network, ProjectFiles, Proxies};
-use qianwen_auth::sandbox::Sandbox;
+use qianwen_auth::sandbox::{Hostile, Sandbox};
 
 /// Grants like `status` gets them in `dir`, with `env` as the granted environment.
 fn grants(dir: &Path, env: &[(&str, &str)]) -> Grants {
@@ -28,7 +27,7 @@ fn grants(dir: &Path, env: &[(&str, &str)]) -> Grants {
 
 /// Run the adversary's attempt `name` with `params`; its answers, or the host's error.
 fn attempt(grants: Grants, name: &str, params: &[String]) -> Result<Vec<(String, String)>, String> {
-    let sandbox = Sandbox::with_component(guests::adversary()).map_err(|e| format!("{e:#}"))?;
+    let sandbox = Sandbox::hostile(Hostile::Adversary).map_err(|e| format!("{e:#}"))?;
     let mut instance = sandbox.instantiate(grants).map_err(|e| format!("{e:#}"))?;
     let report = instance
         .status(&Options {
@@ -250,7 +249,7 @@ fn a_huge_allocation_is_stopped_by_the_memory_limit() {
 #[test]
 fn a_component_that_imports_files_or_sockets_does_not_even_start() {
     let dir = tempdir();
-    let sandbox = Sandbox::with_component(guests::escapee()).unwrap();
+    let sandbox = Sandbox::hostile(Hostile::Escapee).unwrap();
     let error = sandbox
         .instantiate(grants(dir.path(), &[]))
         .err()

@@ -44,6 +44,29 @@ pub fn load(engine: &Engine) -> Result<Component> {
         .context("loading the policy component")
 }
 
+/// The hostile components the tests run, compiled by build.rs as the policy is.
+#[cfg(feature = "hostile-guests")]
+#[derive(Clone, Copy, Debug)]
+pub enum Hostile {
+    /// The same imports as the policy, hostile behaviour.
+    Adversary,
+    /// The adversary importing files and sockets too, which must not even instantiate.
+    Escapee,
+}
+
+/// A hostile component embedded in this (test) build, ready to instantiate.
+#[cfg(feature = "hostile-guests")]
+pub fn load_hostile(engine: &Engine, which: Hostile) -> Result<Component> {
+    let bytes: &[u8] = match which {
+        Hostile::Adversary => include_bytes!(concat!(env!("OUT_DIR"), "/adversary.cwasm")),
+        Hostile::Escapee => include_bytes!(concat!(env!("OUT_DIR"), "/escapee.cwasm")),
+    };
+    // SAFETY: as in `load`: compiled by this crate's build for this target, part of the binary.
+    unsafe { Component::deserialize(engine, bytes) }
+        .map_err(anyhow::Error::from)
+        .with_context(|| format!("loading the {which:?} component"))
+}
+
 /// Code published where it lies: read-only pages made read-and-execute, and back.
 #[cfg(target_os = "linux")]
 struct InPlace;

@@ -10,6 +10,8 @@ use wasmtime::{Engine, ResourceLimiter, Store, Trap};
 use wasmtime_wasi::p2::pipe::{ClosedInputStream, MemoryOutputPipe, SinkOutputStream};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
+#[cfg(feature = "hostile-guests")]
+pub use crate::compiled::Hostile;
 use crate::grants::{self, EvidenceDir, Network, ProjectFiles, SetupFiles};
 use crate::{compiled, engine_config, epoch, timings};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
@@ -152,14 +154,11 @@ impl Sandbox {
         Self::assemble(engine, component)
     }
 
-    /// Another component under exactly the same rules: the same linker, grants and limits.
-    /// Tests run a hostile one through here.
-    #[cfg(feature = "compiler")]
-    pub fn with_component(bytes: &[u8]) -> Result<Self> {
+    /// A hostile component under exactly the same rules: the same linker, grants and limits.
+    #[cfg(feature = "hostile-guests")]
+    pub fn hostile(which: Hostile) -> Result<Self> {
         let engine = engine()?;
-        let component = Component::new(&engine, bytes)
-            .map_err(anyhow::Error::from)
-            .context("compiling the component")?;
+        let component = compiled::load_hostile(&engine, which)?;
         Self::assemble(engine, component)
     }
 

@@ -1,7 +1,6 @@
 //! Helpers shared by the end-to-end tests: run the real binary in a temp directory with a clean
 //! environment, and check that no key ever shows.
 
-pub mod guests;
 #[cfg(unix)]
 pub mod pty;
 
