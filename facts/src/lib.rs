@@ -4,6 +4,7 @@
 
 pub mod allowlist;
 pub mod endpoints;
+pub mod evidence;
 pub mod exit;
 pub mod limits;
 pub mod names;

@@ -15,6 +15,7 @@ use crate::wit::setup::LineRef;
 use crate::wit::types::LinkTopic;
 use crate::wit::types::{InitOutcome, InitReport, KeyKind, Link, Source};
 
+use qianwen_auth_facts::evidence;
 /// The name the placeholder and a key given on standard input are written under.
 use qianwen_auth_facts::variables::DEFAULT_KEY_NAME as DEFAULT_NAME;
 
@@ -24,11 +25,8 @@ const IGNORED: [(&str, &str); 4] = [
     (".env.local", ".env.local"),
     ("*.env", "production.env"),
     // The evidence `verify` writes: records of this machine's checks, not the project's.
-    (EVIDENCE_DIR, "output/qianwen-ops-auth/record.json"),
+    (evidence::DEFAULT_DIR_LINE, evidence::DEFAULT_RECORD),
 ];
-
-/// Where `verify` writes its evidence by default, as a `.gitignore` line.
-const EVIDENCE_DIR: &str = "output/qianwen-ops-auth/";
 
 /// One change to a file.
 #[derive(Debug, Clone, PartialEq, Eq)]

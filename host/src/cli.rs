@@ -8,6 +8,8 @@ use crate::exit::Exit;
 use crate::grants::Grant;
 use crate::io::{Io, err, errln, out};
 use crate::render::style::ColorChoice;
+use qianwen_auth_facts::endpoints::REGIONS;
+use qianwen_auth_facts::evidence::DEFAULT_OUTPUT;
 use qianwen_auth_facts::variables::{DEFAULT_KEY_NAME, GRANTED, PLACEHOLDER};
 
 #[derive(Parser, Debug)]
@@ -137,7 +139,7 @@ pub struct CapabilitiesArgs {
     pub allow_host: Vec<Grant>,
 
     /// The evidence base directory to judge, as `verify --output` would.
-    #[arg(long, value_name = "DIR", default_value = "output")]
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_OUTPUT)]
     pub output: PathBuf,
 
     #[command(flatten)]
@@ -256,9 +258,8 @@ pub struct UpdateCheckArgs {
 /// `--region`, for `status` and `verify`.
 #[derive(Args, Debug)]
 pub struct RegionArg {
-    /// The region whose endpoint to use: cn-beijing or ap-southeast-1 (beats QWEN_REGION and
-    /// QWEN_BASE_URL).
-    #[arg(long, value_name = "REGION", value_parser = ["cn-beijing", "ap-southeast-1"])]
+    /// The region whose endpoint to use (beats QWEN_REGION and QWEN_BASE_URL).
+    #[arg(long, value_name = "REGION", value_parser = REGIONS.map(|region| region.id))]
     pub region: Option<String>,
 }
 
@@ -293,7 +294,7 @@ pub struct VerifyArgs {
     pub timeout: u64,
 
     /// The base directory for evidence, instead of ./output (records go to DIR/qianwen-ops-auth/).
-    #[arg(long, value_name = "DIR", default_value = "output")]
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_OUTPUT)]
     pub output: PathBuf,
 
     /// After a 401, answer the question without being asked: 1 (or console) or 2 (or invalid).

@@ -11,8 +11,7 @@ use crate::bindings::qianwen::auth::evidence::WriteError;
 use crate::files::Place;
 use crate::platform::paths;
 
-/// The directory under the base that holds the records.
-pub const SUBDIR: &str = "qianwen-ops-auth";
+use qianwen_auth_facts::evidence::SUBDIR;
 
 const MAX_NAME: usize = 100;
 
