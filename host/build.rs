@@ -41,8 +41,14 @@ fn main() {
         );
     }
     let target_dir = target_root(&out_dir).join("guest-build");
-    let built = wasm_build::build(workspace, "qianwen-auth-guest", &[], &target_dir)
-        .unwrap_or_else(|why| panic!("{why}"));
+    let built = wasm_build::build(
+        workspace,
+        "qianwen-auth-guest",
+        &[],
+        wasm_build::GUEST_PROFILE,
+        &target_dir,
+    )
+    .unwrap_or_else(|why| panic!("{why}"));
     let wasm =
         std::fs::read(&built).unwrap_or_else(|e| panic!("could not read {}: {e}", built.display()));
     write(&out_dir.join("qianwen_auth.wasm"), &wasm);
@@ -75,8 +81,14 @@ fn hostile_guests(workspace: &Path, out_dir: &Path, target: &str) {
     );
     let target_dir = target_root(out_dir).join("hostile-guests");
     for (name, features) in [("adversary", &[][..]), ("escapee", &["escape"][..])] {
-        let built = wasm_build::build(workspace, "qianwen-auth-adversary", features, &target_dir)
-            .unwrap_or_else(|why| panic!("{why}"));
+        let built = wasm_build::build(
+            workspace,
+            "qianwen-auth-adversary",
+            features,
+            wasm_build::TEST_PROFILE,
+            &target_dir,
+        )
+        .unwrap_or_else(|why| panic!("{why}"));
         let wasm = std::fs::read(&built)
             .unwrap_or_else(|e| panic!("could not read {}: {e}", built.display()));
         write(

@@ -1,6 +1,5 @@
-//! Building one crate of this workspace for `wasm32-wasip2` with a nested `cargo build`. Used by
-//! build.rs (the policy component) and by the tests (the hostile components they run), so that
-//! both build the same way.
+//! Building one crate of this workspace for `wasm32-wasip2` with a nested `cargo build`, for
+//! build.rs: the policy component, and in test builds the hostile components the tests run.
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -8,14 +7,19 @@ use std::process::Command;
 
 /// The target components are built for.
 pub const TARGET: &str = "wasm32-wasip2";
-/// The cargo profile components are built with (`[profile.guest]`).
-pub const PROFILE: &str = "guest";
+/// The cargo profile the policy component is built with (`[profile.guest]`): small, since every
+/// byte is compiled by Cranelift and loaded at each run.
+pub const GUEST_PROFILE: &str = "guest";
 
-/// Build `package` with `features` into `target_dir`; the path of the component built.
+/// The profile of components only tests run: built fast, never shipped.
+pub const TEST_PROFILE: &str = "dev";
+
+/// Build `package` with `features` and `profile` into `target_dir`; the path of the component.
 pub fn build(
     workspace: &Path,
     package: &str,
     features: &[&str],
+    profile: &str,
     target_dir: &Path,
 ) -> Result<PathBuf, String> {
     ensure_target_installed()?;
@@ -24,7 +28,7 @@ pub fn build(
     build
         .current_dir(workspace)
         .args(["build", "--locked", "-p", package])
-        .args(["--target", TARGET, "--profile", PROFILE])
+        .args(["--target", TARGET, "--profile", profile])
         .arg("--target-dir")
         .arg(target_dir);
     if !features.is_empty() {
@@ -52,9 +56,11 @@ pub fn build(
             "building {package} for {TARGET} failed; see the errors above"
         ));
     }
+    // Cargo names the dev profile's directory `debug`.
+    let dir = if profile == "dev" { "debug" } else { profile };
     Ok(target_dir
         .join(TARGET)
-        .join(PROFILE)
+        .join(dir)
         .join(format!("{}.wasm", package.replace('-', "_"))))
 }
 
