@@ -452,6 +452,11 @@ fn usage_errors_exit_2_and_mention_keys_are_never_arguments() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("<redacted>"), "{}", out.stderr);
     assert!(out.stderr.contains("never takes a key as an argument"));
+    // A word that holds `sk-` is no key: shown as typed, with no note about keys.
+    let out = run(dir.path(), &[], &["status", "flask-api-server"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("'flask-api-server'"), "{}", out.stderr);
+    assert!(!out.stderr.contains("never takes a key"), "{}", out.stderr);
     let out = run(dir.path(), &[], &["status", "--bogus"]);
     assert_eq!(out.code, 2);
     let out = run(dir.path(), &[], &[]);

@@ -140,6 +140,24 @@ pub enum Refusal {
     NotAllowed,
 }
 
+impl Refusal {
+    /// Why `target` (a host, with its port where it is not the scheme's) may not be contacted:
+    /// the same words wherever a refusal is told, whether of a base URL or of a request.
+    pub fn words(self, target: &str) -> String {
+        match self {
+            Refusal::TokenPlan => {
+                format!("{target} is a Token Plan endpoint, which this tool never contacts")
+            }
+            Refusal::PlainHttp => format!(
+                "{target} is reached over plain http; only https is allowed (plain http only to \
+                 a loopback host granted with --allow-host)"
+            ),
+            Refusal::UnsupportedScheme => format!("{target} uses a scheme other than https"),
+            Refusal::NotAllowed => format!("{target} is not a DashScope host"),
+        }
+    }
+}
+
 /// Whether a request over `scheme` to `host` on `port` may leave, given the user's grants.
 pub fn judge(scheme: Scheme, host: &str, port: u16, granted: &[Grant]) -> Result<(), Refusal> {
     let host = unbracket(host);

@@ -28,6 +28,25 @@ pub const REGIONS: [Region; 2] = [
 /// The region used when nothing chooses one.
 pub const DEFAULT_REGION: Region = REGIONS[0];
 
+/// The model the verification request asks for, as a literal for `concat!` (the words that
+/// name it are built from it).
+#[macro_export]
+macro_rules! probe_model {
+    () => {
+        "qwen-turbo"
+    };
+}
+
+/// The model the verification request asks for.
+pub const PROBE_MODEL: &str = probe_model!();
+
+/// The verification request's body: one short answer from the probe model, not streamed.
+pub const PROBE_BODY: &str = concat!(
+    r#"{"model":""#,
+    probe_model!(),
+    r#"","messages":[{"role":"user","content":"hi"}]}"#
+);
+
 /// The OpenAI-compatible API under a DashScope base URL.
 pub const COMPATIBLE_PATH: &str = "/compatible-mode/v1";
 

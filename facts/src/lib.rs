@@ -6,6 +6,7 @@ pub mod allowlist;
 pub mod endpoints;
 pub mod evidence;
 pub mod exit;
+pub mod keys;
 pub mod limits;
 pub mod names;
 pub mod text;

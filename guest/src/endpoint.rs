@@ -168,22 +168,14 @@ fn custom(
 /// words that say what to do. Grants that do not parse open nothing.
 fn refusal(url: &Url, granted: &[String]) -> Option<String> {
     let grants: Vec<Grant> = granted.iter().filter_map(|g| g.parse().ok()).collect();
-    let host = &url.host;
     let authority = url.authority();
-    let why = allowlist::judge(Scheme::named(&url.scheme), host, url.port(), &grants).err()?;
+    let why = allowlist::judge(Scheme::named(&url.scheme), &url.host, url.port(), &grants).err()?;
+    let words = why.words(&authority);
     Some(match why {
-        Refusal::TokenPlan => {
-            format!("{host} is a Token Plan endpoint, which this tool never contacts")
+        Refusal::NotAllowed => {
+            format!("{words}; grant it with --allow-host {authority} if you trust it")
         }
-        Refusal::PlainHttp => format!(
-            "{host} is reached over plain http; only https is allowed (plain http only to a \
-             loopback host granted with --allow-host)"
-        ),
-        Refusal::UnsupportedScheme => format!("{authority} uses a scheme other than https"),
-        Refusal::NotAllowed => format!(
-            "{authority} is not a DashScope host; grant it with --allow-host {authority} if you \
-             trust it"
-        ),
+        _ => words,
     })
 }
 

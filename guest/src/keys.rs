@@ -9,7 +9,7 @@ const MASK: &str = "****************";
 const MAX_LEN: usize = 200;
 
 /// A standard key needs at least this many characters after `sk-` (real ones have 32).
-const MIN_SECRET_LEN: usize = 16;
+use qianwen_auth_facts::keys::MIN_BODY as MIN_SECRET_LEN;
 
 /// Fewer characters after the prefix than this, and even the last four say too much.
 const MIN_SECRET_LEN_FOR_TAIL: usize = 12;

@@ -15,7 +15,7 @@ use crate::transport::{Request, Response, Transport};
 use crate::wit::types::{Attempt, KeyJudgement, Outcome, Verdict, VerifyReport, WarningCode};
 
 /// The verification request's body (SPEC §4).
-pub const BODY: &[u8] = br#"{"model":"qwen-turbo","messages":[{"role":"user","content":"hi"}]}"#;
+pub const BODY: &[u8] = qianwen_auth_facts::endpoints::PROBE_BODY.as_bytes();
 
 /// At most this many retries after the first request.
 pub const MAX_RETRIES: u32 = 2;

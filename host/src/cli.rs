@@ -10,6 +10,7 @@ use crate::io::{Io, err, errln, out};
 use crate::render::style::ColorChoice;
 use qianwen_auth_facts::endpoints::REGIONS;
 use qianwen_auth_facts::evidence::DEFAULT_OUTPUT;
+use qianwen_auth_facts::keys;
 use qianwen_auth_facts::variables::{DEFAULT_KEY_NAME, GRANTED, PLACEHOLDER};
 
 #[derive(Parser, Debug)]
@@ -390,7 +391,7 @@ fn usage_error(io: &mut Io, error: &clap::Error, args: &[String]) -> Exit {
         return Exit::Usage;
     }
     err!(io, "{}", redact(&error.render().to_string(), args));
-    if args.iter().any(|a| a.contains("sk-")) {
+    if args.iter().any(|a| keys::holds_key_shape(a)) {
         errln!(
             io,
             "note: qianwen-auth never takes a key as an argument; it reads QIANWEN_API_KEY or \
@@ -423,10 +424,7 @@ fn redact(text: &str, args: &[String]) -> String {
 /// Option and command names are safe to repeat.
 fn is_plain_word(arg: &str) -> bool {
     let word = arg.trim_start_matches('-');
-    arg.len() <= 40
-        && !word.is_empty()
-        && word.chars().all(|c| c.is_ascii_lowercase() || c == '-')
-        && !arg.contains("sk-")
+    arg.len() <= 40 && !word.is_empty() && word.chars().all(|c| c.is_ascii_lowercase() || c == '-')
 }
 
 #[cfg(test)]
@@ -445,6 +443,10 @@ mod tests {
         let out = redact(text, &args);
         assert!(!out.contains("SENTINEL"), "{out}");
         assert!(out.contains("--region"));
+        // Names that hold `sk-` are words, shown as typed.
+        let args = vec!["--skills-dir".to_string(), "flask-api-server".to_string()];
+        let text = "error: unexpected argument 'flask-api-server' found";
+        assert_eq!(redact(text, &args), text);
     }
 
     #[test]

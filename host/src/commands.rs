@@ -17,7 +17,7 @@ mod update_check;
 use crate::exit::{self, Exit};
 use crate::files::{Place, Unchangeable};
 use crate::grants::{EvidenceDir, Grants, Limits, Network, Proxies, SetupFiles};
-use crate::io::{Io, err, errln, out, outln};
+use crate::io::{Io, errln, out, outln};
 use crate::names::{self, Named};
 use crate::render::{self, json};
 use crate::sandbox::{Instance, Sandbox};
@@ -248,20 +248,12 @@ fn ask(io: &mut Io, report: &VerifyReport) -> Result<Option<FlowAnswer>> {
         return Ok(None);
     };
     out!(io, "{}", render::flow_question(question, true))?;
-    for _ in 0..3 {
-        err!(io, "Answer 1 or 2: ");
-        let Some(line) = terminal::read_line().context("reading the answer")? else {
-            return Ok(None);
-        };
-        let chosen = question
-            .choices
-            .iter()
-            .find(|c| line == c.number.to_string() || line.eq_ignore_ascii_case(c.answer.name()));
-        if let Some(choice) = chosen {
-            return Ok(Some(choice.answer));
-        }
-    }
-    Ok(None)
+    let choices: Vec<(u8, FlowAnswer)> = question
+        .choices
+        .iter()
+        .map(|c| (c.number, c.answer))
+        .collect();
+    terminal::choose(io, &choices).context("reading the answer")
 }
 
 /// `init`: add the placeholder (or the key piped in) and keep `.env` files out of git.

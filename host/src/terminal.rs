@@ -2,7 +2,12 @@
 
 use std::io::{BufRead, IsTerminal};
 
+use crate::io::{Io, err};
+use crate::names::Named;
 use crate::platform::echo::EchoOff;
+
+/// How many times a question is asked before no answer is taken as none.
+const TRIES: usize = 3;
 
 /// One line from standard input, without surrounding whitespace. On a terminal, echo is off
 /// while it is typed, so the key never shows; `prompt` runs once it is off, so that nothing
@@ -16,6 +21,30 @@ pub fn read_secret_line(prompt: impl FnOnce()) -> std::io::Result<String> {
     drop(echo_off);
     read?;
     Ok(line.trim().to_string())
+}
+
+/// One of `choices`, each answered by its number or its answer's name, asked for on standard
+/// input ("Answer 1, 2 or 3: "); none when input ends or no valid answer comes in three tries.
+pub fn choose<A: Named>(io: &mut Io, choices: &[(u8, A)]) -> std::io::Result<Option<A>> {
+    let numbers: Vec<String> = choices.iter().map(|(n, _)| n.to_string()).collect();
+    let asked = match numbers.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => return Ok(None),
+    };
+    for _ in 0..TRIES {
+        err!(io, "Answer {asked}: ");
+        let Some(line) = read_line()? else {
+            return Ok(None);
+        };
+        let chosen = choices
+            .iter()
+            .find(|(n, answer)| line == n.to_string() || line.eq_ignore_ascii_case(answer.name()));
+        if let Some((_, answer)) = chosen {
+            return Ok(Some(*answer));
+        }
+    }
+    Ok(None)
 }
 
 /// One line from standard input, or none at its end.

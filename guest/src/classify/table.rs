@@ -6,6 +6,7 @@
 use std::ops::RangeInclusive;
 
 use crate::wit::types::{LinkTopic, Outcome};
+use qianwen_auth_facts::probe_model;
 
 /// One row of the table.
 pub struct Row {
@@ -142,11 +143,16 @@ pub const ROWS: &[Row] = &[
     Row {
         codes: &["Model.AccessDenied"],
         outcome: Outcome::AccessDenied,
-        cause: "The key was accepted, but its workspace may not call the probe model \
-                qwen-turbo",
-        next_step: "Models are granted to a workspace by its administrator in the QianWen \
-                    console: ask them to grant qwen-turbo, or use a key of a workspace that \
-                    has it.",
+        cause: concat!(
+            "The key was accepted, but its workspace may not call the probe model ",
+            probe_model!()
+        ),
+        next_step: concat!(
+            "Models are granted to a workspace by its administrator in the QianWen console: \
+             ask them to grant ",
+            probe_model!(),
+            ", or use a key of a workspace that has it."
+        ),
         links: &[LinkTopic::Console],
         ..ROW
     },
@@ -169,11 +175,17 @@ pub const ROWS: &[Row] = &[
             "invalid_request_error",
         ],
         outcome: Outcome::ModelNotFound,
-        cause: "The key was accepted, but this endpoint does not serve the probe model \
-                qwen-turbo",
-        next_step: "Nothing is wrong with the key: the model is looked up after the key is \
-                    checked. Check the endpoint (QWEN_REGION, QWEN_BASE_URL): DashScope's \
-                    compatible-mode endpoint of the key's region serves qwen-turbo.",
+        cause: concat!(
+            "The key was accepted, but this endpoint does not serve the probe model ",
+            probe_model!()
+        ),
+        next_step: concat!(
+            "Nothing is wrong with the key: the model is looked up after the key is checked. \
+             Check the endpoint (QWEN_REGION, QWEN_BASE_URL): DashScope's compatible-mode \
+             endpoint of the key's region serves ",
+            probe_model!(),
+            "."
+        ),
         links: &[LinkTopic::SdkSetup],
         ..ROW
     },
@@ -183,10 +195,13 @@ pub const ROWS: &[Row] = &[
         prefixes: &["BadRequest.", "InvalidParameter."],
         outcome: Outcome::ParameterRefused,
         cause: "The key was accepted, but the endpoint refused the probe's parameters",
-        next_step: "Nothing is wrong with the key: parameters are judged after it. The probe \
-                    asks qwen-turbo for one short answer, not streamed and without thinking \
-                    settings, which DashScope's compatible-mode endpoint serves; an endpoint \
-                    that refuses it serves something else: check QWEN_BASE_URL.",
+        next_step: concat!(
+            "Nothing is wrong with the key: parameters are judged after it. The probe asks ",
+            probe_model!(),
+            " for one short answer, not streamed and without thinking settings, which \
+             DashScope's compatible-mode endpoint serves; an endpoint that refuses it serves \
+             something else: check QWEN_BASE_URL."
+        ),
         links: &[LinkTopic::SdkSetup],
         quote: true,
         ..ROW

@@ -27,7 +27,6 @@
 mod decode;
 mod normal;
 mod pieces;
-mod shapes;
 
 use std::cell::OnceCell;
 
@@ -35,6 +34,7 @@ use crate::links;
 use decode::Decoded;
 use normal::Unit;
 use pieces::{PIECE, Pieces};
+use qianwen_auth_facts::keys;
 
 /// What stands where something was hidden.
 pub const REDACTED: &str = "[redacted]";
@@ -113,7 +113,7 @@ impl Scrubber {
             self.hide(&units, &mut hidden, source, 0, &mut budget);
         }
         if source == Source::Foreign {
-            for (from, to) in shapes::key_shaped(text) {
+            for (from, to) in keys::key_shaped(text) {
                 hidden[from..to].iter_mut().for_each(|h| *h = true);
             }
         }

@@ -16,7 +16,6 @@ use crate::cli::{UpdateCheckArgs, UpdateChoice};
 use crate::exit::Exit;
 use crate::grants::ProjectFiles;
 use crate::io::{Io, err, errln, out};
-use crate::names::Named;
 use crate::platform::children;
 use crate::render::{self, Ran, json};
 use crate::runnable;
@@ -239,19 +238,8 @@ fn ask(
     io: &mut Io,
     choices: &[crate::bindings::exports::qianwen::auth::types::UpdateChoice],
 ) -> Result<Option<UpdateAnswer>> {
-    for _ in 0..3 {
-        err!(io, "Answer 1, 2 or 3: ");
-        let Some(line) = terminal::read_line().context("reading the answer")? else {
-            return Ok(None);
-        };
-        let chosen = choices
-            .iter()
-            .find(|c| line == c.number.to_string() || line.eq_ignore_ascii_case(c.answer.name()));
-        if let Some(choice) = chosen {
-            return Ok(Some(choice.answer));
-        }
-    }
-    Ok(None)
+    let choices: Vec<(u8, UpdateAnswer)> = choices.iter().map(|c| (c.number, c.answer)).collect();
+    terminal::choose(io, &choices).context("reading the answer")
 }
 
 /// The first candidate that is there and trusted (`runnable::judge`: its `SKILL.md` and its

@@ -17,7 +17,7 @@ use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks};
 use super::proxy::{self, Proxies, Proxy};
 
 pub use qianwen_auth_facts::allowlist::Grant;
-use qianwen_auth_facts::allowlist::{self, Authority, Refusal, Scheme};
+use qianwen_auth_facts::allowlist::{self, Authority, Scheme};
 use qianwen_auth_facts::limits;
 
 /// Time limits for every request.
@@ -96,22 +96,8 @@ impl Network {
         let scheme = Scheme::named(uri.scheme_str().unwrap_or_default());
         let port = uri.port_u16().unwrap_or(scheme.default_port());
         let target = Authority::new(host, port);
-        allowlist::judge(scheme, host, port, &self.granted).map_err(|why| match why {
-            Refusal::TokenPlan => format!(
-                "a request to {target} was refused: it is a Token Plan endpoint, which this tool \
-                 never contacts"
-            ),
-            Refusal::PlainHttp => format!(
-                "a plain-http request to {target} was refused: only https is allowed, except \
-                 to a loopback host granted with --allow-host"
-            ),
-            Refusal::UnsupportedScheme => {
-                format!("a request to {target} with an unsupported scheme was refused")
-            }
-            Refusal::NotAllowed => {
-                format!("a request to {target} was refused: it is not on the allowlist")
-            }
-        })
+        allowlist::judge(scheme, host, port, &self.granted)
+            .map_err(|why| format!("a request was refused: {}", why.words(&target.to_string())))
     }
 
     /// The client for https: it knows the proxies and the system's roots.
@@ -424,13 +410,16 @@ mod tests {
             .judge(&"https://evil.example:8443/x".parse().unwrap())
             .unwrap_err();
         assert!(
-            why.contains("evil.example:8443") && why.contains("allowlist"),
+            why.contains("evil.example:8443 is not a DashScope host"),
             "{why}"
         );
         let why = n
             .judge(&"http://127.0.0.1:1/x".parse().unwrap())
             .unwrap_err();
-        assert!(why.contains("plain-http"), "{why}");
+        assert!(
+            why.contains("127.0.0.1:1 is reached over plain http"),
+            "{why}"
+        );
     }
 
     /// The hook refuses before connecting: the listener never sees a connection.

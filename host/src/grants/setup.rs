@@ -10,9 +10,7 @@ use std::path::Path;
 use crate::bindings::qianwen::auth::setup::{LineRef, ProjectFile, SetupError};
 use crate::files::{Place, Unchangeable};
 use crate::grants::project::MAX_FILE;
-
-/// The placeholder `init` writes; the one key-shaped text a line may hold.
-use qianwen_auth_facts::variables::PLACEHOLDER;
+use qianwen_auth_facts::keys;
 
 const KEY_NAMES: [&str; 2] = ["QIANWEN_API_KEY", "DASHSCOPE_API_KEY"];
 
@@ -72,11 +70,7 @@ impl SetupFiles {
                 "a key is written only as QIANWEN_API_KEY or DASHSCOPE_API_KEY",
             ));
         }
-        if !key.starts_with("sk-")
-            || !key[3..]
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
+        if !keys::is_plain(key) {
             return Err(refused(
                 "the key given on standard input is not a plain sk- key",
             ));
@@ -187,21 +181,13 @@ fn refused(why: &str) -> SetupError {
     SetupError::Refused(why.to_string())
 }
 
-/// One line of text, holding nothing shaped like a key but the placeholder.
+/// One line of text, holding nothing shaped like a key.
 fn check_line(line: &str) -> Result<(), SetupError> {
     if line.contains(['\n', '\r']) {
         return Err(refused("a line may not hold a line break"));
     }
-    let mut rest = line;
-    while let Some(at) = rest.find("sk-") {
-        let token: String = rest[at..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-            .collect();
-        if token.len() > 10 && token != PLACEHOLDER {
-            return Err(refused("a line may not hold a key"));
-        }
-        rest = &rest[at + 3..];
+    if keys::holds_key_shape(line) {
+        return Err(refused("a line may not hold a key"));
     }
     Ok(())
 }
@@ -303,13 +289,19 @@ mod tests {
         for line in [
             format!("DASHSCOPE_API_KEY={KEY}"),
             "A=1\nB=2".into(),
-            "A=sk-abcdefghijkl".into(),
+            "A=sk-abcdefghijkl0123456789".into(),
         ] {
             assert!(matches!(
                 s.append_line(ProjectFile::Dotenv, &line),
                 Err(SetupError::Refused(_))
             ));
         }
+        // Words that hold `sk-` are not keys.
+        s.append_line(
+            ProjectFile::Gitignore,
+            "/flask-api-server/task-queue-worker-2",
+        )
+        .unwrap();
         fs::write(
             tmp.path().join(".env"),
             "export DASHSCOPE_API_KEY=sk-your-key-here\n",
