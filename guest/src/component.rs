@@ -1,7 +1,11 @@
 //! The component's exports: each WIT call wired to the policy modules, which decide, and to
 //! `imports`, which reach the host.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use crate::bindings::exports::qianwen::auth::auth;
+use crate::scrub::Scrubber;
 use crate::wit::policy::{
     self, DirectoryInput, DotenvEntry, DotenvParse, KeyClass, SkillCandidates,
 };
@@ -104,17 +108,17 @@ impl auth::Guest for Component {
     }
 
     fn scrub(texts: Vec<String>) -> Vec<String> {
-        let scrubber = status::scrubber_for(&imports::inputs());
+        let scrubber = scrubber();
         texts.iter().map(|text| scrubber.scrub(text)).collect()
     }
 
     fn holds_key(texts: Vec<String>) -> Vec<bool> {
-        let scrubber = status::scrubber_for(&imports::inputs());
+        let scrubber = scrubber();
         texts.iter().map(|text| scrubber.holds_key(text)).collect()
     }
 
     fn relay(texts: Vec<String>) -> Vec<String> {
-        let scrubber = status::scrubber_for(&imports::inputs());
+        let scrubber = scrubber();
         texts
             .iter()
             .map(|text| relay::relay(text, &scrubber))
@@ -139,6 +143,7 @@ impl auth::Guest for Component {
         if let Some(key) = &key {
             after.scrubber = after.scrubber.and(key);
         }
+        remember(after.scrubber.clone());
         setup::report(plan, applied, failure, after)
     }
 }
@@ -165,7 +170,37 @@ fn verify_and_record(options: Options) -> VerifyReport {
         Ok(path) => report.evidence = Some(path),
         Err(why) => report.evidence_error = Some(why),
     }
+    remember(resolved.scrubber);
     report
+}
+
+thread_local! {
+    /// The scrubber of this instance's run, built once from the secrets on the chain, so that
+    /// each `scrub`, `holds-key` and `relay` call does not read the project again (and the
+    /// turned forms of the secrets are worked out once). A later `verify` or `init` adds what
+    /// it found; nothing once held is forgotten within the run.
+    static SCRUBBER: RefCell<Option<Rc<Scrubber>>> = const { RefCell::new(None) };
+}
+
+/// This run's scrubber: the one `verify` or `init` resolved, else one built from the secrets.
+fn scrubber() -> Rc<Scrubber> {
+    SCRUBBER.with(|cell| {
+        cell.borrow_mut()
+            .get_or_insert_with(|| Rc::new(status::scrubber_for(&imports::secret_inputs())))
+            .clone()
+    })
+}
+
+/// Hide what `scrubber` hides too, for the rest of the run.
+fn remember(scrubber: Scrubber) {
+    SCRUBBER.with(|cell| {
+        let mut held = cell.borrow_mut();
+        let both = match held.as_deref() {
+            Some(before) => scrubber.union(before),
+            None => scrubber,
+        };
+        *held = Some(Rc::new(both));
+    });
 }
 
 crate::bindings::export!(Component with_types_in crate::bindings);

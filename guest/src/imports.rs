@@ -20,19 +20,39 @@ use crate::wit::types::VerifyReport;
 
 /// The granted environment and the project files, read through the imports.
 pub fn inputs() -> Inputs {
-    let env = qianwen_auth_facts::variables::GRANTED
-        .into_iter()
-        .filter_map(|name| {
-            std::env::var_os(name).map(|v| (name.to_string(), v.to_string_lossy().into_owned()))
-        })
-        .collect();
-    let at = |depth: usize| u32::try_from(depth).unwrap_or(u32::MAX);
     status::gather(
-        env,
+        environment(),
         project::ancestors(),
         |depth, file| project::read(at(depth), file),
         Some(status::GitLookup::new(project::git)),
     )
+}
+
+/// What the secrets are known from: the granted environment and the `.env` files. No
+/// `.gitignore` and no git.
+pub fn secret_inputs() -> Inputs {
+    status::gather(
+        environment(),
+        project::ancestors(),
+        |depth, file| match file {
+            ProjectFile::Dotenv => project::read(at(depth), file),
+            ProjectFile::Gitignore => Ok(None),
+        },
+        None,
+    )
+}
+
+fn environment() -> Vec<(String, String)> {
+    qianwen_auth_facts::variables::GRANTED
+        .into_iter()
+        .filter_map(|name| {
+            std::env::var_os(name).map(|v| (name.to_string(), v.to_string_lossy().into_owned()))
+        })
+        .collect()
+}
+
+fn at(depth: usize) -> u32 {
+    u32::try_from(depth).unwrap_or(u32::MAX)
 }
 
 /// Write the evidence record for `report`, made at `started`, as a new timestamped file and

@@ -87,6 +87,19 @@ impl Scrubber {
         Self::new(self.secrets.iter().map(String::as_str).chain([secret]))
     }
 
+    /// One scrubber hiding what either hides (the keys before and after a key was replaced).
+    pub fn union(&self, other: &Scrubber) -> Self {
+        if other.secrets.iter().all(|s| self.secrets.contains(s)) {
+            return self.clone();
+        }
+        Self::new(
+            self.secrets
+                .iter()
+                .chain(&other.secrets)
+                .map(String::as_str),
+        )
+    }
+
     /// `text` with every secret, in any form this module reads, replaced by `[redacted]`: for
     /// the tool's own reports and what they quote of the user's paths and values.
     pub fn scrub(&self, text: &str) -> String {

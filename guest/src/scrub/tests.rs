@@ -132,6 +132,18 @@ fn every_secret_counts() {
     );
 }
 
+/// After a key is replaced, the run's scrubber hides the old key and the new one.
+#[test]
+fn a_union_hides_what_either_hid() {
+    let old = Scrubber::new([KEY]);
+    let new = Scrubber::new(["sk-FAKE_Jd6Yu1Qe5Wn8_Vm3Kx9Pg4Tz_9f3c"]);
+    let both = new.union(&old);
+    assert_eq!(both.scrub(KEY), "[redacted]");
+    assert_eq!(both.scrub("Jd6Yu1Qe5Wn8"), "[redacted]");
+    assert_eq!(both.union(&old).scrub(KEY), "[redacted]");
+    assert_eq!(old.union(&Scrubber::new([])).scrub(KEY), "[redacted]");
+}
+
 #[test]
 fn links_not_on_the_table_are_removed() {
     let text = "Invalid API-key provided. See https://help.aliyun.com/x?y=1. Or \
