@@ -3,9 +3,10 @@
 
 use super::*;
 
-/// Where a compiled-component cache used to live, planted with forged compiled components: the
-/// binary never reads, maps or writes anything there, and every executable mapping of a running
-/// `verify` is the binary itself or a system library. No file can become native code in it.
+/// The places a compiled-component cache would be (under `HOME`, `XDG_CACHE_HOME` and one a
+/// variable names), planted with forged compiled components: the binary never reads, maps or
+/// writes anything there, and every executable mapping of a running `verify` is the binary
+/// itself or a system library. No file can become native code in it.
 #[test]
 fn no_native_code_is_loaded_from_any_file() {
     let dir = tempdir();
