@@ -69,7 +69,7 @@ mod tests {
     #[test]
     fn keys_are_shaped_so_and_words_are_not() {
         for key in [
-            "sk-FAKE0123456789abcdef0123456789",
+            "sk-FAKE_0123456789_abcdef_0123456789",
             "SK-FAKE_Zq8vX3mKw9Tj_Rp4Hs7Lc2Nb",
             "sk-sp-FAKE_Hb2Ng7Rc4Xv9_Lq6Mw1Dy8Js_c3d4",
             "sk-proj-Np4Kd8Wq2Zr6Tb1Hy7Lm3",
