@@ -7,9 +7,8 @@ use std::time::{Duration, Instant};
 
 use crate::common::*;
 use crate::mock::{Mock, Reply};
-use qianwen_auth::bindings::exports::qianwen::auth::types::Options;
 use qianwen_auth::grants::{EvidenceDir, Grants, Limits, Network, ProjectFiles, Proxies};
-use qianwen_auth::sandbox::{Hostile, Sandbox};
+use qianwen_auth::sandbox::{Attack, Hostile, Sandbox};
 
 /// Grants like `status` gets them in `dir`, with `env` as the granted environment.
 fn grants(dir: &Path, env: &[(&str, &str)]) -> Grants {
@@ -25,31 +24,29 @@ fn grants(dir: &Path, env: &[(&str, &str)]) -> Grants {
     }
 }
 
-/// Run the adversary's attempt `name` with `params`; its answers, or the host's error.
-fn attempt(grants: Grants, name: &str, params: &[String]) -> Result<Vec<(String, String)>, String> {
+/// Run the adversary's `attack` with `params`; the host's answer to each attempt, or the
+/// host's error.
+fn attempt(
+    grants: Grants,
+    attack: Attack,
+    params: &[String],
+) -> Result<Vec<(String, String)>, String> {
     let sandbox = Sandbox::hostile(Hostile::Adversary).map_err(|e| format!("{e:#}"))?;
-    let mut instance = sandbox.instantiate(grants).map_err(|e| format!("{e:#}"))?;
-    let report = instance
-        .status(&Options {
-            region: Some(name.into()),
-            granted_hosts: params.to_vec(),
-            request_time_limit_ms: 0,
-        })
+    let mut instance = sandbox
+        .instantiate_adversary(grants)
         .map_err(|e| format!("{e:#}"))?;
-    Ok(report
-        .next_steps
-        .chunks(2)
-        .map(|pair| (pair[0].clone(), pair.get(1).cloned().unwrap_or_default()))
-        .collect())
+    instance
+        .attack(attack, params)
+        .map_err(|e| format!("{e:#}"))
 }
 
 #[test]
 fn files_beyond_the_two_names_cannot_be_reached() {
     let dir = tempdir();
     // No path can be named: a depth past the root is all the adversary can try.
-    let answers = attempt(grants(dir.path(), &[]), "read-far", &[]).unwrap();
+    let answers = attempt(grants(dir.path(), &[]), Attack::ReadFar, &[]).unwrap();
     assert_eq!(answers[0].1, "Err(ReadError::NoSuchDirectory)");
-    let answers = attempt(grants(dir.path(), &[]), "read-every-depth", &[]).unwrap();
+    let answers = attempt(grants(dir.path(), &[]), Attack::ReadEveryDepth, &[]).unwrap();
     assert!(
         answers.last().unwrap().1.contains("NoSuchDirectory"),
         "{answers:?}"
@@ -65,9 +62,9 @@ fn links_lead_nowhere(dir: &Path) {
     write(dir.join("../secret-for-adversary-test"), "secret");
     std::os::unix::fs::symlink("/etc/passwd", dir.join(".env")).unwrap();
     std::os::unix::fs::symlink("../secret-for-adversary-test", dir.join(".gitignore")).unwrap();
-    let answers = attempt(grants(dir, &[]), "read-dotenv", &[]).unwrap();
+    let answers = attempt(grants(dir, &[]), Attack::ReadDotenv, &[]).unwrap();
     assert_eq!(answers[0].1, "ReadError::SymlinkOutside");
-    let answers = attempt(grants(dir, &[]), "read-gitignore", &[]).unwrap();
+    let answers = attempt(grants(dir, &[]), Attack::ReadGitignore, &[]).unwrap();
     assert_eq!(answers[0].1, "ReadError::SymlinkOutside");
     let _ = std::fs::remove_file(dir.join("../secret-for-adversary-test"));
 }
@@ -91,7 +88,7 @@ fn variables_not_granted_are_invisible() {
         environment: granted,
         ..grants(dir.path(), &[])
     };
-    let answers = attempt(g, "env", &[]).unwrap();
+    let answers = attempt(g, Attack::Environment, &[]).unwrap();
     assert_eq!(answers[0].1, "DASHSCOPE_API_KEY");
 }
 
@@ -100,7 +97,7 @@ fn writes_outside_the_evidence_directory_are_refused() {
     let dir = tempdir();
     let mut g = grants(dir.path(), &[]);
     g.evidence = Some(EvidenceDir::open(dir.path(), Path::new("output")).unwrap());
-    let answers = attempt(g, "write", &[]).unwrap();
+    let answers = attempt(g, Attack::WriteEvidence, &[]).unwrap();
     for (name, answer) in &answers {
         if name == "ok.json" {
             assert!(
@@ -122,7 +119,7 @@ fn writes_outside_the_evidence_directory_are_refused() {
     assert_eq!(written, vec![native("output/qianwen-ops-auth/ok.json")]);
 
     // Without the evidence grant (status), nothing at all.
-    let answers = attempt(grants(dir.path(), &[]), "write", &[]).unwrap();
+    let answers = attempt(grants(dir.path(), &[]), Attack::WriteEvidence, &[]).unwrap();
     assert!(
         answers
             .iter()
@@ -147,7 +144,7 @@ fn a_planted_symlink_is_not_followed() {
     g.evidence = Some(EvidenceDir::open(dir.path(), Path::new("output")).unwrap());
     std::fs::rename(dir.path().join("output"), dir.path().join("moved")).unwrap();
     std::os::unix::fs::symlink(elsewhere.path(), dir.path().join("output")).unwrap();
-    let answers = attempt(g, "write", &[]).unwrap();
+    let answers = attempt(g, Attack::WriteEvidence, &[]).unwrap();
     let ok = answers.iter().find(|(n, _)| n == "ok.json").unwrap();
     assert!(ok.1.starts_with("Ok("), "{ok:?}");
     assert!(dir.path().join("moved/qianwen-ops-auth/ok.json").is_file());
@@ -157,7 +154,7 @@ fn a_planted_symlink_is_not_followed() {
 #[test]
 fn files_cannot_be_changed_without_the_setup_grant() {
     let dir = tempdir();
-    let answers = attempt(grants(dir.path(), &[]), "setup", &[]).unwrap();
+    let answers = attempt(grants(dir.path(), &[]), Attack::ChangeFiles, &[]).unwrap();
     for (_, answer) in &answers {
         assert!(answer.contains("only init may change files"), "{answer}");
     }
@@ -189,7 +186,7 @@ fn requests_anywhere_but_dashscope_are_refused_before_connecting() {
         },
         Proxies::default(),
     );
-    let answers = attempt(g, "http", &specs).unwrap();
+    let answers = attempt(g, Attack::Send, &specs).unwrap();
     assert_eq!(answers.len(), specs.len());
     for (spec, answer) in &answers {
         // Either refused by the hook, or (for the `@` trick) refused as a malformed authority.
@@ -210,7 +207,7 @@ fn requests_anywhere_but_dashscope_are_refused_before_connecting() {
         },
         Proxies::default(),
     );
-    let answers = attempt(g, "http", &[format!("http|127.0.0.1:{port}|/")]).unwrap();
+    let answers = attempt(g, Attack::Send, &[format!("http|127.0.0.1:{port}|/")]).unwrap();
     assert_eq!(answers[0].1, "answered 200");
     assert_eq!(mock.connections(), 1);
 }
@@ -220,7 +217,7 @@ fn status_gets_no_network_at_all() {
     let dir = tempdir();
     let answers = attempt(
         grants(dir.path(), &[]),
-        "http",
+        Attack::Send,
         &["https|dashscope.aliyuncs.com|/".into()],
     )
     .unwrap();
@@ -231,7 +228,7 @@ fn status_gets_no_network_at_all() {
 fn an_endless_loop_is_stopped_at_the_time_limit() {
     let dir = tempdir();
     let started = Instant::now();
-    let error = attempt(grants(dir.path(), &[]), "loop", &[]).unwrap_err();
+    let error = attempt(grants(dir.path(), &[]), Attack::RunForever, &[]).unwrap_err();
     assert!(
         error.contains("ran longer than its limit of 10 s and was stopped"),
         "{error}"
@@ -242,7 +239,7 @@ fn an_endless_loop_is_stopped_at_the_time_limit() {
 #[test]
 fn a_huge_allocation_is_stopped_by_the_memory_limit() {
     let dir = tempdir();
-    let error = attempt(grants(dir.path(), &[]), "alloc", &[]).unwrap_err();
+    let error = attempt(grants(dir.path(), &[]), Attack::HoardMemory, &[]).unwrap_err();
     assert!(error.contains("over its limit of 128 MiB"), "{error}");
 }
 
@@ -251,7 +248,7 @@ fn a_component_that_imports_files_or_sockets_does_not_even_start() {
     let dir = tempdir();
     let sandbox = Sandbox::hostile(Hostile::Escapee).unwrap();
     let error = sandbox
-        .instantiate(grants(dir.path(), &[]))
+        .instantiate_adversary(grants(dir.path(), &[]))
         .err()
         .expect("it must not instantiate");
     let error = format!("{error:#}");
@@ -267,9 +264,13 @@ fn a_component_that_imports_files_or_sockets_does_not_even_start() {
 fn a_component_cannot_show_a_key_by_panicking_or_printing() {
     if let Ok(scenario) = std::env::var("ADVERSARY_CHILD") {
         let dir = tempdir();
+        let attack = match scenario.as_str() {
+            "panic-with-key" => Attack::PanicWithKey,
+            _ => Attack::PrintKey,
+        };
         let result = attempt(
             grants(dir.path(), &[("DASHSCOPE_API_KEY", STANDARD)]),
-            &scenario,
+            attack,
             &[],
         );
         println!("host says: {result:?}");
@@ -300,7 +301,7 @@ fn a_component_cannot_show_a_key_by_panicking_or_printing() {
 fn the_time_limit_holds_whatever_the_signal_state_inherited() {
     if std::env::var_os("LOOP_CHILD").is_some() {
         let dir = tempdir();
-        let result = attempt(grants(dir.path(), &[]), "loop", &[]);
+        let result = attempt(grants(dir.path(), &[]), Attack::RunForever, &[]);
         println!("host says: {result:?}");
         return;
     }

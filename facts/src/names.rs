@@ -13,37 +13,37 @@ pub trait Named: Copy {
     fn name(self) -> &'static str;
 }
 
-/// `Named` for every WIT enum that leaves as text, as generated in the module `$types` (the
-/// `types` interface's bindings, guest or host). The tables list cases in the WIT's order,
-/// which is the generated enums' order.
+/// `Named` for every WIT enum of the `types` interface that leaves as text, as generated in the
+/// module `$types` (guest or host); with `in MODULE: TYPE => TABLE, ...`, for the enums of
+/// another interface. The tables list cases in the WIT's order, which is the generated enums'
+/// order.
 #[macro_export]
 macro_rules! named_wit_enums {
     ($($types:ident)::+) => {
-        const _: () = {
-            use $($types)::+ as types;
-            $crate::named_wit_enums!(@each
-                Source => SOURCE,
-                KeyKind => KEY_KIND,
-                KeyName => KEY_NAME,
-                WarningCode => WARNING_CODE,
-                LinkTopic => LINK_TOPIC,
-                Verdict => VERDICT,
-                Region => REGION,
-                DotenvState => DOTENV_STATE,
-                Outcome => OUTCOME,
-                KeyJudgement => KEY_JUDGEMENT,
-                FlowAnswer => FLOW_ANSWER,
-                InitOutcome => INIT_OUTCOME,
-                UpdateAnswer => UPDATE_ANSWER,
-            );
-        };
+        $crate::named_wit_enums!(in $($types)::+:
+            Source => SOURCE,
+            KeyKind => KEY_KIND,
+            KeyName => KEY_NAME,
+            WarningCode => WARNING_CODE,
+            LinkTopic => LINK_TOPIC,
+            Verdict => VERDICT,
+            Region => REGION,
+            DotenvState => DOTENV_STATE,
+            Outcome => OUTCOME,
+            KeyJudgement => KEY_JUDGEMENT,
+            FlowAnswer => FLOW_ANSWER,
+            InitOutcome => INIT_OUTCOME,
+        );
     };
-    (@each $($type:ident => $table:ident,)*) => {
-        $(impl $crate::names::Named for types::$type {
-            fn name(self) -> &'static str {
-                $crate::names::$table[self as usize]
-            }
-        })*
+    (in $($module:ident)::+: $($type:ident => $table:ident,)*) => {
+        const _: () = {
+            use $($module)::+ as module;
+            $(impl $crate::names::Named for module::$type {
+                fn name(self) -> &'static str {
+                    $crate::names::$table[self as usize]
+                }
+            })*
+        };
     };
 }
 

@@ -1,23 +1,16 @@
-//! The component's exports: each WIT call wired to the policy modules, which decide, and to
-//! `imports`, which reach the host.
+//! The component's exports: each WIT call wired to the policy modules, which decide. The pure
+//! world's functions are here; the credential world's, which also reach the host through
+//! `imports`, are in `credential`.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use crate::wit::guidance::{self, TokenPlan};
+use crate::wit::policy::{self, DirectoryInput, DotenvEntry, DotenvParse, KeyClass};
+use crate::wit::types::{Flow, FlowAnswer, Link, Options, StatusReport};
+use crate::{dotenv, flow, keys, links, snippet, status, tokenplan};
 
-use crate::bindings::exports::qianwen::auth::auth;
-use crate::scrub::Scrubber;
-use crate::wit::policy::{
-    self, DirectoryInput, DotenvEntry, DotenvParse, KeyClass, SkillCandidates,
-};
-use crate::wit::project::Directory;
-use crate::wit::types::{
-    Flow, FlowAnswer, InitReport, Link, Options, StatusReport, TokenPlan, UpdateInput,
-    UpdateReport, VerifyReport,
-};
-use crate::{
-    dotenv, flow, imports, keys, links, relay, setup, snippet, status, tokenplan, update, verify,
-};
+#[cfg(feature = "credential")]
+mod credential;
 
+/// The component: the pure world's exports here, the credential world's in `credential`.
 struct Component;
 
 impl policy::Guest for Component {
@@ -65,6 +58,16 @@ impl policy::Guest for Component {
         flow::step(answer, rejected_again)
     }
 
+    fn resolve(
+        env: Vec<(String, String)>,
+        directories: Vec<DirectoryInput>,
+        options: Options,
+    ) -> StatusReport {
+        status::build(&status::inputs_from(env, &directories), &options)
+    }
+}
+
+impl guidance::Guest for Component {
     fn token_plan_facts() -> TokenPlan {
         tokenplan::facts()
     }
@@ -76,131 +79,6 @@ impl policy::Guest for Component {
     fn agent_snippet_apply(existing: Option<String>) -> Result<String, String> {
         snippet::apply(existing.as_deref())
     }
-
-    fn skill_search(
-        directories: Vec<Directory>,
-        home: Option<String>,
-        named: Option<String>,
-    ) -> SkillCandidates {
-        update::search(&directories, home.as_deref(), named.as_deref())
-    }
-
-    fn update_check(input: UpdateInput) -> UpdateReport {
-        update::check(&input)
-    }
-
-    fn resolve(
-        env: Vec<(String, String)>,
-        directories: Vec<DirectoryInput>,
-        options: Options,
-    ) -> StatusReport {
-        status::build(&status::inputs_from(env, &directories), &options)
-    }
-}
-
-impl auth::Guest for Component {
-    fn status(options: Options) -> StatusReport {
-        status::build(&imports::inputs(), &options)
-    }
-
-    fn verify(options: Options) -> VerifyReport {
-        verify_and_record(options)
-    }
-
-    fn scrub(texts: Vec<String>) -> Vec<String> {
-        let scrubber = scrubber();
-        texts.iter().map(|text| scrubber.scrub(text)).collect()
-    }
-
-    fn holds_key(texts: Vec<String>) -> Vec<bool> {
-        let scrubber = scrubber();
-        texts.iter().map(|text| scrubber.holds_key(text)).collect()
-    }
-
-    fn relay(texts: Vec<String>) -> Vec<String> {
-        let scrubber = scrubber();
-        texts
-            .iter()
-            .map(|text| relay::relay(text, &scrubber))
-            .collect()
-    }
-
-    fn continue_flow(options: Options, answer: FlowAnswer) -> VerifyReport {
-        let mut report = verify_and_record(options);
-        let rejected = flow::is_401(report.outcome);
-        report.flow = Some(flow::step(Some(answer), Some(rejected)));
-        report
-    }
-
-    fn init(key: Option<String>) -> InitReport {
-        let options = no_options();
-        let inputs = imports::inputs();
-        let plan = setup::plan(&inputs, &status::resolve(&inputs, &options), key.as_deref());
-        let (applied, failure) = imports::apply(&plan.changes);
-        // What is configured now, after the changes; the key given is hidden too, written or
-        // not.
-        let mut after = status::resolve(&imports::inputs(), &options);
-        if let Some(key) = &key {
-            after.scrubber = after.scrubber.and(key);
-        }
-        remember(after.scrubber.clone());
-        setup::report(plan, applied, failure, after)
-    }
-}
-
-/// The options of a call that sends nothing and names no region.
-fn no_options() -> Options {
-    Options {
-        region: None,
-        granted_hosts: Vec::new(),
-        request_time_limit_ms: 0,
-    }
-}
-
-/// Verify, then write the evidence record of what happened.
-fn verify_and_record(options: Options) -> VerifyReport {
-    let started = imports::now();
-    let resolved = status::resolve(&imports::inputs(), &options);
-    let mut report = verify::run(
-        &resolved,
-        &mut imports::WasiTransport,
-        options.request_time_limit_ms,
-    );
-    match imports::write_evidence(&report, started) {
-        Ok(path) => report.evidence = Some(path),
-        Err(why) => report.evidence_error = Some(why),
-    }
-    remember(resolved.scrubber);
-    report
-}
-
-thread_local! {
-    /// The scrubber of this instance's run, built once from the secrets on the chain, so that
-    /// each `scrub`, `holds-key` and `relay` call does not read the project again (and the
-    /// turned forms of the secrets are worked out once). A later `verify` or `init` adds what
-    /// it found; nothing once held is forgotten within the run.
-    static SCRUBBER: RefCell<Option<Rc<Scrubber>>> = const { RefCell::new(None) };
-}
-
-/// This run's scrubber: the one `verify` or `init` resolved, else one built from the secrets.
-fn scrubber() -> Rc<Scrubber> {
-    SCRUBBER.with(|cell| {
-        cell.borrow_mut()
-            .get_or_insert_with(|| Rc::new(status::scrubber_for(&imports::secret_inputs())))
-            .clone()
-    })
-}
-
-/// Hide what `scrubber` hides too, for the rest of the run.
-fn remember(scrubber: Scrubber) {
-    SCRUBBER.with(|cell| {
-        let mut held = cell.borrow_mut();
-        let both = match held.as_deref() {
-            Some(before) => scrubber.union(before),
-            None => scrubber,
-        };
-        *held = Some(Rc::new(both));
-    });
 }
 
 crate::bindings::export!(Component with_types_in crate::bindings);

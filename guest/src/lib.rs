@@ -5,21 +5,27 @@
 //! rules' unit tests run natively.
 
 // Natively the crate exists only for those tests: nothing is exported, so everything looks
-// unused. The wasm build, which uses it all, keeps the dead-code lint.
-#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code, unused_imports))]
+// unused; the pure build leaves out what only the credential world's exports use. The
+// credential world's wasm build, which uses it all, keeps the dead-code lint.
+#![cfg_attr(
+    any(not(target_arch = "wasm32"), not(feature = "credential")),
+    allow(dead_code, unused_imports)
+)]
 
 mod chain;
+#[cfg(feature = "credential")]
 mod classify;
 #[cfg(target_arch = "wasm32")]
 mod component;
 mod dotenv;
 mod endpoint;
+#[cfg(feature = "credential")]
 mod evidence;
 mod flow;
 #[cfg(test)]
 mod fuzz;
 mod gitignore;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "credential"))]
 mod imports;
 mod keys;
 mod links;
@@ -27,19 +33,25 @@ mod names;
 mod oss;
 mod outward;
 mod paths;
-mod relay;
+#[cfg(feature = "credential")]
+mod program_output;
 mod scrub;
 mod secret;
+#[cfg(feature = "credential")]
 mod setup;
 mod snippet;
 mod status;
 mod time;
 mod tokenplan;
+#[cfg(feature = "credential")]
 mod transport;
+#[cfg(feature = "credential")]
 mod update;
+#[cfg(feature = "credential")]
 mod verify;
 
 mod bindings {
+    #[cfg(feature = "credential")]
     wit_bindgen::generate!({
         world: "credential-policy",
         path: "../wit",
@@ -48,11 +60,32 @@ mod bindings {
         // Holds a resource, which has no equality.
         additional_derives_ignore: ["stream-error"],
     });
+
+    // The pure world, with the `project` interface named for its records only: the rules read
+    // directories, files and git's answer as those records. No function of it is called in
+    // this build, so the component built imports nothing of it (the embeddings' tests show).
+    #[cfg(not(feature = "credential"))]
+    wit_bindgen::generate!({
+        inline: "
+            package qianwen:pure-build;
+            world pure-with-records {
+                include qianwen:auth/pure@0.4.0;
+                import qianwen:auth/project@0.4.0;
+            }
+        ",
+        path: "../wit",
+        world: "qianwen:pure-build/pure-with-records",
+        generate_all,
+        additional_derives: [PartialEq, Eq],
+    });
 }
 
 /// The WIT interfaces under short names.
 mod wit {
-    pub use crate::bindings::exports::qianwen::auth::policy;
-    pub use crate::bindings::exports::qianwen::auth::types;
-    pub use crate::bindings::qianwen::auth::{evidence, project, setup};
+    #[cfg(feature = "credential")]
+    pub use crate::bindings::exports::qianwen::auth::update_check;
+    pub use crate::bindings::exports::qianwen::auth::{guidance, policy, types};
+    pub use crate::bindings::qianwen::auth::project;
+    #[cfg(feature = "credential")]
+    pub use crate::bindings::qianwen::auth::{evidence, setup};
 }

@@ -6,6 +6,8 @@ pub use qianwen_auth_facts::names::Named;
 use crate::wit::types::Region;
 
 qianwen_auth_facts::named_wit_enums!(crate::wit::types);
+#[cfg(feature = "credential")]
+qianwen_auth_facts::named_wit_enums!(in crate::wit::update_check: UpdateAnswer => UPDATE_ANSWER,);
 
 /// The region with this id, or `custom`.
 pub fn region(id: &str) -> Region {

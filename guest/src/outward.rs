@@ -5,10 +5,11 @@
 
 use crate::scrub::Scrubber;
 use crate::wit::types::{
-    Command, DotenvReport, EndpointReport, Flow, FlowChoice, FlowProgress, FlowQuestion,
-    InitReport, KeyReport, OssReport, StatusReport, UpdateChoice, UpdateReport, UpdateState,
-    VariableState, VerifyReport, Warning,
+    DotenvReport, EndpointReport, Flow, FlowChoice, FlowProgress, FlowQuestion, InitReport,
+    KeyReport, OssReport, StatusReport, VariableState, VerifyReport, Warning,
 };
+#[cfg(feature = "credential")]
+use crate::wit::update_check::{Command, UpdateChoice, UpdateReport, UpdateState};
 
 /// A value whose text is scrubbed in place.
 pub trait Outward {
@@ -69,20 +70,26 @@ impl Outward for Flow {
 outward!(StatusReport: key, shadowed, endpoint, warnings, oss, next_steps, dotenv_files, unreadable_keys);
 outward!(VerifyReport: cause, next_step, hints, key, endpoint, server_code, request_id, excerpt, evidence, evidence_error, warnings, flow);
 outward!(InitReport: changes, summary, key, next_steps, warnings);
-outward!(Command: program, args, shown);
-outward!(UpdateChoice: label, command);
+/// The update check's reports, in the credential world only.
+#[cfg(feature = "credential")]
+mod update_check {
+    use super::*;
 
-impl Outward for UpdateState {
-    fn scrub_with(&mut self, scrubber: &Scrubber) {
-        match self {
-            UpdateState::Installed(command) => command.scrub_with(scrubber),
-            UpdateState::Asked(choices) => choices.scrub_with(scrubber),
-            UpdateState::Quiet => {}
-            UpdateState::Answered((_, command)) => command.scrub_with(scrubber),
+    outward!(Command: program, args, shown);
+    outward!(UpdateChoice: label, command);
+
+    impl Outward for UpdateState {
+        fn scrub_with(&mut self, scrubber: &Scrubber) {
+            match self {
+                UpdateState::Installed(command) => command.scrub_with(scrubber),
+                UpdateState::Asked(choices) => choices.scrub_with(scrubber),
+                UpdateState::Quiet => {}
+                UpdateState::Answered((_, command)) => command.scrub_with(scrubber),
+            }
         }
     }
+    outward!(UpdateReport: searched, skill, state, message, save, next_steps, warnings);
 }
-outward!(UpdateReport: searched, skill, state, message, save, next_steps, warnings);
 
 #[cfg(test)]
 mod tests {

@@ -2,8 +2,8 @@
 //! change of data.
 
 use crate::links;
+use crate::wit::guidance::{PlanModel, TokenPlan};
 use crate::wit::types::LinkTopic;
-use crate::wit::types::{PlanModel, TokenPlan};
 use qianwen_auth_facts::endpoints::TOKEN_PLAN_HOST;
 
 /// When the Token Plan facts were last checked.

@@ -11,11 +11,10 @@ use crate::outward::Outward;
 use crate::paths::join;
 use crate::scrub::Scrubber;
 use crate::time;
-use crate::wit::policy::SkillCandidates;
 use crate::wit::project::Directory;
-use crate::wit::types::{
-    Command, LocatedProgram, Reminder, UpdateAnswer, UpdateChoice, UpdateInput, UpdateReport,
-    UpdateState,
+use crate::wit::update_check::{
+    Command, LocatedProgram, Reminder, SkillCandidates, UpdateAnswer, UpdateChoice, UpdateInput,
+    UpdateReport, UpdateState,
 };
 
 /// The skill this check looks for, as its directory is named.

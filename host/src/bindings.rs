@@ -17,6 +17,24 @@ wasmtime::component::bindgen!({
     },
 });
 
+/// The test adversary's world (`tests/guests/adversary/wit`): the policy's imports, under the
+/// same types, and one export that runs an attack.
+#[cfg(feature = "hostile-guests")]
+pub mod adversary {
+    wasmtime::component::bindgen!({
+        path: ["../wit", "../tests/guests/adversary/wit"],
+        world: "qianwen:adversary/adversary",
+        require_store_data_send: true,
+        with: {
+            "qianwen:auth": super::qianwen::auth,
+            "wasi:cli": wasmtime_wasi::p2::bindings::cli,
+            "wasi:clocks": wasmtime_wasi::p2::bindings::clocks,
+            "wasi:io": wasmtime_wasi::p2::bindings::io,
+            "wasi:http": wasmtime_wasi_http::p2::bindings::http,
+        },
+    });
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -6,6 +6,9 @@ pub use qianwen_auth_facts::names::Named;
 use crate::bindings::exports::qianwen::auth::types::{Flow, FlowAnswer};
 
 qianwen_auth_facts::named_wit_enums!(crate::bindings::exports::qianwen::auth::types);
+qianwen_auth_facts::named_wit_enums!(in crate::bindings::exports::qianwen::auth::update_check:
+    UpdateAnswer => UPDATE_ANSWER,
+);
 
 /// The 401 flow's step, as SPEC §5 numbers them (and JSON reports them).
 pub fn step(flow: &Flow) -> u8 {

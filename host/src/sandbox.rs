@@ -11,16 +11,20 @@ use wasmtime_wasi::p2::pipe::{ClosedInputStream, MemoryOutputPipe, SinkOutputStr
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 #[cfg(feature = "hostile-guests")]
+pub use crate::bindings::adversary::exports::qianwen::adversary::attacks::Attack;
+#[cfg(feature = "hostile-guests")]
 pub use crate::compiled::Hostile;
 use crate::grants::{self, EvidenceDir, Network, ProjectFiles, SetupFiles};
 use crate::{compiled, engine_config, epoch, timings};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
 use crate::bindings;
-use crate::bindings::exports::qianwen::auth::policy::SkillCandidates;
+use crate::bindings::exports::qianwen::auth::guidance::TokenPlan;
 use crate::bindings::exports::qianwen::auth::types::{
-    Flow, FlowAnswer, InitReport, Link, Options, StatusReport, TokenPlan, UpdateInput,
-    UpdateReport, VerifyReport,
+    Flow, FlowAnswer, InitReport, Link, Options, StatusReport, VerifyReport,
+};
+use crate::bindings::exports::qianwen::auth::update_check::{
+    SkillCandidates, UpdateInput, UpdateReport,
 };
 use bindings::qianwen::auth::evidence::WriteError;
 use bindings::qianwen::auth::project::Directory;
@@ -188,6 +192,31 @@ impl Sandbox {
 
     /// A fresh instance with the grants for this run.
     pub fn instantiate(&self, grants: grants::Grants) -> Result<Instance> {
+        self.instantiate_as(grants, |store, component, linker| {
+            bindings::CredentialPolicy::instantiate(store, component, linker)
+        })
+    }
+
+    /// A fresh instance of the hostile component, under the grants for this run.
+    #[cfg(feature = "hostile-guests")]
+    pub fn instantiate_adversary(
+        &self,
+        grants: grants::Grants,
+    ) -> Result<Instance<bindings::adversary::Adversary>> {
+        self.instantiate_as(grants, |store, component, linker| {
+            bindings::adversary::Adversary::instantiate(store, component, linker)
+        })
+    }
+
+    fn instantiate_as<World>(
+        &self,
+        grants: grants::Grants,
+        instantiate: impl FnOnce(
+            &mut Store<State>,
+            &Component,
+            &Linker<State>,
+        ) -> wasmtime::Result<World>,
+    ) -> Result<Instance<World>> {
         let stderr = MemoryOutputPipe::new(STDERR_CAPACITY);
         let mut wasi = WasiCtx::builder();
         wasi.stdin(ClosedInputStream)
@@ -208,10 +237,9 @@ impl Sandbox {
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.memory);
         store.set_epoch_deadline(ticks(POLICY_BUDGET));
-        let component =
-            bindings::CredentialPolicy::instantiate(&mut store, &self.component, &self.linker)
-                .map_err(anyhow::Error::from)
-                .context("instantiating the policy component")?;
+        let component = instantiate(&mut store, &self.component, &self.linker)
+            .map_err(anyhow::Error::from)
+            .context("instantiating the policy component")?;
         timings::mark("instantiated");
         Ok(Instance {
             store,
@@ -286,10 +314,11 @@ impl ResourceLimiter for MemoryCap {
     }
 }
 
-/// One running instance of the policy.
-pub struct Instance {
+/// One running instance of the policy (or, in tests, of a component of another world under the
+/// same imports).
+pub struct Instance<World = bindings::CredentialPolicy> {
     store: Store<State>,
-    component: bindings::CredentialPolicy,
+    component: World,
     stderr: MemoryOutputPipe,
     /// How long a call that sends requests may run, all retries included.
     network_budget: Duration,
@@ -340,9 +369,9 @@ impl Instance {
 
     /// Output of a program run at the user's request, fit to show: no control sequences, no
     /// secret, no URL off the link table.
-    pub fn relay(&mut self, texts: &[String]) -> Result<Vec<String>> {
+    pub fn sanitize_output(&mut self, texts: &[String]) -> Result<Vec<String>> {
         self.call(POLICY_BUDGET, |c, s| {
-            c.qianwen_auth_auth().call_relay(s, texts)
+            c.qianwen_auth_update_check().call_sanitize_output(s, texts)
         })
     }
 
@@ -376,14 +405,14 @@ impl Instance {
     /// The Token Plan facts.
     pub fn token_plan(&mut self) -> Result<TokenPlan> {
         self.call(POLICY_BUDGET, |c, s| {
-            c.qianwen_auth_policy().call_token_plan_facts(s)
+            c.qianwen_auth_guidance().call_token_plan_facts(s)
         })
     }
 
     /// The block for agent instruction files.
     pub fn agent_snippet(&mut self) -> Result<String> {
         self.call(POLICY_BUDGET, |c, s| {
-            c.qianwen_auth_policy().call_agent_snippet(s)
+            c.qianwen_auth_guidance().call_agent_snippet(s)
         })
     }
 
@@ -393,7 +422,7 @@ impl Instance {
         existing: Option<&str>,
     ) -> Result<Result<String, String>> {
         self.call(POLICY_BUDGET, |c, s| {
-            c.qianwen_auth_policy()
+            c.qianwen_auth_guidance()
                 .call_agent_snippet_apply(s, existing)
         })
     }
@@ -406,7 +435,7 @@ impl Instance {
         named: Option<&str>,
     ) -> Result<SkillCandidates> {
         self.call(POLICY_BUDGET, |c, s| {
-            c.qianwen_auth_policy()
+            c.qianwen_auth_update_check()
                 .call_skill_search(s, directories, home, named)
         })
     }
@@ -414,10 +443,12 @@ impl Instance {
     /// The update check, from what the host found.
     pub fn update_check(&mut self, input: &UpdateInput) -> Result<UpdateReport> {
         self.call(POLICY_BUDGET, |c, s| {
-            c.qianwen_auth_policy().call_update_check(s, input)
+            c.qianwen_auth_update_check().call_check(s, input)
         })
     }
+}
 
+impl<World> Instance<World> {
     /// What the network grant refused during this run.
     pub fn refusals(&self) -> Vec<String> {
         self.store.data().network.refusals()
@@ -428,7 +459,7 @@ impl Instance {
     fn call<R>(
         &mut self,
         budget: Duration,
-        f: impl FnOnce(&bindings::CredentialPolicy, &mut Store<State>) -> wasmtime::Result<R>,
+        f: impl FnOnce(&World, &mut Store<State>) -> wasmtime::Result<R>,
     ) -> Result<R> {
         self.store.set_epoch_deadline(ticks(budget));
         let result = f(&self.component, &mut self.store);
@@ -452,6 +483,17 @@ impl Instance {
                 None => anyhow::Error::from(error).context("the policy component failed"),
             }
         })
+    }
+}
+
+#[cfg(feature = "hostile-guests")]
+impl Instance<bindings::adversary::Adversary> {
+    /// Run the adversary's `attack` with the test's parameters.
+    pub fn attack(&mut self, attack: Attack, params: &[String]) -> Result<Vec<(String, String)>> {
+        let answers = self.call(POLICY_BUDGET, |c, s| {
+            c.qianwen_adversary_attacks().call_run(s, attack, params)
+        })?;
+        Ok(answers.into_iter().map(|a| (a.attempt, a.answer)).collect())
     }
 }
 

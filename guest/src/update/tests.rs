@@ -1,5 +1,5 @@
 use super::*;
-use crate::wit::types::SkippedSkill;
+use crate::wit::update_check::SkippedSkill;
 
 const NOW: u64 = 1_795_722_480;
 

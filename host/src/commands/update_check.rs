@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use anyhow::{Context, Result};
 
 use super::{reading_only, screen, shown};
-use crate::bindings::exports::qianwen::auth::types::{
+use crate::bindings::exports::qianwen::auth::update_check::{
     LocatedProgram, SkippedSkill, UpdateAnswer, UpdateInput, UpdateState,
 };
 use crate::child;
@@ -236,7 +236,7 @@ fn update_answer(choice: UpdateChoice) -> UpdateAnswer {
 /// Ask for 1, 2 or 3 at the terminal; none when no valid answer comes.
 fn ask(
     io: &mut Io,
-    choices: &[crate::bindings::exports::qianwen::auth::types::UpdateChoice],
+    choices: &[crate::bindings::exports::qianwen::auth::update_check::UpdateChoice],
 ) -> Result<Option<UpdateAnswer>> {
     let choices: Vec<(u8, UpdateAnswer)> = choices.iter().map(|c| (c.number, c.answer)).collect();
     terminal::choose(io, &choices).context("reading the answer")
@@ -275,7 +275,7 @@ fn first_trusted(candidates: &[String]) -> (Option<String>, Vec<SkippedSkill>) {
 /// fit to show. A program that was not found where it may run is not run.
 fn run(
     instance: &mut Instance,
-    command: &crate::bindings::exports::qianwen::auth::types::Command,
+    command: &crate::bindings::exports::qianwen::auth::update_check::Command,
     path: &std::ffi::OsStr,
     limit: Duration,
 ) -> Result<Ran> {
@@ -312,7 +312,7 @@ fn run(
                 String::from_utf8_lossy(&done.stdout.bytes).into_owned(),
                 String::from_utf8_lossy(&done.stderr.bytes).into_owned(),
             ];
-            let mut scrubbed = instance.relay(&texts)?.into_iter();
+            let mut scrubbed = instance.sanitize_output(&texts)?.into_iter();
             ran.stdout = scrubbed.next().unwrap_or_default();
             ran.stderr = scrubbed.next().unwrap_or_default();
             ran.code = done.code;

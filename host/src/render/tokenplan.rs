@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::style::Style;
-use crate::bindings::exports::qianwen::auth::types::{PlanModel, TokenPlan};
+use crate::bindings::exports::qianwen::auth::guidance::{PlanModel, TokenPlan};
 
 /// The Token Plan facts, for people.
 pub fn tokenplan(t: &TokenPlan, style: Style) -> String {

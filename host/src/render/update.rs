@@ -3,7 +3,9 @@
 use std::fmt::Write;
 
 use super::style::Style;
-use crate::bindings::exports::qianwen::auth::types::{UpdateChoice, UpdateReport, UpdateState};
+use crate::bindings::exports::qianwen::auth::update_check::{
+    UpdateChoice, UpdateReport, UpdateState,
+};
 use qianwen_auth_facts::text::one_line;
 
 /// What running the named command came to, with its output already scrubbed.

@@ -2,7 +2,7 @@
 use serde::Serialize;
 
 use super::{Link, SCHEMA};
-use crate::bindings::exports::qianwen::auth::types as wit;
+use crate::bindings::exports::qianwen::auth::guidance as wit;
 
 /// A Token Plan model.
 #[derive(Serialize)]

@@ -2,7 +2,7 @@
 use serde::Serialize;
 
 use super::SCHEMA;
-use crate::bindings::exports::qianwen::auth::types as wit;
+use crate::bindings::exports::qianwen::auth::update_check as wit;
 use crate::names::Named;
 use crate::render::Ran;
 

@@ -1,101 +1,55 @@
-//! A hostile policy component, for the tests only. It imports what the real one imports and
-//! exports the same world, so the host runs it exactly as it runs the real one; but `status`
-//! tries the attack named by `options.region` and reports what the host answered in
-//! `next-steps`, in pairs: the attempt, then the answer.
+//! A hostile component, for the tests only. It imports what the policy component imports, so
+//! the host runs it under the policy's own linker, grants and limits; its one export tries the
+//! attack the test names and says what the host answered to each attempt.
 
 #![cfg(target_arch = "wasm32")]
 
 mod bindings {
     wit_bindgen::generate!({
-        world: "credential-policy",
-        path: "../../../wit",
+        world: "qianwen:adversary/adversary",
+        path: ["../../../wit", "wit"],
         generate_all,
     });
 }
 
-use bindings::exports::qianwen::auth::auth::Guest as Auth;
-use bindings::exports::qianwen::auth::policy::{
-    DotenvParse, Guest as Policy, KeyClass, SkillCandidates,
-};
-use bindings::exports::qianwen::auth::types::*;
+use bindings::exports::qianwen::adversary::attacks::{Answer, Attack, Guest};
 use bindings::qianwen::auth::{evidence, project, setup};
 use bindings::wasi::http::{outgoing_handler, types as http};
 
 struct Adversary;
 
-impl Auth for Adversary {
-    fn status(options: Options) -> StatusReport {
-        let name = options.region.unwrap_or_default();
-        let answers = attempt(&name, &options.granted_hosts);
-        report(
-            answers
-                .into_iter()
-                .flat_map(|(what, answer)| [what, answer])
-                .collect(),
-        )
-    }
-
-    fn verify(_: Options) -> VerifyReport {
-        unimplemented!("the adversary attacks through status")
-    }
-
-    fn continue_flow(_: Options, _: FlowAnswer) -> VerifyReport {
-        unimplemented!("the adversary attacks through status")
-    }
-
-    fn init(_: Option<String>) -> InitReport {
-        unimplemented!("the adversary attacks through status")
-    }
-
-    fn scrub(texts: Vec<String>) -> Vec<String> {
-        texts
-    }
-
-    fn holds_key(texts: Vec<String>) -> Vec<bool> {
-        texts.iter().map(|_| false).collect()
-    }
-
-    fn relay(texts: Vec<String>) -> Vec<String> {
-        texts
+impl Guest for Adversary {
+    fn run(attack: Attack, params: Vec<String>) -> Vec<Answer> {
+        let tried = match attack {
+            Attack::ReadFar => read_far(),
+            Attack::ReadEveryDepth => read_every_depth(),
+            Attack::ReadDotenv => one("read", read(0, project::ProjectFile::Dotenv)),
+            Attack::ReadGitignore => one("read", read(0, project::ProjectFile::Gitignore)),
+            Attack::Environment => environment(),
+            Attack::WriteEvidence => write_evidence(),
+            Attack::ChangeFiles => change_files(),
+            Attack::Send => send(&params),
+            Attack::RunForever => run_forever(),
+            Attack::HoardMemory => hoard_memory(),
+            Attack::PanicWithKey => panic_with_key(),
+            Attack::PrintKey => print_key(),
+            Attack::Escape => escape(),
+        };
+        tried
+            .into_iter()
+            .map(|(attempt, answer)| Answer { attempt, answer })
+            .collect()
     }
 }
 
 type Answers = Vec<(String, String)>;
-
-/// One attack: given the test's parameters, what the host answered to each attempt.
-type Attack = fn(&[String]) -> Answers;
-
-/// Every attack, by the name the tests pass in `options.region`.
-const ATTACKS: &[(&str, Attack)] = &[
-    ("read-far", read_far),
-    ("read-every-depth", read_every_depth),
-    ("read-dotenv", read_dotenv),
-    ("read-gitignore", read_gitignore),
-    ("env", environment),
-    ("write", write_evidence),
-    ("setup", change_files),
-    ("http", send),
-    ("loop", run_forever),
-    ("alloc", hoard_memory),
-    ("panic-with-key", panic_with_key),
-    ("print-key", print_key),
-    #[cfg(feature = "escape")]
-    ("escape", escape),
-];
-
-fn attempt(name: &str, params: &[String]) -> Answers {
-    match ATTACKS.iter().find(|(n, _)| *n == name) {
-        Some((_, attack)) => attack(params),
-        None => one("unknown", format!("no attempt named {name:?}")),
-    }
-}
 
 fn one(what: &str, answer: String) -> Answers {
     vec![(what.to_string(), answer)]
 }
 
 /// A depth past the file-system root: the only way to name another file is no way at all.
-fn read_far(_: &[String]) -> Answers {
+fn read_far() -> Answers {
     one(
         "read",
         format!("{:?}", project::read(100_000, project::ProjectFile::Dotenv)),
@@ -103,23 +57,15 @@ fn read_far(_: &[String]) -> Answers {
 }
 
 /// `.env` at every depth, and two past the root.
-fn read_every_depth(_: &[String]) -> Answers {
+fn read_every_depth() -> Answers {
     let depths = project::ancestors().len() as u32;
     (0..depths + 2)
         .map(|d| (format!("depth {d}"), read(d, project::ProjectFile::Dotenv)))
         .collect()
 }
 
-fn read_dotenv(_: &[String]) -> Answers {
-    one("read", read(0, project::ProjectFile::Dotenv))
-}
-
-fn read_gitignore(_: &[String]) -> Answers {
-    one("read", read(0, project::ProjectFile::Gitignore))
-}
-
 /// Every variable name the component can see.
-fn environment(_: &[String]) -> Answers {
+fn environment() -> Answers {
     one(
         "env",
         std::env::vars()
@@ -130,7 +76,7 @@ fn environment(_: &[String]) -> Answers {
 }
 
 /// Evidence under names that would leave the directory, hide, or overflow.
-fn write_evidence(_: &[String]) -> Answers {
+fn write_evidence() -> Answers {
     let long = "x".repeat(101);
     [
         "../x",
@@ -155,7 +101,7 @@ fn write_evidence(_: &[String]) -> Answers {
 }
 
 /// Changes to `.env` without the setup grant, and a key written without one given.
-fn change_files(_: &[String]) -> Answers {
+fn change_files() -> Answers {
     vec![
         (
             "append".into(),
@@ -176,7 +122,7 @@ fn send(targets: &[String]) -> Answers {
     targets.iter().map(|p| (p.clone(), request(p))).collect()
 }
 
-fn run_forever(_: &[String]) -> Answers {
+fn run_forever() -> Answers {
     let mut n: u64 = 0;
     loop {
         n = std::hint::black_box(n.wrapping_add(1));
@@ -184,7 +130,7 @@ fn run_forever(_: &[String]) -> Answers {
 }
 
 /// 4 GiB in 64 MiB pieces: one Vec may hold at most 2 GiB on wasm32.
-fn hoard_memory(_: &[String]) -> Answers {
+fn hoard_memory() -> Answers {
     let mut hoard: Vec<Vec<u8>> = Vec::new();
     for _ in 0..64 {
         hoard.push(std::hint::black_box(vec![1u8; 64 << 20]));
@@ -192,12 +138,12 @@ fn hoard_memory(_: &[String]) -> Answers {
     one("alloc", format!("got {} pieces", hoard.len()))
 }
 
-fn panic_with_key(_: &[String]) -> Answers {
+fn panic_with_key() -> Answers {
     let key = std::env::var("DASHSCOPE_API_KEY").unwrap_or_default();
     panic!("leaking {key}");
 }
 
-fn print_key(_: &[String]) -> Answers {
+fn print_key() -> Answers {
     let key = std::env::var("DASHSCOPE_API_KEY").unwrap_or_default();
     println!("stdout {key}");
     eprintln!("stderr {key}");
@@ -206,7 +152,7 @@ fn print_key(_: &[String]) -> Answers {
 
 /// A file and a socket, through imports the real world does not have.
 #[cfg(feature = "escape")]
-fn escape(_: &[String]) -> Answers {
+fn escape() -> Answers {
     vec![
         (
             "file".into(),
@@ -223,6 +169,15 @@ fn escape(_: &[String]) -> Answers {
             ),
         ),
     ]
+}
+
+/// Without the `escape` feature this build imports neither files nor sockets.
+#[cfg(not(feature = "escape"))]
+fn escape() -> Answers {
+    one(
+        "escape",
+        "this build imports neither files nor sockets".into(),
+    )
 }
 
 fn read(depth: u32, file: project::ProjectFile) -> String {
@@ -267,82 +222,6 @@ fn request(spec: &str) -> String {
         Some(Ok(Ok(response))) => format!("answered {}", response.status()),
         Some(Ok(Err(e))) => format!("{e:?}"),
         _ => "no answer".into(),
-    }
-}
-
-fn report(next_steps: Vec<String>) -> StatusReport {
-    StatusReport {
-        key: None,
-        shadowed: Vec::new(),
-        endpoint: EndpointReport {
-            base: String::new(),
-            probe_url: String::new(),
-            authority: String::new(),
-            region: Region::Custom,
-            chosen_by: String::new(),
-        },
-        warnings: Vec::new(),
-        oss: OssReport {
-            enabled: false,
-            credentials: None,
-            access_key_id: None,
-            variables: Vec::new(),
-            problems: Vec::new(),
-            summary: String::new(),
-        },
-        verdict: Verdict::NoUsableKey,
-        next_steps,
-        links: Vec::new(),
-        dotenv_files: Vec::new(),
-        unreadable_keys: Vec::new(),
-    }
-}
-
-impl Policy for Adversary {
-    fn classify_key(_: String) -> KeyClass {
-        unimplemented!()
-    }
-    fn mask_key(_: String) -> Option<String> {
-        unimplemented!()
-    }
-    fn parse_dotenv(_: String, _: Vec<u8>) -> DotenvParse {
-        unimplemented!()
-    }
-    fn granted_variables() -> Vec<String> {
-        Vec::new()
-    }
-
-    fn links() -> Vec<Link> {
-        unimplemented!()
-    }
-    fn flow_step(_: Option<FlowAnswer>, _: Option<bool>) -> Flow {
-        unimplemented!()
-    }
-    fn token_plan_facts() -> TokenPlan {
-        unimplemented!()
-    }
-    fn agent_snippet() -> String {
-        unimplemented!()
-    }
-    fn agent_snippet_apply(_: Option<String>) -> Result<String, String> {
-        unimplemented!()
-    }
-    fn skill_search(
-        _: Vec<project::Directory>,
-        _: Option<String>,
-        _: Option<String>,
-    ) -> SkillCandidates {
-        unimplemented!()
-    }
-    fn update_check(_: UpdateInput) -> UpdateReport {
-        unimplemented!()
-    }
-    fn resolve(
-        _: Vec<(String, String)>,
-        _: Vec<bindings::exports::qianwen::auth::policy::DirectoryInput>,
-        _: Options,
-    ) -> StatusReport {
-        unimplemented!()
     }
 }
 

@@ -5,7 +5,7 @@
 use crate::scrub::{Scrubber, strip_links};
 
 /// `text` without control sequences, then scrubbed, then with foreign links removed.
-pub fn relay(text: &str, scrubber: &Scrubber) -> String {
+pub fn sanitize(text: &str, scrubber: &Scrubber) -> String {
     strip_links(&scrubber.scrub_foreign(&plain(text)))
 }
 
@@ -64,7 +64,7 @@ mod tests {
     #[test]
     fn a_key_split_by_escape_sequences_is_still_found() {
         let split = format!("key: {}\u{1b}[0m{}\u{1b}[1m", &KEY[..12], &KEY[12..]);
-        let shown = relay(&split, &Scrubber::new([KEY]));
+        let shown = sanitize(&split, &Scrubber::new([KEY]));
         assert!(!shown.contains(&KEY[12..]), "{shown}");
         assert!(shown.contains("[redacted]"), "{shown}");
     }
@@ -73,7 +73,7 @@ mod tests {
     fn only_the_link_tables_urls_are_shown() {
         let text = "see https://github.com/QianWen-AI/qianwen-ai.git and \
                     https://platform.qianwenai.com/home/api-keys";
-        let shown = relay(text, &Scrubber::new([]));
+        let shown = sanitize(text, &Scrubber::new([]));
         assert!(!shown.contains("github.com"), "{shown}");
         assert!(shown.contains("https://platform.qianwenai.com/home/api-keys"));
     }

@@ -1,0 +1,132 @@
+//! The credential world's exports: the checks that read the user's configuration through the
+//! imports, and the update check.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use super::Component;
+use crate::bindings::exports::qianwen::auth::auth;
+use crate::scrub::Scrubber;
+use crate::wit::project::Directory;
+use crate::wit::types::{FlowAnswer, InitReport, Options, StatusReport, VerifyReport};
+use crate::wit::update_check::{self, SkillCandidates, UpdateInput, UpdateReport};
+use crate::{flow, imports, program_output, setup, status, update, verify};
+
+impl auth::Guest for Component {
+    fn status(options: Options) -> StatusReport {
+        status::build(&imports::inputs(), &options)
+    }
+
+    fn verify(options: Options) -> VerifyReport {
+        verify_and_record(options)
+    }
+
+    fn scrub(texts: Vec<String>) -> Vec<String> {
+        let scrubber = scrubber();
+        texts.iter().map(|text| scrubber.scrub(text)).collect()
+    }
+
+    fn holds_key(texts: Vec<String>) -> Vec<bool> {
+        let scrubber = scrubber();
+        texts.iter().map(|text| scrubber.holds_key(text)).collect()
+    }
+
+    fn continue_flow(options: Options, answer: FlowAnswer) -> VerifyReport {
+        let mut report = verify_and_record(options);
+        let rejected = flow::is_401(report.outcome);
+        report.flow = Some(flow::step(Some(answer), Some(rejected)));
+        report
+    }
+
+    fn init(key: Option<String>) -> InitReport {
+        let options = no_options();
+        let inputs = imports::inputs();
+        let plan = setup::plan(&inputs, &status::resolve(&inputs, &options), key.as_deref());
+        let (applied, failure) = imports::apply(&plan.changes);
+        // What is configured now, after the changes; the key given is hidden too, written or
+        // not.
+        let mut after = status::resolve(&imports::inputs(), &options);
+        if let Some(key) = &key {
+            after.scrubber = after.scrubber.and(key);
+        }
+        remember(after.scrubber.clone());
+        setup::report(plan, applied, failure, after)
+    }
+}
+
+impl update_check::Guest for Component {
+    fn skill_search(
+        directories: Vec<Directory>,
+        home: Option<String>,
+        named: Option<String>,
+    ) -> SkillCandidates {
+        update::search(&directories, home.as_deref(), named.as_deref())
+    }
+
+    fn check(input: UpdateInput) -> UpdateReport {
+        update::check(&input)
+    }
+
+    fn sanitize_output(texts: Vec<String>) -> Vec<String> {
+        let scrubber = scrubber();
+        texts
+            .iter()
+            .map(|text| program_output::sanitize(text, &scrubber))
+            .collect()
+    }
+}
+
+/// The options of a call that sends nothing and names no region.
+fn no_options() -> Options {
+    Options {
+        region: None,
+        granted_hosts: Vec::new(),
+        request_time_limit_ms: 0,
+    }
+}
+
+/// Verify, then write the evidence record of what happened.
+fn verify_and_record(options: Options) -> VerifyReport {
+    let started = imports::now();
+    let resolved = status::resolve(&imports::inputs(), &options);
+    let mut report = verify::run(
+        &resolved,
+        &mut imports::WasiTransport,
+        options.request_time_limit_ms,
+    );
+    match imports::write_evidence(&report, started) {
+        Ok(path) => report.evidence = Some(path),
+        Err(why) => report.evidence_error = Some(why),
+    }
+    remember(resolved.scrubber);
+    report
+}
+
+thread_local! {
+    /// The scrubber of this instance's run, built once from the secrets on the chain, so that
+    /// each `scrub`, `holds-key` and `sanitize-output` call does not read the project again (and the
+    /// turned forms of the secrets are worked out once). A later `verify` or `init` adds what
+    /// it found; nothing once held is forgotten within the run.
+    static SCRUBBER: RefCell<Option<Rc<Scrubber>>> = const { RefCell::new(None) };
+}
+
+/// This run's scrubber: the one `verify` or `init` resolved, else one built from the secrets.
+fn scrubber() -> Rc<Scrubber> {
+    SCRUBBER.with(|cell| {
+        cell.borrow_mut()
+            .get_or_insert_with(|| Rc::new(status::scrubber_for(&imports::secret_inputs())))
+            .clone()
+    })
+}
+
+/// Hide what `scrubber` hides too, for the rest of the run.
+fn remember(scrubber: Scrubber) {
+    SCRUBBER.with(|cell| {
+        let mut held = cell.borrow_mut();
+        let both = match held.as_deref() {
+            Some(before) => scrubber.union(before),
+            None => scrubber,
+        };
+        *held = Some(Rc::new(both));
+    });
+}
