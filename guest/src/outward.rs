@@ -95,7 +95,7 @@ mod update_check {
 mod tests {
     use super::*;
     use crate::status::{one_directory, resolve};
-    use crate::wit::types::Options;
+    use crate::wit::types::{Options, System};
 
     const KEY: &str = "sk-FAKE_Zq8vX3mKw9Tj_Rp4Hs7Lc2Nb_a1b2";
 
@@ -112,6 +112,7 @@ mod tests {
         );
         inputs.dirs[0].path = format!("/home/me/{}", &KEY[3..]);
         let options = Options {
+            system: System::Unix,
             region: None,
             granted_hosts: Vec::new(),
             request_time_limit_ms: 0,

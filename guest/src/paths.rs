@@ -1,7 +1,9 @@
-//! Paths as the host's system writes them. The component never touches a path; it only shows
-//! them, and joins a name onto a directory the host named. A directory the host names is
-//! absolute, so its own form says which system it is: `C:\…` or `\\…` is Windows, whose
-//! separator is `\`; anything else is Unix, whose separator is `/`.
+//! Paths as the host's system writes them, and the shell commands the advice shows for it. The
+//! component never touches a path; it only shows them, and joins a name onto a directory the
+//! host named. A directory the host names is absolute, so its own form says how to join onto
+//! it: `C:\…` or `\\…` takes `\`; anything else takes `/`.
+
+use crate::wit::types::System;
 
 /// The separator of the system that wrote `dir`.
 pub fn separator(dir: &str) -> char {
@@ -14,17 +16,11 @@ pub fn separator(dir: &str) -> char {
     }
 }
 
-/// Whether the host runs on Windows, told by the form of a directory it named.
-pub fn windows(dirs: &[crate::wit::project::Directory]) -> bool {
-    dirs.first().is_some_and(|d| separator(&d.path) == '\\')
-}
-
 /// How to set `name` for this session in the user's shell: PowerShell on Windows.
-pub fn set_in_shell(windows: bool, name: &str) -> String {
-    if windows {
-        format!("`$env:{name} = 'sk-...'` in PowerShell")
-    } else {
-        format!("`export {name}='sk-...'` in your shell")
+pub fn set_in_shell(system: System, name: &str) -> String {
+    match system {
+        System::Windows => format!("`$env:{name} = 'sk-...'` in PowerShell"),
+        System::Unix => format!("`export {name}='sk-...'` in your shell"),
     }
 }
 
@@ -75,11 +71,11 @@ mod tests {
     #[test]
     fn the_shell_advice_fits_the_system() {
         assert_eq!(
-            set_in_shell(false, "DASHSCOPE_API_KEY"),
+            set_in_shell(System::Unix, "DASHSCOPE_API_KEY"),
             "`export DASHSCOPE_API_KEY='sk-...'` in your shell"
         );
         assert_eq!(
-            set_in_shell(true, "DASHSCOPE_API_KEY"),
+            set_in_shell(System::Windows, "DASHSCOPE_API_KEY"),
             "`$env:DASHSCOPE_API_KEY = 'sk-...'` in PowerShell"
         );
     }

@@ -13,7 +13,7 @@ use crate::status::{self, Inputs, Resolved};
 use crate::wit::project::ProjectFile;
 use crate::wit::setup::LineRef;
 use crate::wit::types::LinkTopic;
-use crate::wit::types::{InitOutcome, InitReport, KeyKind, Link, Source};
+use crate::wit::types::{InitOutcome, InitReport, KeyKind, Link, Source, System};
 
 use qianwen_auth_facts::evidence;
 /// The name the placeholder and a key given on standard input are written under.
@@ -51,7 +51,7 @@ pub struct Plan {
 }
 
 /// What `init` will change and say, given the chain as resolved and the key given, if any.
-pub fn plan(inputs: &Inputs, resolved: &Resolved, given: Option<&str>) -> Plan {
+pub fn plan(inputs: &Inputs, resolved: &Resolved, given: Option<&str>, system: System) -> Plan {
     let cwd_env = inputs
         .dotenvs
         .iter()
@@ -74,7 +74,7 @@ pub fn plan(inputs: &Inputs, resolved: &Resolved, given: Option<&str>) -> Plan {
         // The host hands over the line as read, trimmed; quotes are not taken off it, because
         // the host writes exactly this text.
         Some(key) => plan_given_key(inputs, resolved, &dotenv, key),
-        None => plan_placeholder(inputs, resolved, &dotenv),
+        None => plan_placeholder(inputs, resolved, &dotenv, system),
     }
 }
 
@@ -145,7 +145,12 @@ pub fn report(
 }
 
 /// No key given: add the placeholder, unless some key value is configured already.
-fn plan_placeholder(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv) -> Plan {
+fn plan_placeholder(
+    inputs: &Inputs,
+    resolved: &Resolved,
+    dotenv: &CwdDotenv,
+    system: System,
+) -> Plan {
     let report = &resolved.report;
     if report.key.is_none() && !report.unreadable_keys.is_empty() {
         return unreadable_key_line(
@@ -180,7 +185,7 @@ fn plan_placeholder(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv) ->
             changes,
             outcome: InitOutcome::Changed,
             summary: "No API key was configured: ./.env now holds the placeholder line".into(),
-            next_steps: fill_in_steps("./.env", crate::paths::windows(&inputs.dirs)),
+            next_steps: fill_in_steps("./.env", system),
             links: vec![links::get(LinkTopic::ApiKeys)],
         };
     };
@@ -194,7 +199,7 @@ fn plan_placeholder(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv) ->
             outcome: outcome_of(&changes),
             changes,
             summary: format!("The placeholder is already in place ({place})"),
-            next_steps: fill_in_steps(&place, crate::paths::windows(&inputs.dirs)),
+            next_steps: fill_in_steps(&place, system),
             links: vec![links::get(LinkTopic::ApiKeys)],
         };
     }
@@ -236,12 +241,12 @@ fn private_dotenv(inputs: &Inputs, dotenv: &CwdDotenv) -> Vec<(Change, String)> 
     }
 }
 
-fn fill_in_steps(place: &str, windows: bool) -> Vec<String> {
+fn fill_in_steps(place: &str, system: System) -> Vec<String> {
     vec![
         format!(
             "Please replace {PLACEHOLDER} with your actual API key from the QianWen Console. \
              It is in {place}; or run {} instead.",
-            crate::paths::set_in_shell(windows, DEFAULT_NAME)
+            crate::paths::set_in_shell(system, DEFAULT_NAME)
         ),
         "Then run `qianwen-auth verify`.".into(),
     ]

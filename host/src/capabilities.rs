@@ -13,6 +13,7 @@ use crate::commands;
 use crate::exit::Exit;
 use crate::grants::{self, EvidenceDir, Grants};
 use crate::io::{Io, out};
+use crate::platform;
 use crate::render::json;
 use crate::sandbox::{MEMORY_LIMIT, POLICY_BUDGET, Sandbox};
 use qianwen_auth_facts::limits;
@@ -104,6 +105,7 @@ pub fn run(cwd: &Path, args: &CapabilitiesArgs, io: &mut Io) -> Result<Exit> {
     }
     // Which .env files are read is the policy's own rule: ask it.
     let status = instance.status(&Options {
+        system: platform::SYSTEM,
         region: None,
         granted_hosts: Vec::new(),
         request_time_limit_ms: 0,

@@ -19,6 +19,7 @@ use crate::files::{Place, Unchangeable};
 use crate::grants::{EvidenceDir, Grants, Limits, Network, Proxies, SetupFiles};
 use crate::io::{Io, errln, out, outln};
 use crate::names::{self, Named};
+use crate::platform;
 use crate::render::{self, json};
 use crate::sandbox::{Instance, Sandbox};
 use crate::terminal;
@@ -49,6 +50,7 @@ pub fn status(cwd: &Path, args: &StatusArgs, io: &mut Io) -> Result<Exit> {
         return Ok(exit);
     }
     let report = instance.status(&Options {
+        system: platform::SYSTEM,
         region: args.endpoint.region.clone(),
         granted_hosts: granted,
         request_time_limit_ms: 0,
@@ -107,6 +109,7 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, io: &mut Io) -> Result<Exit> {
         };
     instance.grant_evidence(evidence);
     let options = Options {
+        system: platform::SYSTEM,
         region: args.endpoint.region.clone(),
         granted_hosts: granted.clone(),
         request_time_limit_ms: total.as_millis() as u64,

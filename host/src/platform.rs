@@ -2,6 +2,15 @@
 //! `cfg` gates, so that the rest of the host reads the same everywhere. What a system cannot
 //! do is said where it is decided, and in the README's platform table.
 
+use crate::bindings::exports::qianwen::auth::types::System;
+
+/// The system this binary runs on, as the policy's advice is told it.
+pub const SYSTEM: System = if cfg!(windows) {
+    System::Windows
+} else {
+    System::Unix
+};
+
 pub mod children;
 pub mod crash;
 pub mod echo;

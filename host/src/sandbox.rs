@@ -15,7 +15,7 @@ pub use crate::bindings::adversary::exports::qianwen::adversary::attacks::Attack
 #[cfg(feature = "hostile-guests")]
 pub use crate::compiled::Hostile;
 use crate::grants::{self, EvidenceDir, Network, ProjectFiles, SetupFiles};
-use crate::{compiled, engine_config, epoch, timings};
+use crate::{compiled, engine_config, epoch, platform, timings};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
 use crate::bindings;
@@ -349,7 +349,7 @@ impl Instance {
     /// Set up, writing through the setup grant; `key` is what the user piped in, if anything.
     pub fn init(&mut self, key: Option<&str>) -> Result<InitReport> {
         self.call(POLICY_BUDGET, |c, s| {
-            c.qianwen_auth_auth().call_init(s, key)
+            c.qianwen_auth_auth().call_init(s, platform::SYSTEM, key)
         })
     }
 

@@ -8,7 +8,7 @@ use super::Component;
 use crate::bindings::exports::qianwen::auth::auth;
 use crate::scrub::Scrubber;
 use crate::wit::project::Directory;
-use crate::wit::types::{FlowAnswer, InitReport, Options, StatusReport, VerifyReport};
+use crate::wit::types::{FlowAnswer, InitReport, Options, StatusReport, System, VerifyReport};
 use crate::wit::update_check::{self, SkillCandidates, UpdateInput, UpdateReport};
 use crate::{flow, imports, program_output, setup, status, update, verify};
 
@@ -38,10 +38,20 @@ impl auth::Guest for Component {
         report
     }
 
-    fn init(key: Option<String>) -> InitReport {
-        let options = no_options();
+    fn init(system: System, key: Option<String>) -> InitReport {
+        let options = Options {
+            system,
+            region: None,
+            granted_hosts: Vec::new(),
+            request_time_limit_ms: 0,
+        };
         let inputs = imports::inputs();
-        let plan = setup::plan(&inputs, &status::resolve(&inputs, &options), key.as_deref());
+        let plan = setup::plan(
+            &inputs,
+            &status::resolve(&inputs, &options),
+            key.as_deref(),
+            system,
+        );
         let (applied, failure) = imports::apply(&plan.changes);
         // What is configured now, after the changes; the key given is hidden too, written or
         // not.
@@ -73,15 +83,6 @@ impl update_check::Guest for Component {
             .iter()
             .map(|text| program_output::sanitize(text, &scrubber))
             .collect()
-    }
-}
-
-/// The options of a call that sends nothing and names no region.
-fn no_options() -> Options {
-    Options {
-        region: None,
-        granted_hosts: Vec::new(),
-        request_time_limit_ms: 0,
     }
 }
 

@@ -1,7 +1,7 @@
 use super::*;
 use crate::status::{FileInput, resolve};
 use crate::wit::project::{Directory, FileContents};
-use crate::wit::types::Options;
+use crate::wit::types::{Options, System};
 
 const KEY: &str = "sk-FAKE_Zq8vX3mKw9Tj_Rp4Hs7Lc2Nb_a1b2";
 
@@ -21,12 +21,13 @@ fn plan_for(i: &Inputs, key: Option<&str>) -> Plan {
     let resolved = resolve(
         i,
         &Options {
+            system: System::Unix,
             region: None,
             granted_hosts: Vec::new(),
             request_time_limit_ms: 0,
         },
     );
-    plan(i, &resolved, key)
+    plan(i, &resolved, key, System::Unix)
 }
 
 fn changes(p: &Plan) -> Vec<Change> {
@@ -52,6 +53,26 @@ fn fresh_directory_gets_the_placeholder_and_gitignore_lines() {
         ]
     );
     assert!(p.next_steps[0].contains("export DASHSCOPE_API_KEY='sk-...'"));
+}
+
+#[test]
+fn on_windows_the_placeholder_advice_is_for_powershell() {
+    let i = inputs(&[], None, None, true);
+    let resolved = resolve(
+        &i,
+        &Options {
+            system: System::Windows,
+            region: None,
+            granted_hosts: Vec::new(),
+            request_time_limit_ms: 0,
+        },
+    );
+    let p = plan(&i, &resolved, None, System::Windows);
+    assert!(
+        p.next_steps[0].contains("`$env:DASHSCOPE_API_KEY = 'sk-...'` in PowerShell"),
+        "{:?}",
+        p.next_steps
+    );
 }
 
 #[test]

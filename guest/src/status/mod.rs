@@ -12,7 +12,7 @@ use crate::scrub::Scrubber;
 use crate::secret::Secret;
 use crate::wit::types::LinkTopic;
 use crate::wit::types::{
-    DotenvReport, EndpointReport, KeyKind, KeyReport, Link, Options, StatusReport, Verdict,
+    DotenvReport, EndpointReport, KeyKind, KeyReport, Link, Options, StatusReport, System, Verdict,
     Warning, WarningCode,
 };
 
@@ -159,8 +159,7 @@ pub fn resolve(inputs: &Inputs, options: &Options) -> Resolved {
             })
         })
         .collect();
-    let windows = crate::paths::windows(&inputs.dirs);
-    let (mut next_steps, links) = next_steps(key.as_ref(), &unreadable_keys, windows);
+    let (mut next_steps, links) = next_steps(key.as_ref(), &unreadable_keys, options.system);
     if verdict == Verdict::EndpointRefused {
         next_steps.push(
             "Use a DashScope endpoint (QWEN_REGION or --region), or grant the host with \
@@ -276,7 +275,7 @@ fn shadowed_warning(winner: &Found, key: &KeyReport, lost: &Found, report: &KeyR
 fn next_steps(
     key: Option<&KeyReport>,
     unreadable: &[String],
-    windows: bool,
+    system: System,
 ) -> (Vec<String>, Vec<Link>) {
     let place = |k: &KeyReport| match &k.path {
         Some(path) => format!("{} in {path}", k.name.name()),
@@ -299,8 +298,11 @@ fn next_steps(
                  without ever showing it ({private}kept out of git); or run `qianwen-auth \
                  init` for the line `{DEFAULT_KEY_NAME}={PLACEHOLDER}` to fill in; or run \
                  {}.",
-                crate::paths::set_in_shell(windows, DEFAULT_KEY_NAME),
-                private = if windows { "" } else { "mode 0600, " },
+                crate::paths::set_in_shell(system, DEFAULT_KEY_NAME),
+                private = match system {
+                    System::Unix => "mode 0600, ",
+                    System::Windows => "",
+                },
             ),
         ],
         Some(k) => match k.kind {

@@ -7,7 +7,7 @@ use crate::wit::policy::DirectoryInput;
 use crate::wit::project::{
     Directory, FileContents, GitAnswer, GitRepository, IgnoreFile, ProjectFile, ReadError,
 };
-use crate::wit::types::Source;
+use crate::wit::types::{Source, System};
 
 const KEY: &str = "sk-FAKE_SENTINEL_Zq8vX3mKw9Tj_a1b2";
 const OTHER: &str = "sk-FAKE_SENTINEL_Jd6Yu1Qe5Wn8_9f3c";
@@ -111,6 +111,7 @@ impl Project {
         build(
             &self.inputs(),
             &Options {
+                system: System::Unix,
                 region: None,
                 granted_hosts: Vec::new(),
                 request_time_limit_ms: 0,
@@ -293,6 +294,7 @@ fn unusable_dotenv_is_reported() {
     let r = build(
         &inputs,
         &Options {
+            system: System::Unix,
             region: None,
             granted_hosts: Vec::new(),
             request_time_limit_ms: 0,
@@ -300,6 +302,34 @@ fn unusable_dotenv_is_reported() {
     );
     assert_eq!(r.dotenv_files[0].state.name(), "unusable");
     assert!(r.warnings[0].message.contains("larger than the 1 MiB"));
+}
+
+/// The advice is for the system the host says, whatever the paths look like: a Unix path on
+/// Windows (a WSL share) or a drive letter in a Unix name must not choose the shell.
+#[test]
+fn the_advice_is_for_the_system_the_host_names() {
+    let inputs = Project::new(FLAT).inputs();
+    let advice = |system| {
+        let options = Options {
+            system,
+            region: None,
+            granted_hosts: Vec::new(),
+            request_time_limit_ms: 0,
+        };
+        build(&inputs, &options).next_steps.join(" ")
+    };
+    let windows = advice(System::Windows);
+    assert!(
+        windows.contains("`$env:DASHSCOPE_API_KEY = 'sk-...'` in PowerShell"),
+        "{windows}"
+    );
+    assert!(!windows.contains("mode 0600"), "{windows}");
+    let unix = advice(System::Unix);
+    assert!(
+        unix.contains("`export DASHSCOPE_API_KEY='sk-...'` in your shell"),
+        "{unix}"
+    );
+    assert!(unix.contains("mode 0600"), "{unix}");
 }
 
 #[test]
@@ -330,6 +360,7 @@ fn inputs_a_caller_gathered_resolve_like_the_imports() {
     let r = build(
         &inputs,
         &Options {
+            system: System::Unix,
             region: None,
             granted_hosts: Vec::new(),
             request_time_limit_ms: 0,
@@ -342,6 +373,7 @@ fn inputs_a_caller_gathered_resolve_like_the_imports() {
     let r = build(
         &inputs_from(Vec::new(), &big),
         &Options {
+            system: System::Unix,
             region: None,
             granted_hosts: Vec::new(),
             request_time_limit_ms: 0,
@@ -352,6 +384,7 @@ fn inputs_a_caller_gathered_resolve_like_the_imports() {
     let r = build(
         &inputs_from(Vec::new(), &[]),
         &Options {
+            system: System::Unix,
             region: None,
             granted_hosts: Vec::new(),
             request_time_limit_ms: 0,

@@ -3,7 +3,7 @@ use crate::status::{Inputs, resolve};
 use crate::transport::TransportError;
 use crate::wit::project::Directory;
 use crate::wit::types::Flow;
-use crate::wit::types::Options;
+use crate::wit::types::{Options, System};
 
 const KEY: &str = "sk-FAKE_Zq8vX3mKw9Tj_Rp4Hs7Lc2Nb_a1b2";
 
@@ -69,6 +69,7 @@ fn resolved(env: &[(&str, &str)]) -> Resolved {
     resolve(
         &inputs,
         &Options {
+            system: System::Unix,
             region: None,
             granted_hosts: vec!["127.0.0.1:8080".into()],
             request_time_limit_ms: 0,
