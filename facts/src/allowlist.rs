@@ -11,19 +11,19 @@ use crate::endpoints;
 
 /// A host the user granted: `HOST` (port 443) or `HOST:PORT`, an IPv6 address in brackets.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Grant {
+pub struct AllowedHost {
     host: String,
     port: u16,
 }
 
-impl Grant {
+impl AllowedHost {
     /// Whether this grant covers `host` (any case, IPv6 with or without brackets) on `port`.
     pub fn covers(&self, host: &str, port: u16) -> bool {
         self.port == port && self.host.eq_ignore_ascii_case(unbracket(host))
     }
 }
 
-impl FromStr for Grant {
+impl FromStr for AllowedHost {
     type Err = &'static str;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -65,7 +65,7 @@ impl FromStr for Grant {
     }
 }
 
-impl fmt::Display for Grant {
+impl fmt::Display for AllowedHost {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", Authority::new(&self.host, self.port))
     }
@@ -159,7 +159,12 @@ impl Refusal {
 }
 
 /// Whether a request over `scheme` to `host` on `port` may leave, given the user's grants.
-pub fn judge(scheme: Scheme, host: &str, port: u16, granted: &[Grant]) -> Result<(), Refusal> {
+pub fn judge(
+    scheme: Scheme,
+    host: &str,
+    port: u16,
+    granted: &[AllowedHost],
+) -> Result<(), Refusal> {
     let host = unbracket(host);
     if endpoints::is_token_plan_host(host) {
         return Err(Refusal::TokenPlan);
@@ -194,7 +199,7 @@ fn unbracket(host: &str) -> &str {
 mod tests {
     use super::*;
 
-    fn grants(texts: &[&str]) -> Vec<Grant> {
+    fn grants(texts: &[&str]) -> Vec<AllowedHost> {
         texts.iter().map(|t| t.parse().unwrap()).collect()
     }
 
@@ -206,7 +211,11 @@ mod tests {
             ("[::1]:9", "[::1]:9"),
             ("[::1]", "[::1]:443"),
         ] {
-            assert_eq!(text.parse::<Grant>().unwrap().to_string(), shown, "{text}");
+            assert_eq!(
+                text.parse::<AllowedHost>().unwrap().to_string(),
+                shown,
+                "{text}"
+            );
         }
         for bad in [
             "",
@@ -220,7 +229,7 @@ mod tests {
             "h/p",
             "user@host",
         ] {
-            assert!(bad.parse::<Grant>().is_err(), "{bad}");
+            assert!(bad.parse::<AllowedHost>().is_err(), "{bad}");
         }
     }
 

@@ -9,5 +9,6 @@ pub mod exit;
 pub mod keys;
 pub mod limits;
 pub mod names;
+pub mod proxies;
 pub mod text;
 pub mod variables;

@@ -8,7 +8,7 @@ mod table;
 use serde_json::Value;
 
 use crate::scrub::Scrubber;
-use crate::transport::{BODY_CAP, ProxyFailure, TransportError};
+use crate::transport::{BODY_CAP, Failure, ProxyStage, TransportError};
 use crate::wit::types::{KeyJudgement, LinkTopic, Outcome};
 
 pub use table::ROWS;
@@ -65,7 +65,7 @@ pub fn response(
     location: Option<&str>,
     scrubber: &Scrubber,
 ) -> Judgement {
-    let judgement = judge(status, body, truncated, location, scrubber);
+    let judgement = judge_answer(status, body, truncated, location, scrubber);
     let clean = |text: String| scrubber.scrub_foreign(&text);
     Judgement {
         cause: clean(judgement.cause),
@@ -88,7 +88,7 @@ fn safe_quotation(quotation: &str, scrubber: &Scrubber) -> Option<String> {
     (!safe.trim().is_empty()).then(|| safe.to_string())
 }
 
-fn judge(
+fn judge_answer(
     status: u16,
     body: &[u8],
     truncated: bool,
@@ -300,17 +300,22 @@ pub fn transport(error: &TransportError, host: &str) -> Judgement {
 
 /// A failure on the way through a proxy: which proxy (as the host shows it, without
 /// credentials), which variable set it, and which step failed. Nothing was sent.
-fn proxy(f: &ProxyFailure, host: &str) -> (Outcome, String, String) {
+fn proxy(failure: &Failure, host: &str) -> (Outcome, String, String) {
     let not_judged = "The key was not judged.";
+    let f = match failure {
+        Failure::Unusable(why) => {
+            return (
+                Outcome::Network,
+                format!("{}; nothing was sent", capitalise(why)),
+                not_judged.to_string(),
+            );
+        }
+        Failure::Failed(f) => f,
+    };
     let proxy = format!("{} (from {})", f.proxy, f.from);
     let unset = format!("or unset {} to connect directly", f.from);
-    let (outcome, cause, next_step) = match f.stage.as_str() {
-        "unusable" => (
-            Outcome::Network,
-            capitalise(&f.detail),
-            not_judged.to_string(),
-        ),
-        "dns" if f.socks => (
+    let (outcome, cause, next_step) = match f.stage {
+        ProxyStage::Dns if f.socks => (
             Outcome::Network,
             format!("DNS: the host of the proxy {proxy}, or {host}, could not be resolved"),
             format!(
@@ -318,7 +323,7 @@ fn proxy(f: &ProxyFailure, host: &str) -> (Outcome, String, String) {
                 f.from
             ),
         ),
-        "dns" => (
+        ProxyStage::Dns => (
             Outcome::Network,
             format!("DNS: the host of the proxy {proxy} could not be resolved"),
             format!(
@@ -326,17 +331,17 @@ fn proxy(f: &ProxyFailure, host: &str) -> (Outcome, String, String) {
                 f.from
             ),
         ),
-        "refused" => (
+        ProxyStage::Refused => (
             Outcome::Network,
             format!("The connection to the proxy {proxy} was refused"),
             format!("Check that the proxy is running at that address, {unset}. {not_judged}"),
         ),
-        "timeout" => (
+        ProxyStage::Timeout => (
             Outcome::Timeout,
             format!("The proxy {proxy} did not connect to {host} within the time limit"),
             format!("Check the proxy, or allow more time with --timeout, {unset}. {not_judged}"),
         ),
-        "tls" => (
+        ProxyStage::Tls => (
             Outcome::Network,
             format!("TLS: the secure connection to {host} through the proxy {proxy} failed"),
             format!(
@@ -344,7 +349,7 @@ fn proxy(f: &ProxyFailure, host: &str) -> (Outcome, String, String) {
                  check the system's clock and certificates. {not_judged}"
             ),
         ),
-        "auth" => (
+        ProxyStage::Auth => (
             Outcome::Network,
             format!(
                 "The proxy {proxy} asks for credentials (HTTP 407) before it connects to {host}"
@@ -355,7 +360,7 @@ fn proxy(f: &ProxyFailure, host: &str) -> (Outcome, String, String) {
                 f.from
             ),
         ),
-        "tunnel" | "socks" => (
+        ProxyStage::Tunnel | ProxyStage::Socks => (
             Outcome::Network,
             format!("The proxy {proxy} would not connect to {host}"),
             format!(
@@ -363,7 +368,7 @@ fn proxy(f: &ProxyFailure, host: &str) -> (Outcome, String, String) {
                  {host} in NO_PROXY to connect directly. {not_judged}"
             ),
         ),
-        _ => (
+        ProxyStage::Other => (
             Outcome::Network,
             format!("The connection through the proxy {proxy} failed"),
             format!("Check the proxy, {unset}. {not_judged}"),

@@ -3,7 +3,7 @@
 //! applies to every request (`qianwen_auth_facts::allowlist`); this module applies it early,
 //! so that `status` and `verify` agree, and explains a refusal.
 
-use qianwen_auth_facts::allowlist::{self, Grant, Refusal, Scheme};
+use qianwen_auth_facts::allowlist::{self, AllowedHost, Refusal, Scheme};
 use qianwen_auth_facts::endpoints::{self, COMPATIBLE_PATH, DEFAULT_REGION, REGIONS, Region};
 
 use crate::wit::types::WarningCode;
@@ -167,7 +167,7 @@ fn custom(
 /// Why a parsed base URL may not be contacted, if it may not: the allowlist's judgement, in
 /// words that say what to do. Grants that do not parse open nothing.
 fn refusal(url: &Url, granted: &[String]) -> Option<String> {
-    let grants: Vec<Grant> = granted.iter().filter_map(|g| g.parse().ok()).collect();
+    let grants: Vec<AllowedHost> = granted.iter().filter_map(|g| g.parse().ok()).collect();
     let authority = url.authority();
     let why = allowlist::judge(Scheme::named(&url.scheme), &url.host, url.port(), &grants).err()?;
     let words = why.words(&authority);

@@ -11,12 +11,14 @@ use crate::evidence;
 use crate::setup::Change;
 use crate::status::{self, Inputs};
 use crate::time;
+use crate::transport::TransportError;
 use crate::transport::{BODY_CAP, Request, Response, Transport};
-use crate::transport::{ProxyFailure, TransportError};
 use crate::wit::evidence::WriteError;
 use crate::wit::project::{self, ProjectFile};
+use crate::wit::proxies;
 use crate::wit::setup::{self as setup_files, SetupError};
 use crate::wit::types::VerifyReport;
+use qianwen_auth_facts::proxies::PROXY_FAILURE;
 
 /// The granted environment and the project files, read through the imports.
 pub fn inputs() -> Inputs {
@@ -278,10 +280,12 @@ fn transport_error(code: &ErrorCode) -> TransportError {
         ErrorCode::ConnectionTerminated
         | ErrorCode::HttpResponseIncomplete
         | ErrorCode::HttpProtocolError => TransportError::Broken,
-        ErrorCode::InternalError(Some(what)) => match ProxyFailure::parse(what) {
-            Some(failure) => TransportError::Proxy(failure),
-            None => TransportError::Other(what.clone()),
-        },
+        ErrorCode::InternalError(Some(what)) if what == PROXY_FAILURE => {
+            match proxies::failures().pop() {
+                Some(failure) => TransportError::Proxy(failure),
+                None => TransportError::Other(what.clone()),
+            }
+        }
         other => TransportError::Other(format!("{other:?}")),
     }
 }

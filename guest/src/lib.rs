@@ -31,7 +31,6 @@ mod keys;
 mod links;
 mod names;
 mod oss;
-mod outward;
 mod paths;
 #[cfg(feature = "credential")]
 mod program_output;
@@ -87,5 +86,5 @@ mod wit {
     pub use crate::bindings::exports::qianwen::auth::{guidance, policy, types};
     pub use crate::bindings::qianwen::auth::project;
     #[cfg(feature = "credential")]
-    pub use crate::bindings::qianwen::auth::{evidence, setup};
+    pub use crate::bindings::qianwen::auth::{evidence, proxies, setup};
 }

@@ -8,7 +8,7 @@ use crate::gitignore::{self, Rules};
 use crate::keys::{self, PLACEHOLDER};
 use crate::links;
 use crate::names::Named;
-use crate::outward::Outward;
+use crate::scrub::reports::ScrubText;
 use crate::status::{self, Inputs, Resolved};
 use crate::wit::project::ProjectFile;
 use crate::wit::setup::LineRef;

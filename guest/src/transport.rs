@@ -2,7 +2,7 @@
 //! or the failure that comes back. A trait, so that every path of `verify` is tested natively;
 //! the component's implementation (`imports`) sends through `wasi:http`.
 
-use serde_json::Value;
+pub use crate::wit::proxies::{Failure, ProxyFailure, ProxyStage};
 
 /// Response bodies are read up to this many bytes.
 pub use qianwen_auth_facts::limits::MAX_BODY as BODY_CAP;
@@ -53,45 +53,8 @@ pub enum TransportError {
     Timeout,
     /// The connection broke before the answer was complete.
     Broken,
-    /// A proxy on the way failed, before anything was sent.
-    Proxy(ProxyFailure),
+    /// A proxy on the way failed, before anything was sent (as the `proxies` import says).
+    Proxy(Failure),
     /// Anything else, in the host's words.
     Other(String),
-}
-
-/// Where a connection through a proxy failed, as the host reports it: the text of a
-/// `wasi:http` `internal-error`, `{"proxy-failure": {...}}` (see `wit/`).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ProxyFailure {
-    /// The proxy, without credentials.
-    pub proxy: String,
-    /// The variable that set it.
-    pub from: String,
-    pub socks: bool,
-    /// `dns`, `refused`, `timeout`, `tls`, `auth`, `tunnel`, `socks`, `unusable` or `other`.
-    pub stage: String,
-    /// The host's words, for `unusable`.
-    pub detail: String,
-}
-
-impl ProxyFailure {
-    /// The failure the host described in `text`, if it describes one.
-    pub fn parse(text: &str) -> Option<Self> {
-        let value: Value = serde_json::from_str(text).ok()?;
-        let failure = value.get("proxy-failure")?;
-        let field = |name: &str| {
-            failure
-                .get(name)
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string()
-        };
-        Some(Self {
-            proxy: field("proxy"),
-            from: field("from"),
-            socks: failure.get("socks").and_then(Value::as_bool) == Some(true),
-            stage: field("stage"),
-            detail: field("detail"),
-        })
-    }
 }

@@ -7,9 +7,9 @@
 use qianwen_auth_facts::text::one_line;
 
 use crate::chain;
-use crate::outward::Outward;
 use crate::paths::join;
 use crate::scrub::Scrubber;
+use crate::scrub::reports::ScrubText;
 use crate::time;
 use crate::wit::project::Directory;
 use crate::wit::update_check::{

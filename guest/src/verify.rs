@@ -8,7 +8,7 @@ use crate::endpoint::{self, Endpoint};
 use crate::flow;
 use crate::links;
 use crate::names::Named;
-use crate::outward::Outward;
+use crate::scrub::reports::ScrubText;
 use crate::scrub::{self, Scrubber};
 use crate::status::Resolved;
 use crate::transport::{Request, Response, Transport};

@@ -100,7 +100,7 @@ pub fn run(cwd: &Path, args: &CapabilitiesArgs, io: &mut Io) -> Result<Exit> {
             .iter()
             .map(|g| ("--allow-host", g.to_string())),
     );
-    if let Some(exit) = commands::screen(io, &mut instance, &screened)? {
+    if let Some(exit) = commands::refuse_key_arguments(io, &mut instance, &screened)? {
         return Ok(exit);
     }
     // Which .env files are read is the policy's own rule: ask it.
@@ -110,7 +110,7 @@ pub fn run(cwd: &Path, args: &CapabilitiesArgs, io: &mut Io) -> Result<Exit> {
         granted_hosts: Vec::new(),
         request_time_limit_ms: 0,
     })?;
-    let (evidence_dir, evidence_refused) = match EvidenceDir::judge(cwd, &args.output) {
+    let (evidence_dir, evidence_refused) = match EvidenceDir::would_write_in(cwd, &args.output) {
         Ok(dir) => (Some(dir), None),
         Err(why) => (None, Some(instance.scrub_one(&why)?)),
     };

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::exit::Exit;
-use crate::grants::Grant;
+use crate::grants::AllowedHost;
 use crate::io::{Io, err, errln, out};
 use crate::render::style::ColorChoice;
 use qianwen_auth_facts::endpoints::REGIONS;
@@ -22,7 +22,6 @@ use qianwen_auth_facts::variables::{DEFAULT_KEY_NAME, GRANTED, PLACEHOLDER};
     long_about = None,
     after_help = format!("{}\n\nExit codes: {}.", environment(), Exit::legend())
 )]
-/// The command line.
 pub struct Cli {
     /// When to use colour, here and in --help: auto (on a terminal that supports it; never with
     /// NO_COLOR or CLICOLOR=0 set, always with CLICOLOR_FORCE set), always, never.
@@ -33,7 +32,6 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// The commands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Show which API key is in use, where it came from, what kind it is, and what is wrong.
@@ -137,7 +135,7 @@ pub enum Command {
 pub struct CapabilitiesArgs {
     /// Count HOST (port 443) or HOST:PORT as granted too, as `verify --allow-host` would.
     #[arg(long = "allow-host", value_name = "HOST[:PORT]")]
-    pub allow_host: Vec<Grant>,
+    pub allow_host: Vec<AllowedHost>,
 
     /// The evidence base directory to judge, as `verify --output` would.
     #[arg(long, value_name = "DIR", default_value = DEFAULT_OUTPUT)]
@@ -273,7 +271,7 @@ pub struct StatusArgs {
     /// Count HOST (port 443) or HOST:PORT as granted, as `verify --allow-host` would, when
     /// judging the endpoint. Repeatable.
     #[arg(long = "allow-host", value_name = "HOST[:PORT]")]
-    pub allow_host: Vec<Grant>,
+    pub allow_host: Vec<AllowedHost>,
 
     #[command(flatten)]
     pub format: FormatArgs,
@@ -288,7 +286,7 @@ pub struct VerifyArgs {
     /// Also allow requests to HOST (port 443) or HOST:PORT, e.g. for a QWEN_BASE_URL of your
     /// own. Plain http is allowed only to a loopback host granted this way. Repeatable.
     #[arg(long = "allow-host", value_name = "HOST[:PORT]")]
-    pub allow_host: Vec<Grant>,
+    pub allow_host: Vec<AllowedHost>,
 
     /// The time limit for each request, from connecting to the end of the answer.
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]

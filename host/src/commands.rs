@@ -5,20 +5,19 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use crate::bindings::exports::qianwen::auth::types::{
-    Flow, FlowAnswer, InitOutcome, Options, VerifyReport,
-};
+use crate::bindings::exports::qianwen::auth::types::{Flow, InitOutcome, Options, VerifyReport};
 use crate::cli::{
-    Answer, CompletionShell, ComponentArgs, FormatArgs, InitArgs, LinksArgs, SnippetArgs,
-    StatusArgs, VerifyArgs,
+    CompletionShell, ComponentArgs, FormatArgs, InitArgs, LinksArgs, SnippetArgs, StatusArgs,
+    VerifyArgs,
 };
 
+mod flow;
 mod update_check;
 use crate::exit::{self, Exit};
-use crate::files::{Place, Unchangeable};
+use crate::files::{CannotChange, WritableDir};
 use crate::grants::{EvidenceDir, Grants, Limits, Network, Proxies, SetupFiles};
 use crate::io::{Io, errln, out, outln};
-use crate::names::{self, Named};
+use crate::names::Named;
 use crate::platform;
 use crate::render::{self, json};
 use crate::sandbox::{Instance, Sandbox};
@@ -46,7 +45,7 @@ pub fn status(cwd: &Path, args: &StatusArgs, io: &mut Io) -> Result<Exit> {
         .iter()
         .map(|g| ("--allow-host", g.clone()))
         .collect();
-    if let Some(exit) = screen(io, &mut instance, &screened)? {
+    if let Some(exit) = refuse_key_arguments(io, &mut instance, &screened)? {
         return Ok(exit);
     }
     let report = instance.status(&Options {
@@ -85,29 +84,12 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, io: &mut Io) -> Result<Exit> {
     let granted: Vec<String> = args.allow_host.iter().map(ToString::to_string).collect();
     let mut screened: Vec<(&str, String)> = vec![("--output", shown(&args.output))];
     screened.extend(granted.iter().map(|g| ("--allow-host", g.clone())));
-    if let Some(exit) = screen(io, &mut instance, &screened)? {
+    if let Some(exit) = refuse_key_arguments(io, &mut instance, &screened)? {
         return Ok(exit);
     }
-    let evidence =
-        match EvidenceDir::open(cwd, &args.output).and_then(|dir| dir.probe().map(|()| dir)) {
-            Ok(dir) => dir,
-            Err(why) => {
-                let error = format!(
-                    "no evidence can be written: {}; nothing was sent",
-                    instance.scrub_one(&why)?
-                );
-                let next_step = "Name a directory where evidence may be written with --output DIR.";
-                if args.format.json {
-                    json::print(
-                        io,
-                        &json::Refused::new("verify", &error, next_step, Exit::Usage),
-                    )?;
-                }
-                errln!(io, "error: {error}. {next_step}");
-                return Ok(Exit::Usage);
-            }
-        };
-    instance.grant_evidence(evidence);
+    if let Some(exit) = grant_evidence(cwd, args, io, &mut instance)? {
+        return Ok(exit);
+    }
     let options = Options {
         system: platform::SYSTEM,
         region: args.endpoint.region.clone(),
@@ -115,47 +97,16 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, io: &mut Io) -> Result<Exit> {
         request_time_limit_ms: total.as_millis() as u64,
     };
     let json = args.format.json;
-    // Only a person at a terminal can be asked, or waited for while a key is replaced; agents
-    // and scripts get the question printed, and answer with --answer.
-    let person = !json && io.terminal.stdin;
-
-    let mut report = spin(io, json, || instance.verify(&options))?;
-    let mut previous = None;
-    if matches!(report.flow, Some(Flow::Asked(_))) {
-        let answer = match args.answer {
-            Some(answer) => Some(flow_answer(answer)),
-            None if person => {
-                show(io, &mut instance, &report, &granted)?;
-                ask(io, &report)?
-            }
-            None => None,
-        };
-        if let Some(answer) = answer {
-            let applying = instance.flow_step(Some(answer), None)?;
-            if answer == FlowAnswer::Invalid && !person {
-                // The key must be replaced first, and nobody is there to say when it has been:
-                // the flow stops at step 2, and the next `verify` checks the new key (SPEC §5).
-                report.flow = Some(applying);
-            } else {
-                if !json {
-                    if args.answer.is_some() {
-                        // The first check, not shown yet: both checks are reported.
-                        show(io, &mut instance, &report, &granted)?;
-                    }
-                    outln!(io, "\n{}", names::guidance(&applying))?;
-                }
-                if answer == FlowAnswer::Invalid {
-                    errln!(
-                        io,
-                        "Press Enter when the new key is in place, to verify again."
-                    );
-                    terminal::read_line().context("reading standard input")?;
-                }
-                let again = spin(io, json, || instance.continue_flow(&options, answer))?;
-                previous = Some(std::mem::replace(&mut report, again));
-            }
-        }
-    }
+    let first = flow::spin(io, json, || instance.verify(&options))?;
+    let mut dialogue = flow::Dialogue {
+        io: &mut *io,
+        instance: &mut instance,
+        options: &options,
+        granted: &granted,
+        json,
+        given: args.answer.map(flow::answer),
+    };
+    let (report, previous) = dialogue.walk(first)?;
 
     let exit = exit::for_outcome(report.outcome);
     if json {
@@ -176,6 +127,37 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, io: &mut Io) -> Result<Exit> {
         errln!(io, "warning: the evidence record was not written: {why}");
     }
     Ok(exit)
+}
+
+/// Open the evidence directory and grant it, before anything is sent; when it cannot be
+/// written, say so (nothing was sent) and end with the exit code.
+fn grant_evidence(
+    cwd: &Path,
+    args: &VerifyArgs,
+    io: &mut Io,
+    instance: &mut Instance,
+) -> Result<Option<Exit>> {
+    match EvidenceDir::open(cwd, &args.output).and_then(|dir| dir.probe().map(|()| dir)) {
+        Ok(dir) => {
+            instance.grant_evidence(dir);
+            Ok(None)
+        }
+        Err(why) => {
+            let error = format!(
+                "no evidence can be written: {}; nothing was sent",
+                instance.scrub_one(&why)?
+            );
+            let next_step = "Name a directory where evidence may be written with --output DIR.";
+            if args.format.json {
+                json::print(
+                    io,
+                    &json::Refused::new("verify", &error, next_step, Exit::Usage),
+                )?;
+            }
+            errln!(io, "error: {error}. {next_step}");
+            Ok(Some(Exit::Usage))
+        }
+    }
 }
 
 /// A verification's report for people, with what the network grant refused so far.
@@ -203,7 +185,7 @@ fn refusals(instance: &mut Instance) -> Result<Vec<String>> {
 
 /// Refuse option values that hold a secret or look like a key, as a key pasted in the wrong
 /// place would: named by their option, never shown, and before anything is done.
-pub fn screen(
+pub fn refuse_key_arguments(
     io: &mut Io,
     instance: &mut Instance,
     values: &[(&str, String)],
@@ -227,36 +209,6 @@ pub fn screen(
 /// A path as typed, for screening and messages.
 fn shown(path: &Path) -> String {
     path.to_string_lossy().into_owned()
-}
-
-/// Run `f` with a spinner on a terminal's stderr, unless the output is JSON.
-fn spin<T>(io: &Io, json: bool, f: impl FnOnce() -> T) -> T {
-    let spinner = (!json && io.terminal.stderr && !io.terminal.dumb)
-        .then(|| render::Spinner::start("Verifying the API key"));
-    let result = f();
-    drop(spinner);
-    result
-}
-
-fn flow_answer(answer: Answer) -> FlowAnswer {
-    match answer {
-        Answer::Console => FlowAnswer::Console,
-        Answer::Invalid => FlowAnswer::Invalid,
-    }
-}
-
-/// Ask the flow's question at the terminal; none when no valid answer comes.
-fn ask(io: &mut Io, report: &VerifyReport) -> Result<Option<FlowAnswer>> {
-    let Some(Flow::Asked(question)) = &report.flow else {
-        return Ok(None);
-    };
-    out!(io, "{}", render::flow_question(question, true))?;
-    let choices: Vec<(u8, FlowAnswer)> = question
-        .choices
-        .iter()
-        .map(|c| (c.number, c.answer))
-        .collect();
-    terminal::choose(io, &choices).context("reading the answer")
 }
 
 /// `init`: add the placeholder (or the key piped in) and keep `.env` files out of git.
@@ -347,10 +299,10 @@ pub fn agent_snippet(cwd: &Path, args: &SnippetArgs, io: &mut Io) -> Result<Exit
         out!(io, "{}", instance.agent_snippet()?)?;
         return Ok(Exit::Ok);
     };
-    if let Some(exit) = screen(io, &mut instance, &[("--write", shown(target))])? {
+    if let Some(exit) = refuse_key_arguments(io, &mut instance, &[("--write", shown(target))])? {
         return Ok(exit);
     }
-    let (place, name) = match Place::for_file(cwd, target) {
+    let (place, name) = match WritableDir::for_file(cwd, target) {
         Ok(found) => found,
         Err(why) => return refuse(io, &instance.scrub_one(&why)?),
     };
@@ -361,17 +313,17 @@ pub fn agent_snippet(cwd: &Path, args: &SnippetArgs, io: &mut Io) -> Result<Exit
             Ok(text) => (Some(text), mode.unwrap_or(0o644)),
             Err(_) => return refuse(io, &format!("{shown} is not UTF-8 text")),
         },
-        Err(Unchangeable::Link) => {
+        Err(CannotChange::Link) => {
             return refuse(
                 io,
                 &format!("{shown} is a symbolic link; name the file it points to"),
             );
         }
-        Err(Unchangeable::NotAFile) => {
+        Err(CannotChange::NotAFile) => {
             return refuse(io, &format!("{shown} is not a regular file"));
         }
-        Err(Unchangeable::TooLarge) => return refuse(io, &format!("{shown} is larger than 1 MiB")),
-        Err(Unchangeable::Io(e)) => return refuse(io, &format!("{shown} cannot be read: {e}")),
+        Err(CannotChange::TooLarge) => return refuse(io, &format!("{shown} is larger than 1 MiB")),
+        Err(CannotChange::Io(e)) => return refuse(io, &format!("{shown} cannot be read: {e}")),
     };
     let updated = match instance.agent_snippet_apply(existing.as_deref())? {
         Ok(text) => text,
@@ -407,10 +359,10 @@ fn refuse(io: &mut Io, why: &str) -> Result<Exit> {
 /// `component --out FILE`: the embedded policy component, byte for byte, in a new file.
 pub fn component(cwd: &Path, args: &ComponentArgs, io: &mut Io) -> Result<Exit> {
     let mut instance = reading_only(cwd)?;
-    if let Some(exit) = screen(io, &mut instance, &[("--out", shown(&args.out))])? {
+    if let Some(exit) = refuse_key_arguments(io, &mut instance, &[("--out", shown(&args.out))])? {
         return Ok(exit);
     }
-    let (place, name) = match Place::for_file(cwd, &args.out) {
+    let (place, name) = match WritableDir::for_file(cwd, &args.out) {
         Ok(found) => found,
         Err(why) => return refuse(io, &instance.scrub_one(&why)?),
     };

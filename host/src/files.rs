@@ -1,5 +1,5 @@
 //! Every file the host writes or changes goes through a directory handle opened once, never by
-//! path: a `Place`. A place is judged where its handle actually is (not where a path said it
+//! path: a `WritableDir`. It is judged where its handle actually is (not where a path said it
 //! was), and refused inside a `skills/` hierarchy or the directory holding this binary; files
 //! in it are opened without following symbolic links; and a file is written whole beside its
 //! name, flushed, then renamed or linked into place, so it is never seen half written. Nothing
@@ -17,7 +17,7 @@ use crate::platform::{modes, open, paths};
 
 /// A directory the host may write in, held open.
 #[derive(Debug)]
-pub struct Place {
+pub struct WritableDir {
     dir: Dir,
     /// The directory as the user named it, for messages.
     shown: PathBuf,
@@ -28,14 +28,14 @@ pub type Existing = (Vec<u8>, Option<u32>);
 
 /// Why a file cannot be changed in place.
 #[derive(Debug)]
-pub enum Unchangeable {
+pub enum CannotChange {
     Link,
     NotAFile,
     TooLarge,
     Io(std::io::Error),
 }
 
-impl Place {
+impl WritableDir {
     /// The existing directory `path` (relative to `cwd` unless absolute), opened once, then
     /// judged. Symbolic links on the way there are the system's to follow, as for any path;
     /// what counts is where the handle ends up.
@@ -48,7 +48,7 @@ impl Place {
         let dir = Dir::open_ambient_dir(cwd.join(path), ambient_authority())
             .map_err(|e| format!("{} cannot be opened: {e}", paths::display(&shown)))?;
         let place = Self { dir, shown };
-        place.judge()?;
+        place.check_allowed()?;
         Ok(place)
     }
 
@@ -59,7 +59,7 @@ impl Place {
         let shown = PathBuf::from(self.show(name));
         if create && !self.contains(name) {
             let resolved = self.resolved().map_err(|e| self.untold(&e))?;
-            judge_at(&shown, &resolved.join(name))?;
+            check_allowed_at(&shown, &resolved.join(name))?;
         }
         if create
             && let Err(e) = self.dir.create_dir(name)
@@ -78,7 +78,7 @@ impl Place {
             }
         })?;
         let place = Self { dir, shown };
-        place.judge()?;
+        place.check_allowed()?;
         Ok(place)
     }
 
@@ -87,7 +87,7 @@ impl Place {
     /// exists, before anything is created.
     pub fn create_all(
         path: &Path,
-        check: impl FnOnce(&Place) -> Result<(), String>,
+        check: impl FnOnce(&WritableDir) -> Result<(), String>,
     ) -> Result<Self, String> {
         let mut missing = Vec::new();
         let mut existing = path;
@@ -145,9 +145,9 @@ impl Place {
 
     /// Refuse a place inside a `skills/` hierarchy or inside the directory holding this binary:
     /// judged on the handle, after every link on the way was followed.
-    pub fn judge(&self) -> Result<(), String> {
+    pub fn check_allowed(&self) -> Result<(), String> {
         let resolved = self.resolved().map_err(|e| self.untold(&e))?;
-        judge_at(&self.shown, &resolved)
+        check_allowed_at(&self.shown, &resolved)
     }
 
     fn untold(&self, error: &std::io::Error) -> String {
@@ -184,16 +184,16 @@ impl Place {
     }
 
     /// Give the file `name` exactly `mode`, without following a link or waiting on a FIFO.
-    pub fn set_mode(&self, name: &str, mode: u32) -> Result<(), Unchangeable> {
+    pub fn set_mode(&self, name: &str, mode: u32) -> Result<(), CannotChange> {
         let file = match open_to_read(&self.dir, name) {
             Ok(file) => file,
-            Err(_) if self.is_link(name) => return Err(Unchangeable::Link),
-            Err(e) => return Err(Unchangeable::Io(e)),
+            Err(_) if self.is_link(name) => return Err(CannotChange::Link),
+            Err(e) => return Err(CannotChange::Io(e)),
         };
-        if !file.metadata().map_err(Unchangeable::Io)?.is_file() {
-            return Err(Unchangeable::NotAFile);
+        if !file.metadata().map_err(CannotChange::Io)?.is_file() {
+            return Err(CannotChange::NotAFile);
         }
-        modes::set(&file, mode).map_err(Unchangeable::Io)
+        modes::set(&file, mode).map_err(CannotChange::Io)
     }
 
     /// Whether a file can be created here now: one is created and removed.
@@ -209,26 +209,26 @@ impl Place {
     /// The bytes and permission bits (where the system has them) of the file `name` before it is changed in place; none
     /// when it does not exist. A symbolic link, a non-file and a file over `max` bytes are not
     /// changed, and opening never blocks (a FIFO is not a file).
-    pub fn existing(&self, name: &str, max: u64) -> Result<Option<Existing>, Unchangeable> {
+    pub fn existing(&self, name: &str, max: u64) -> Result<Option<Existing>, CannotChange> {
         let file = match open_to_read(&self.dir, name) {
             Ok(file) => file,
             Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
-            Err(_) if self.is_link(name) => return Err(Unchangeable::Link),
-            Err(e) => return Err(Unchangeable::Io(e)),
+            Err(_) if self.is_link(name) => return Err(CannotChange::Link),
+            Err(e) => return Err(CannotChange::Io(e)),
         };
-        let meta = file.metadata().map_err(Unchangeable::Io)?;
+        let meta = file.metadata().map_err(CannotChange::Io)?;
         if !meta.is_file() {
-            return Err(Unchangeable::NotAFile);
+            return Err(CannotChange::NotAFile);
         }
         if meta.len() > max {
-            return Err(Unchangeable::TooLarge);
+            return Err(CannotChange::TooLarge);
         }
         let mut bytes = Vec::new();
         file.take(max + 1)
             .read_to_end(&mut bytes)
-            .map_err(Unchangeable::Io)?;
+            .map_err(CannotChange::Io)?;
         if bytes.len() as u64 > max {
-            return Err(Unchangeable::TooLarge);
+            return Err(CannotChange::TooLarge);
         }
         Ok(Some((bytes, modes::of(&meta))))
     }
@@ -278,7 +278,7 @@ impl Place {
 /// A name beside `name` that no one else uses.
 /// Refuse `resolved` (shown to the user as `shown`) when it is inside a `skills/` hierarchy or
 /// inside the directory holding this binary.
-fn judge_at(shown: &Path, resolved: &Path) -> Result<(), String> {
+fn check_allowed_at(shown: &Path, resolved: &Path) -> Result<(), String> {
     if paths::has_component(resolved, "skills") {
         return Err(format!(
             "{} is inside a skills/ hierarchy ({}), where nothing may be written",
@@ -333,8 +333,8 @@ pub(crate) mod tests {
     use std::fs;
     use std::os::unix::fs::symlink;
 
-    fn place(dir: &Path) -> Place {
-        Place::open(dir, Path::new("")).unwrap()
+    fn place(dir: &Path) -> WritableDir {
+        WritableDir::open(dir, Path::new("")).unwrap()
     }
 
     /// A FIFO at `path`, made as every Unix can (macOS has no `mknodat`).
@@ -390,15 +390,15 @@ pub(crate) mod tests {
         assert!(matches!(p.existing("f", 10), Ok(None)));
         fs::write(tmp.path().join("f"), "12345").unwrap();
         assert_eq!(p.existing("f", 10).unwrap().unwrap().0, b"12345");
-        assert!(matches!(p.existing("f", 4), Err(Unchangeable::TooLarge)));
+        assert!(matches!(p.existing("f", 4), Err(CannotChange::TooLarge)));
         symlink(tmp.path().join("f"), tmp.path().join("link")).unwrap();
-        assert!(matches!(p.existing("link", 10), Err(Unchangeable::Link)));
+        assert!(matches!(p.existing("link", 10), Err(CannotChange::Link)));
         fs::create_dir(tmp.path().join("d")).unwrap();
-        assert!(matches!(p.existing("d", 10), Err(Unchangeable::NotAFile)));
+        assert!(matches!(p.existing("d", 10), Err(CannotChange::NotAFile)));
         make_fifo(&tmp.path().join("fifo"));
         assert!(matches!(
             p.existing("fifo", 10),
-            Err(Unchangeable::NotAFile)
+            Err(CannotChange::NotAFile)
         ));
     }
 
@@ -438,12 +438,12 @@ pub(crate) mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let skills = tmp.path().join("skills/qianwen-ops-auth");
         fs::create_dir_all(&skills).unwrap();
-        let why = Place::open(&skills, Path::new("")).unwrap_err();
+        let why = WritableDir::open(&skills, Path::new("")).unwrap_err();
         assert!(why.contains("skills/"), "{why}");
         let project = tmp.path().join("project");
         symlink(&skills, &project).unwrap();
-        assert!(Place::open(&project, Path::new("")).is_err());
-        assert!(Place::open(tmp.path(), Path::new("skills")).is_err());
+        assert!(WritableDir::open(&project, Path::new("")).is_err());
+        assert!(WritableDir::open(tmp.path(), Path::new("skills")).is_err());
         // A subdirectory opened through a place is judged too.
         let outside = tmp.path().join("outside");
         fs::create_dir(&outside).unwrap();
@@ -456,13 +456,13 @@ pub(crate) mod tests {
     fn create_all_makes_each_missing_directory_after_the_check() {
         let tmp = tempfile::tempdir().unwrap();
         let deep = tmp.path().join("a/b/c");
-        let refused = Place::create_all(&deep, |_| Err("no".into())).unwrap_err();
+        let refused = WritableDir::create_all(&deep, |_| Err("no".into())).unwrap_err();
         assert_eq!(refused, "no");
         assert!(
             !tmp.path().join("a").exists(),
             "nothing is created before the check"
         );
-        let p = Place::create_all(&deep, |p| {
+        let p = WritableDir::create_all(&deep, |p| {
             assert_eq!(p.resolved().unwrap(), fs::canonicalize(tmp.path()).unwrap());
             Ok(())
         })
@@ -471,30 +471,30 @@ pub(crate) mod tests {
         assert!(deep.join("f").is_file());
         // A link on the way that does not lead to a directory is never created through.
         symlink(tmp.path().join("nowhere"), tmp.path().join("dangling")).unwrap();
-        assert!(Place::create_all(&tmp.path().join("dangling/x"), |_| Ok(())).is_err());
+        assert!(WritableDir::create_all(&tmp.path().join("dangling/x"), |_| Ok(())).is_err());
         assert!(!tmp.path().join("nowhere").exists());
-        assert!(Place::create_all(Path::new("relative/dir"), |_| Ok(())).is_err());
+        assert!(WritableDir::create_all(Path::new("relative/dir"), |_| Ok(())).is_err());
     }
 
     #[test]
     fn the_install_directory_is_refused() {
         let home = install_dir().unwrap();
-        let why = Place::open(&home, Path::new("")).unwrap_err();
+        let why = WritableDir::open(&home, Path::new("")).unwrap_err();
         assert!(why.contains("holds qianwen-auth"), "{why}");
     }
 
     #[test]
     fn a_file_path_splits_into_its_place_and_name() {
         let tmp = tempfile::tempdir().unwrap();
-        let (p, name) = Place::for_file(tmp.path(), Path::new("AGENTS.md")).unwrap();
+        let (p, name) = WritableDir::for_file(tmp.path(), Path::new("AGENTS.md")).unwrap();
         assert_eq!(name, "AGENTS.md");
         assert_eq!(p.resolved().unwrap(), fs::canonicalize(tmp.path()).unwrap());
         assert_eq!(p.show(&name), "AGENTS.md");
-        let (p, _) = Place::for_file(tmp.path(), &tmp.path().join("x")).unwrap();
+        let (p, _) = WritableDir::for_file(tmp.path(), &tmp.path().join("x")).unwrap();
         assert_eq!(p.show("x"), tmp.path().join("x").display().to_string());
         for bad in ["..", "/", "a/.."] {
             assert!(
-                Place::for_file(tmp.path(), Path::new(bad)).is_err(),
+                WritableDir::for_file(tmp.path(), Path::new(bad)).is_err(),
                 "{bad}"
             );
         }

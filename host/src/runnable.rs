@@ -11,7 +11,7 @@ use crate::platform::{owner, paths};
 
 /// Whether `path` may be trusted to say what runs: it, where its links lead, and every
 /// directory above that belong to the user (or root) and can be changed by no one else.
-pub fn judge(path: &Path) -> Result<(), String> {
+pub fn trusted(path: &Path) -> Result<(), String> {
     let real = std::fs::canonicalize(path).map_err(|e| {
         format!(
             "{} cannot be looked at ({})",
@@ -56,7 +56,7 @@ pub fn joined(dirs: &[PathBuf]) -> OsString {
 }
 
 /// The file `name` runs from: the first in `dirs` that is a file that may be run, judged as
-/// `judge` judges; or why there is none.
+/// `trusted` accepts; or why there is none.
 pub fn locate(name: &str, dirs: &[PathBuf]) -> Result<PathBuf, String> {
     let names: Vec<String> = if cfg!(windows) {
         ["exe", "cmd", "bat"]
@@ -73,7 +73,7 @@ pub fn locate(name: &str, dirs: &[PathBuf]) -> Result<PathBuf, String> {
             if !std::fs::metadata(&file).is_ok_and(|m| m.is_file() && executable(&m)) {
                 continue;
             }
-            match judge(&file) {
+            match trusted(&file) {
                 Ok(()) => return Ok(file),
                 Err(why) => refused.push(why),
             }
@@ -124,30 +124,30 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let file = tmp.path().join("a/b/check.py");
         program(&file);
-        assert_eq!(judge(&file), Ok(()));
+        assert_eq!(trusted(&file), Ok(()));
         mode(&file, 0o775);
-        let why = judge(&file).unwrap_err();
+        let why = trusted(&file).unwrap_err();
         assert!(
             why.ends_with("check.py can be changed by its group (mode 775)"),
             "{why}"
         );
         mode(&file, 0o755);
         mode(&tmp.path().join("a"), 0o777);
-        let why = judge(&file).unwrap_err();
+        let why = trusted(&file).unwrap_err();
         assert!(
             why.contains("/a can be changed by its group and all users"),
             "{why}"
         );
         // A sticky directory, like /tmp, lets others add entries, not change this one.
         mode(&tmp.path().join("a"), 0o1777);
-        assert_eq!(judge(&file), Ok(()));
+        assert_eq!(trusted(&file), Ok(()));
         // Judged where a link leads.
         let elsewhere = tmp.path().join("shared");
         std::fs::create_dir(&elsewhere).unwrap();
         mode(&elsewhere, 0o777);
         program(&elsewhere.join("x"));
         symlink(elsewhere.join("x"), tmp.path().join("link")).unwrap();
-        assert!(judge(&tmp.path().join("link")).is_err());
+        assert!(trusted(&tmp.path().join("link")).is_err());
     }
 
     #[test]
@@ -160,7 +160,7 @@ mod tests {
         let file = tmp.path().join("check.py");
         program(&file);
         rustix::fs::chown(&file, Some(rustix::process::Uid::from_raw(65534)), None).unwrap();
-        let why = judge(&file).unwrap_err();
+        let why = trusted(&file).unwrap_err();
         assert!(
             why.ends_with("belongs to another user (uid 65534)"),
             "{why}"

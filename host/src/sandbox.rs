@@ -95,6 +95,12 @@ impl bindings::qianwen::auth::setup::Host for State {
     }
 }
 
+impl bindings::qianwen::auth::proxies::Host for State {
+    fn failures(&mut self) -> Vec<bindings::qianwen::auth::proxies::Failure> {
+        self.network.proxy_failures()
+    }
+}
+
 impl bindings::qianwen::auth::evidence::Host for State {
     fn write(
         &mut self,

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::files::{Place, Unchangeable};
+use crate::files::{CannotChange, WritableDir};
 use crate::platform::paths;
 
 /// The tool's directory in the state directory.
@@ -50,30 +50,30 @@ impl StateFile {
         if !dir.is_dir() {
             return Ok(None);
         }
-        let place = Place::open(Path::new(""), &dir)?;
-        self.judge(&place)?;
+        let place = WritableDir::open(Path::new(""), &dir)?;
+        self.refuse_in_repository(&place)?;
         let shown = place.show(FILE);
         match place.existing(FILE, MAX_STATE) {
             Ok(found) => Ok(found.map(|(bytes, _)| bytes)),
-            Err(Unchangeable::Link) => Err(format!("{shown} is a symbolic link; it is not read")),
-            Err(Unchangeable::NotAFile) => Err(format!("{shown} is not a regular file")),
-            Err(Unchangeable::TooLarge) => Err(format!("{shown} is larger than it can be")),
-            Err(Unchangeable::Io(e)) => Err(format!("{shown} cannot be read: {e}")),
+            Err(CannotChange::Link) => Err(format!("{shown} is a symbolic link; it is not read")),
+            Err(CannotChange::NotAFile) => Err(format!("{shown} is not a regular file")),
+            Err(CannotChange::TooLarge) => Err(format!("{shown} is larger than it can be")),
+            Err(CannotChange::Io(e)) => Err(format!("{shown} cannot be read: {e}")),
         }
     }
 
     /// Replace the file with `text`, whole, readable by the user only.
     pub fn save(&self, text: &str) -> Result<(), String> {
-        let base = Place::create_all(&self.base, |place| self.judge(place))?;
+        let base = WritableDir::create_all(&self.base, |place| self.refuse_in_repository(place))?;
         let place = base.subdir(DIR, true)?;
-        self.judge(&place)?;
+        self.refuse_in_repository(&place)?;
         place
             .replace(FILE, text.as_bytes(), 0o600)
             .map_err(|e| format!("{} could not be written: {e}", place.show(FILE)))
     }
 
     /// Refuse a place inside the repository (the other refusals are every place's).
-    fn judge(&self, place: &Place) -> Result<(), String> {
+    fn refuse_in_repository(&self, place: &WritableDir) -> Result<(), String> {
         let resolved = place.resolved().map_err(|e| e.to_string())?;
         match &self.repository {
             Some(repository) if paths::starts_with(&resolved, repository) => Err(format!(

@@ -27,6 +27,7 @@
 mod decode;
 mod normal;
 mod pieces;
+pub mod reports;
 
 use std::cell::OnceCell;
 

@@ -7,8 +7,8 @@ use crate::keys;
 use crate::links;
 use crate::names::{self, Named};
 use crate::oss;
-use crate::outward::Outward;
 use crate::scrub::Scrubber;
+use crate::scrub::reports::ScrubText;
 use crate::secret::Secret;
 use crate::wit::types::LinkTopic;
 use crate::wit::types::{

@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
 
-use super::{reading_only, screen, shown};
+use super::{reading_only, refuse_key_arguments, shown};
 use crate::bindings::exports::qianwen::auth::update_check::{
     LocatedProgram, SkippedSkill, UpdateAnswer, UpdateInput, UpdateState,
 };
@@ -26,77 +26,22 @@ use crate::terminal;
 /// The programs the update check's commands name.
 const PROGRAMS: [&str; 2] = ["python3", "npx"];
 
-/// `update-check`: the skill's checker, or the reminder and its answer.
+/// `update-check`: the skill's checker, or the reminder and its answer. The host finds, the
+/// component decides, then the host asks (at a terminal), records, runs and reports.
 pub fn update_check(cwd: &Path, args: &UpdateCheckArgs, io: &mut Io) -> Result<Exit> {
     let mut instance = reading_only(cwd)?;
     if let Some(dir) = &args.skills_dir
-        && let Some(exit) = screen(io, &mut instance, &[("--skills-dir", shown(dir))])?
+        && let Some(exit) =
+            refuse_key_arguments(io, &mut instance, &[("--skills-dir", shown(dir))])?
     {
         return Ok(exit);
     }
-    let mut problems = Vec::new();
-    let text = |path: &Path| path.to_string_lossy().into_owned();
-    let named = args.skills_dir.as_ref().map(|dir| {
-        let path = cwd.join(dir);
-        match std::fs::canonicalize(&path) {
-            Ok(real) if real.is_dir() => text(&real),
-            _ => {
-                let shown = crate::platform::paths::display(dir);
-                problems.push(format!("--skills-dir {shown} is not a directory"));
-                text(&path)
-            }
-        }
-    });
-    let home = dirs::home_dir().map(|home| text(&home));
-    let search = instance.skill_search(
-        &ProjectFiles::new(cwd).ancestors(),
-        home.as_deref(),
-        named.as_deref(),
-    )?;
-    let (found, skipped) = first_trusted(&search.candidates);
-    // Programs are looked for outside the repository, which a clone chooses; unless the
-    // repository holds the home directory (the user's own files kept in git).
-    let home_dir = dirs::home_dir();
-    let outside: Vec<PathBuf> = search
-        .repository
-        .as_ref()
-        .map(PathBuf::from)
-        .filter(|repo| !home_dir.as_ref().is_some_and(|home| home.starts_with(repo)))
-        .into_iter()
-        .collect();
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    let search_path = runnable::search_path(&path, &outside);
-    let programs: Vec<LocatedProgram> = PROGRAMS
-        .iter()
-        .map(|name| LocatedProgram {
-            name: name.to_string(),
-            found: runnable::locate(name, &search_path).map(|p| text(&p)),
-        })
-        .collect();
-
-    let state = StateFile::locate(search.repository.as_deref().map(Path::new));
-    let state_file = match &state {
-        Ok(state) => state.read().unwrap_or_else(|why| {
-            problems.push(why);
-            None
-        }),
-        Err(why) => {
-            problems.push(why.clone());
-            None
-        }
-    };
-    let mut input = UpdateInput {
-        found,
-        searched: search.candidates,
-        skipped,
-        programs,
-        state_file,
-        now: SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs()),
-        answer: args.answer.map(update_answer),
-        force: args.force,
-    };
+    let Found {
+        mut input,
+        state,
+        search_path,
+        problems,
+    } = find(cwd, args, &mut instance)?;
     let mut report = instance.update_check(&input)?;
     let json = args.format.json;
     if let UpdateState::Asked(choices) = &report.state
@@ -121,7 +66,7 @@ pub fn update_check(cwd: &Path, args: &UpdateCheckArgs, io: &mut Io) -> Result<E
         .as_ref()
         .ok()
         .map(|s| crate::platform::paths::display(&s.path()));
-    let mut shown_texts = problems.clone();
+    let mut shown_texts = problems;
     shown_texts.extend(place.clone());
     let mut scrubbed = instance.scrub(&shown_texts)?;
     let place = place.and(scrubbed.pop());
@@ -133,60 +78,21 @@ pub fn update_check(cwd: &Path, args: &UpdateCheckArgs, io: &mut Io) -> Result<E
         report.state,
         UpdateState::Answered((UpdateAnswer::Install, _))
     );
-    let save = |io: &mut Io, instance: &mut Instance| -> Result<Option<bool>> {
-        let Some(text) = &report.save else {
-            return Ok(Some(false));
-        };
-        match state
-            .as_ref()
-            .map_err(Clone::clone)
-            .and_then(|s| s.save(text))
-        {
-            Ok(()) => Ok(Some(true)),
-            Err(why) => {
-                let why = instance.scrub_one(&why)?;
-                errln!(
-                    io,
-                    "error: the answer could not be recorded: {why}; nothing was recorded or run"
-                );
-                Ok(None)
-            }
-        }
-    };
     let mut recorded = false;
     if !installing {
-        match save(io, &mut instance)? {
+        match record(io, &mut instance, &state, report.save.as_deref())? {
             Some(saved) => recorded = saved,
             None => return Ok(Exit::Internal),
         }
     }
-
-    let command = match &report.state {
-        UpdateState::Installed(checker) => Some(checker),
-        UpdateState::Answered((_, command)) => command.as_ref(),
-        UpdateState::Asked(_) | UpdateState::Quiet => None,
-    };
-    let ran = match command {
-        Some(command) if args.run => {
-            if !json {
-                errln!(io, "Running {} ...", command.shown);
-            }
-            Some(run(
-                &mut instance,
-                command,
-                &runnable::joined(&search_path),
-                Duration::from_secs(args.timeout),
-            )?)
-        }
-        _ => None,
-    };
+    let ran = run_if_asked(io, &mut instance, &report.state, args, &search_path)?;
     if args.run && ran.is_none() {
         warnings.push(
             "--run: there is nothing to run until the skill is installed or 1 is chosen".into(),
         );
     }
     if installing && ran.as_ref().is_some_and(Ran::succeeded) {
-        match save(io, &mut instance)? {
+        match record(io, &mut instance, &state, report.save.as_deref())? {
             Some(saved) => recorded = saved,
             None => return Ok(Exit::Internal),
         }
@@ -225,6 +131,146 @@ pub fn update_check(cwd: &Path, args: &UpdateCheckArgs, io: &mut Io) -> Result<E
     Ok(exit)
 }
 
+/// What the host found for the component to decide on.
+struct Found {
+    input: UpdateInput,
+    /// Where the reminder's state is kept, or why it cannot be.
+    state: Result<StateFile, String>,
+    /// The directories programs are looked for in.
+    search_path: Vec<PathBuf>,
+    /// What went wrong on the way, in words from outside the component (not yet scrubbed).
+    problems: Vec<String>,
+}
+
+/// The skill the component's search names, the programs its commands need, and the reminder's
+/// state, with the user's answer and `--force`.
+fn find(cwd: &Path, args: &UpdateCheckArgs, instance: &mut Instance) -> Result<Found> {
+    let mut problems = Vec::new();
+    let text = |path: &Path| path.to_string_lossy().into_owned();
+    let named = args.skills_dir.as_ref().map(|dir| {
+        let path = cwd.join(dir);
+        match std::fs::canonicalize(&path) {
+            Ok(real) if real.is_dir() => text(&real),
+            _ => {
+                let shown = crate::platform::paths::display(dir);
+                problems.push(format!("--skills-dir {shown} is not a directory"));
+                text(&path)
+            }
+        }
+    });
+    let home_dir = dirs::home_dir();
+    let home = home_dir.as_deref().map(text);
+    let search = instance.skill_search(
+        &ProjectFiles::new(cwd).ancestors(),
+        home.as_deref(),
+        named.as_deref(),
+    )?;
+    let (found, skipped) = first_trusted(&search.candidates);
+    // Programs are looked for outside the repository, which a clone chooses; unless the
+    // repository holds the home directory (the user's own files kept in git).
+    let outside: Vec<PathBuf> = search
+        .repository
+        .as_ref()
+        .map(PathBuf::from)
+        .filter(|repo| !home_dir.as_ref().is_some_and(|home| home.starts_with(repo)))
+        .into_iter()
+        .collect();
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let search_path = runnable::search_path(&path, &outside);
+    let programs: Vec<LocatedProgram> = PROGRAMS
+        .iter()
+        .map(|name| LocatedProgram {
+            name: name.to_string(),
+            found: runnable::locate(name, &search_path).map(|p| text(&p)),
+        })
+        .collect();
+
+    let state = StateFile::locate(search.repository.as_deref().map(Path::new));
+    let state_file = match &state {
+        Ok(state) => state.read().unwrap_or_else(|why| {
+            problems.push(why);
+            None
+        }),
+        Err(why) => {
+            problems.push(why.clone());
+            None
+        }
+    };
+    let input = UpdateInput {
+        found,
+        searched: search.candidates,
+        skipped,
+        programs,
+        state_file,
+        now: SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+        answer: args.answer.map(update_answer),
+        force: args.force,
+    };
+    Ok(Found {
+        input,
+        state,
+        search_path,
+        problems,
+    })
+}
+
+/// Write the reminder's new state, if the component gave one: whether it was written, or none
+/// when it could not be (said on stderr), which ends the command.
+fn record(
+    io: &mut Io,
+    instance: &mut Instance,
+    state: &Result<StateFile, String>,
+    save: Option<&str>,
+) -> Result<Option<bool>> {
+    let Some(text) = save else {
+        return Ok(Some(false));
+    };
+    match state
+        .as_ref()
+        .map_err(Clone::clone)
+        .and_then(|s| s.save(text))
+    {
+        Ok(()) => Ok(Some(true)),
+        Err(why) => {
+            let why = instance.scrub_one(&why)?;
+            errln!(
+                io,
+                "error: the answer could not be recorded: {why}; nothing was recorded or run"
+            );
+            Ok(None)
+        }
+    }
+}
+
+/// With `--run`, the command the state names (the checker, or what the answer runs).
+fn run_if_asked(
+    io: &mut Io,
+    instance: &mut Instance,
+    state: &UpdateState,
+    args: &UpdateCheckArgs,
+    search_path: &[PathBuf],
+) -> Result<Option<Ran>> {
+    let command = match state {
+        UpdateState::Installed(checker) => Some(checker),
+        UpdateState::Answered((_, command)) => command.as_ref(),
+        UpdateState::Asked(_) | UpdateState::Quiet => None,
+    };
+    let Some(command) = command.filter(|_| args.run) else {
+        return Ok(None);
+    };
+    if !args.format.json {
+        errln!(io, "Running {} ...", command.shown);
+    }
+    Ok(Some(run(
+        instance,
+        command,
+        &runnable::joined(search_path),
+        Duration::from_secs(args.timeout),
+    )?))
+}
+
 fn update_answer(choice: UpdateChoice) -> UpdateAnswer {
     match choice {
         UpdateChoice::Install => UpdateAnswer::Install,
@@ -242,7 +288,7 @@ fn ask(
     terminal::choose(io, &choices).context("reading the answer")
 }
 
-/// The first candidate that is there and trusted (`runnable::judge`: its `SKILL.md` and its
+/// The first candidate that is there and trusted (`runnable::trusted`: its `SKILL.md` and its
 /// checker), and those that are there but were not.
 fn first_trusted(candidates: &[String]) -> (Option<String>, Vec<SkippedSkill>) {
     let mut skipped = Vec::new();
@@ -252,9 +298,9 @@ fn first_trusted(candidates: &[String]) -> (Option<String>, Vec<SkippedSkill>) {
             continue;
         }
         let checker = skill.with_file_name("scripts").join("check_update.py");
-        let judged = runnable::judge(skill).and_then(|()| {
+        let judged = runnable::trusted(skill).and_then(|()| {
             if checker.exists() {
-                runnable::judge(&checker)
+                runnable::trusted(&checker)
             } else {
                 Ok(())
             }

@@ -8,7 +8,7 @@ use std::io::ErrorKind;
 use std::path::{Component, Path, PathBuf};
 
 use crate::bindings::qianwen::auth::evidence::WriteError;
-use crate::files::Place;
+use crate::files::WritableDir;
 use crate::platform::paths;
 
 use qianwen_auth_facts::evidence::SUBDIR;
@@ -18,7 +18,7 @@ const MAX_NAME: usize = 100;
 /// The `evidence` grant: one directory, held open as a handle.
 #[derive(Debug)]
 pub struct EvidenceDir {
-    place: Place,
+    place: WritableDir,
 }
 
 impl EvidenceDir {
@@ -34,7 +34,7 @@ impl EvidenceDir {
 
     /// Where records would go, or why they would be refused, creating nothing: for
     /// `capabilities`.
-    pub fn judge(cwd: &Path, base: &Path) -> Result<String, String> {
+    pub fn would_write_in(cwd: &Path, base: &Path) -> Result<String, String> {
         let mut place = base_parent(cwd, base)?;
         let mut missing: Option<PathBuf> = None;
         for name in names(base) {
@@ -70,7 +70,7 @@ impl EvidenceDir {
         }
         // The handle cannot be swapped, but the directory it holds can be moved: judge again,
         // before and after. A record that landed where it may not is taken back.
-        self.place.judge().map_err(WriteError::Refused)?;
+        self.place.check_allowed().map_err(WriteError::Refused)?;
         match self.place.put(name, contents, 0o600, replace) {
             Ok(()) => self.kept_or_taken_back(name),
             Err(e) if e.kind() == ErrorKind::AlreadyExists => Err(WriteError::Exists),
@@ -81,7 +81,7 @@ impl EvidenceDir {
     /// After `name` was written: where the directory is now, judged once more. Moved, while
     /// the record was written, to where nothing may be written, the record is removed again.
     fn kept_or_taken_back(&self, name: &str) -> Result<String, WriteError> {
-        let Err(why) = self.place.judge() else {
+        let Err(why) = self.place.check_allowed() else {
             return Ok(self.place.show(name));
         };
         let removed = match self.place.remove(name) {
@@ -95,10 +95,12 @@ impl EvidenceDir {
 }
 
 /// The place that holds the base (the base itself when it has no last name, like `.`).
-fn base_parent(cwd: &Path, base: &Path) -> Result<Place, String> {
+fn base_parent(cwd: &Path, base: &Path) -> Result<WritableDir, String> {
     match base.components().next_back() {
-        Some(Component::Normal(_)) => Place::open(cwd, base.parent().unwrap_or(Path::new(""))),
-        _ => Place::open(cwd, base),
+        Some(Component::Normal(_)) => {
+            WritableDir::open(cwd, base.parent().unwrap_or(Path::new("")))
+        }
+        _ => WritableDir::open(cwd, base),
     }
 }
 
@@ -354,15 +356,15 @@ mod tests {
     fn judging_creates_nothing() {
         let tmp = tempfile::tempdir().unwrap();
         assert_eq!(
-            EvidenceDir::judge(tmp.path(), Path::new("output")).unwrap(),
+            EvidenceDir::would_write_in(tmp.path(), Path::new("output")).unwrap(),
             "output/qianwen-ops-auth"
         );
         assert!(!tmp.path().join("output").exists());
         fs::create_dir(tmp.path().join("skills")).unwrap();
-        assert!(EvidenceDir::judge(tmp.path(), Path::new("skills/x")).is_err());
+        assert!(EvidenceDir::would_write_in(tmp.path(), Path::new("skills/x")).is_err());
         evidence(tmp.path());
         assert_eq!(
-            EvidenceDir::judge(tmp.path(), Path::new("output")).unwrap(),
+            EvidenceDir::would_write_in(tmp.path(), Path::new("output")).unwrap(),
             "output/qianwen-ops-auth"
         );
     }

@@ -11,7 +11,7 @@ mod setup;
 
 pub use evidence::EvidenceDir;
 pub use git::UserConfig;
-pub use network::{Grant, Limits, Network};
+pub use network::{AllowedHost, Limits, Network};
 pub use project::ProjectFiles;
 pub use proxy::Proxies;
 pub use setup::SetupFiles;

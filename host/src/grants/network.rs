@@ -8,17 +8,18 @@
 //! a failure on the way through a proxy is reported as the proxy's.
 
 use std::future::Future;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use http_body_util::BodyExt;
 use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks};
 
-use super::proxy::{self, Proxies, Proxy};
+use super::proxy::{self, Failure, Proxies, Proxy, ProxyStage};
 
-pub use qianwen_auth_facts::allowlist::Grant;
+pub use qianwen_auth_facts::allowlist::AllowedHost;
 use qianwen_auth_facts::allowlist::{self, Authority, Scheme};
 use qianwen_auth_facts::limits;
+use qianwen_auth_facts::proxies::PROXY_FAILURE;
 
 /// Time limits for every request.
 #[derive(Debug, Clone, Copy)]
@@ -32,23 +33,26 @@ pub struct Limits {
 pub struct Network {
     /// False for commands that must send nothing.
     open: bool,
-    granted: Vec<Grant>,
+    granted: Vec<AllowedHost>,
     limits: Limits,
     proxies: Proxies,
     refused: Mutex<Vec<String>>,
+    /// How requests failed at a proxy, for `proxies.failures`; shared with requests in flight.
+    proxy_failures: Arc<Mutex<Vec<Failure>>>,
     /// For https: trusts the system's roots (and SSL_CERT_FILE), loaded when first needed.
     tls: OnceLock<Result<reqwest::Client, String>>,
 }
 
 impl Network {
     /// A grant to DashScope and the `granted` hosts, with these time limits and proxies.
-    pub fn new(granted: Vec<Grant>, limits: Limits, proxies: Proxies) -> Self {
+    pub fn new(granted: Vec<AllowedHost>, limits: Limits, proxies: Proxies) -> Self {
         Self {
             open: true,
             granted,
             limits,
             proxies,
             refused: Mutex::default(),
+            proxy_failures: Arc::default(),
             tls: OnceLock::new(),
         }
     }
@@ -75,13 +79,21 @@ impl Network {
             + Duration::from_secs(limits::VERIFY_SLACK_SECONDS)
     }
 
+    /// How requests failed at a proxy so far, oldest first.
+    pub fn proxy_failures(&self) -> Vec<Failure> {
+        self.proxy_failures
+            .lock()
+            .map(|f| f.clone())
+            .unwrap_or_default()
+    }
+
     /// What was refused so far, in words, for the report.
     pub fn refusals(&self) -> Vec<String> {
         self.refused.lock().map(|r| r.clone()).unwrap_or_default()
     }
 
     /// Whether a request to `uri` may leave, judged on the host it would connect to.
-    pub fn judge(&self, uri: &http::Uri) -> Result<(), String> {
+    pub fn permit(&self, uri: &http::Uri) -> Result<(), String> {
         if !self.open {
             return Err("this command sends nothing; the request was refused".into());
         }
@@ -193,7 +205,7 @@ impl WasiHttpHooks for Network {
         _options: Option<RequestOptions>,
         _fut: Box<dyn Future<Output = Result<(), Error>> + Send>,
     ) -> Box<dyn Future<Output = SendResult> + Send> {
-        if let Err(why) = self.judge(request.uri()) {
+        if let Err(why) = self.permit(request.uri()) {
             self.refuse(why);
             return Box::new(async { Err(Error::HttpRequestDenied) });
         }
@@ -202,8 +214,10 @@ impl WasiHttpHooks for Network {
         let proxy = match self.proxies.choose(https, &host) {
             Ok(proxy) => proxy,
             Err(why) => {
-                let failure = proxy::unusable(&why);
-                return Box::new(async { Err(Error::InternalError(Some(failure))) });
+                return Box::new(std::future::ready(Err(proxy_failed(
+                    &self.proxy_failures,
+                    Failure::Unusable(why),
+                ))));
             }
         };
         let client = if https {
@@ -218,9 +232,10 @@ impl WasiHttpHooks for Network {
                 }
             }
         };
+        let failures = Arc::clone(&self.proxy_failures);
         Box::new(async move {
             let client = client.map_err(|why| Error::InternalError(Some(why)))?;
-            send(client, request, proxy).await
+            send(client, request, proxy, &failures).await
         })
     }
 }
@@ -229,6 +244,7 @@ async fn send(
     client: reqwest::Client,
     request: http::Request<WasiBody>,
     proxy: Option<Proxy>,
+    failures: &Mutex<Vec<Failure>>,
 ) -> SendResult {
     let (parts, body) = request.into_parts();
     let body = body.collect().await?.to_bytes();
@@ -241,7 +257,7 @@ async fn send(
         .send()
         .await
         .map_err(|e| match &proxy {
-            Some(proxy) if e.is_connect() => proxy_error(&e, proxy),
+            Some(proxy) if e.is_connect() => proxy_failed(failures, proxy_error(&e, proxy)),
             _ => transport_error(&e),
         })?;
     let response: http::Response<reqwest::Body> = response.into();
@@ -304,8 +320,16 @@ fn transport_error(error: &reqwest::Error) -> Error {
     }
 }
 
-/// A connection through `proxy` that could not be made: which step failed, for the component.
-fn proxy_error(error: &reqwest::Error, proxy: &Proxy) -> Error {
+/// Record `failure` for `proxies.failures`; the error that tells the component to ask for it.
+fn proxy_failed(failures: &Mutex<Vec<Failure>>, failure: Failure) -> Error {
+    if let Ok(mut failures) = failures.lock() {
+        failures.push(failure);
+    }
+    Error::InternalError(Some(PROXY_FAILURE.to_string()))
+}
+
+/// A connection through `proxy` that could not be made: which step failed.
+fn proxy_error(error: &reqwest::Error, proxy: &Proxy) -> Failure {
     let chain: Vec<&(dyn std::error::Error + 'static)> =
         std::iter::successors(Some(error as &(dyn std::error::Error + 'static)), |e| {
             e.source().or_else(|| {
@@ -321,23 +345,23 @@ fn proxy_error(error: &reqwest::Error, proxy: &Proxy) -> Error {
             .is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused)
     });
     let stage = if error.is_timeout() {
-        "timeout"
+        ProxyStage::Timeout
     } else if error.is_dns() {
-        "dns"
+        ProxyStage::Dns
     } else if refused {
-        "refused"
+        ProxyStage::Refused
     } else if chain.iter().any(|e| e.is::<rustls::Error>()) {
-        "tls"
+        ProxyStage::Tls
     } else if said("proxy authorization required") {
-        "auth"
+        ProxyStage::Auth
     } else if said("tunnel error") {
-        "tunnel"
+        ProxyStage::Tunnel
     } else if said("SOCKS error") {
-        "socks"
+        ProxyStage::Socks
     } else {
-        "other"
+        ProxyStage::Other
     };
-    Error::InternalError(Some(proxy::failure(proxy, stage)))
+    proxy::failure(proxy, stage)
 }
 
 fn https(error: &reqwest::Error) -> bool {
@@ -360,7 +384,7 @@ mod tests {
     }
 
     fn allowed(n: &Network, uri: &str) -> bool {
-        n.judge(&uri.parse().unwrap()).is_ok()
+        n.permit(&uri.parse().unwrap()).is_ok()
     }
 
     #[test]
@@ -407,14 +431,14 @@ mod tests {
     fn refusals_name_the_host() {
         let n = network(&[]);
         let why = n
-            .judge(&"https://evil.example:8443/x".parse().unwrap())
+            .permit(&"https://evil.example:8443/x".parse().unwrap())
             .unwrap_err();
         assert!(
             why.contains("evil.example:8443 is not a DashScope host"),
             "{why}"
         );
         let why = n
-            .judge(&"http://127.0.0.1:1/x".parse().unwrap())
+            .permit(&"http://127.0.0.1:1/x".parse().unwrap())
             .unwrap_err();
         assert!(
             why.contains("127.0.0.1:1 is reached over plain http"),

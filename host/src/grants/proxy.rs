@@ -8,6 +8,8 @@
 
 use std::net::IpAddr;
 
+pub use crate::bindings::qianwen::auth::proxies::{Failure, ProxyFailure, ProxyStage};
+
 /// A proxy in use, and where it was set.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Proxy {
@@ -171,23 +173,14 @@ fn in_network(host: &str, network: &str, bits: &str) -> bool {
     }
 }
 
-/// How a request through `proxy` failed at `stage`, for the component: the text of a
-/// `wasi:http` `internal-error`, a JSON object the component turns into words (see `wit/`).
-pub fn failure(proxy: &Proxy, stage: &str) -> String {
-    serde_json::json!({
-        "proxy-failure": {
-            "proxy": proxy.shown(),
-            "from": proxy.from,
-            "socks": proxy.is_socks(),
-            "stage": stage,
-        }
+/// How a connection through `proxy` failed at `stage`, for the component's `proxies.failures`.
+pub fn failure(proxy: &Proxy, stage: ProxyStage) -> Failure {
+    Failure::Failed(ProxyFailure {
+        proxy: proxy.shown(),
+        from: proxy.from.to_string(),
+        socks: proxy.is_socks(),
+        stage,
     })
-    .to_string()
-}
-
-/// A proxy setting that cannot be used, `why` naming the variable; nothing was sent.
-pub fn unusable(why: &str) -> String {
-    serde_json::json!({ "proxy-failure": { "stage": "unusable", "detail": why } }).to_string()
 }
 
 #[cfg(test)]
@@ -289,7 +282,7 @@ mod tests {
         let p = proxies(&[("HTTPS_PROXY", "http://user:s3cret-pw@proxy.example:3128")]);
         let proxy = p.choose(true, "dashscope.aliyuncs.com").unwrap().unwrap();
         assert_eq!(proxy.shown(), "http://***@proxy.example:3128");
-        assert!(!failure(&proxy, "refused").contains("s3cret"));
+        assert!(!format!("{:?}", failure(&proxy, ProxyStage::Refused)).contains("s3cret"));
         let p = proxies(&[("HTTPS_PROXY", "socks5h://proxy.example:1080")]);
         let proxy = p.choose(true, "dashscope.aliyuncs.com").unwrap().unwrap();
         assert_eq!(proxy.shown(), "socks5h://proxy.example:1080");

@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use crate::bindings::qianwen::auth::setup::{LineRef, ProjectFile, SetupError};
-use crate::files::{Place, Unchangeable};
+use crate::files::{CannotChange, WritableDir};
 use crate::grants::project::MAX_FILE;
 use qianwen_auth_facts::keys;
 
@@ -20,7 +20,7 @@ const NEW_GITIGNORE_MODE: u32 = 0o644;
 
 /// The `setup` grant, for `init`: `./.env` and `./.gitignore`, through a handle on the current directory.
 pub struct SetupFiles {
-    place: Place,
+    place: WritableDir,
     /// The key read from standard input, if the user gave one.
     key: Option<String>,
 }
@@ -29,7 +29,7 @@ impl SetupFiles {
     /// The grant for the directory `dir`, or why nothing may be changed there.
     pub fn new(dir: &Path, key: Option<String>) -> Result<Self, String> {
         Ok(Self {
-            place: Place::open(dir, Path::new(""))?,
+            place: WritableDir::open(dir, Path::new(""))?,
             key,
         })
     }
@@ -93,7 +93,7 @@ impl SetupFiles {
         let name = name(ProjectFile::Dotenv);
         self.place
             .set_mode(name, NEW_DOTENV_MODE)
-            .map_err(|why| unchangeable(name, why))
+            .map_err(|why| cannot_change(name, why))
     }
 
     fn append(&self, file: ProjectFile, line: &str) -> Result<(), SetupError> {
@@ -146,20 +146,20 @@ impl SetupFiles {
         match self.place.existing(name, MAX_FILE) {
             Ok(None) => Ok((Vec::new(), None)),
             Ok(Some((bytes, mode))) => Ok((bytes, mode)),
-            Err(why) => Err(unchangeable(name, why)),
+            Err(why) => Err(cannot_change(name, why)),
         }
     }
 }
 
 /// Why `./name` cannot be changed, as the component is told.
-fn unchangeable(name: &str, why: Unchangeable) -> SetupError {
+fn cannot_change(name: &str, why: CannotChange) -> SetupError {
     match why {
-        Unchangeable::Link => SetupError::Refused(format!(
+        CannotChange::Link => SetupError::Refused(format!(
             "./{name} is a symbolic link; init does not write through links, so edit it by hand"
         )),
-        Unchangeable::NotAFile => SetupError::Refused(format!("./{name} is not a regular file")),
-        Unchangeable::TooLarge => SetupError::Refused(format!("./{name} is larger than 1 MiB")),
-        Unchangeable::Io(e) => io(&e),
+        CannotChange::NotAFile => SetupError::Refused(format!("./{name} is not a regular file")),
+        CannotChange::TooLarge => SetupError::Refused(format!("./{name} is larger than 1 MiB")),
+        CannotChange::Io(e) => io(&e),
     }
 }
 

@@ -24,6 +24,7 @@ pub fn linker(engine: &Engine) -> Result<Linker<State>> {
     bindings::qianwen::auth::project::add_to_linker::<State, HasSelf<State>>(&mut l, |s| s)?;
     bindings::qianwen::auth::evidence::add_to_linker::<State, HasSelf<State>>(&mut l, |s| s)?;
     bindings::qianwen::auth::setup::add_to_linker::<State, HasSelf<State>>(&mut l, |s| s)?;
+    bindings::qianwen::auth::proxies::add_to_linker::<State, HasSelf<State>>(&mut l, |s| s)?;
     cli::environment::add_to_linker::<State, WasiCli>(&mut l, State::cli)?;
     // Outgoing HTTP, judged by the network grant's hook; and the clocks.
     wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut l)?;

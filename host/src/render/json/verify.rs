@@ -3,7 +3,7 @@ use serde::Serialize;
 
 use super::{Key, Link, SCHEMA, Warning};
 use crate::bindings::exports::qianwen::auth::types as wit;
-use crate::names::{self, Named};
+use crate::names::Named;
 
 /// One request of a verification.
 #[derive(Serialize)]
@@ -89,7 +89,7 @@ impl<'a> From<&'a wit::Flow> for Flow<'a> {
             _ => None,
         };
         Self {
-            step: names::step(f),
+            step: f.step(),
             question: asked.map(|q| q.question.as_str()),
             choices: asked
                 .iter()
@@ -100,8 +100,8 @@ impl<'a> From<&'a wit::Flow> for Flow<'a> {
                     label: &c.label,
                 })
                 .collect(),
-            guidance: names::guidance(f),
-            answer: names::answer(f).map(Named::name),
+            guidance: f.guidance(),
+            answer: f.answer().map(Named::name),
         }
     }
 }

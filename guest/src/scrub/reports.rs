@@ -12,17 +12,17 @@ use crate::wit::types::{
 use crate::wit::update_check::{Command, UpdateChoice, UpdateReport, UpdateState};
 
 /// A value whose text is scrubbed in place.
-pub trait Outward {
+pub trait ScrubText {
     fn scrub_with(&mut self, scrubber: &Scrubber);
 }
 
-impl Outward for String {
+impl ScrubText for String {
     fn scrub_with(&mut self, scrubber: &Scrubber) {
         *self = scrubber.scrub(self);
     }
 }
 
-impl<T: Outward> Outward for Option<T> {
+impl<T: ScrubText> ScrubText for Option<T> {
     fn scrub_with(&mut self, scrubber: &Scrubber) {
         if let Some(value) = self {
             value.scrub_with(scrubber);
@@ -30,7 +30,7 @@ impl<T: Outward> Outward for Option<T> {
     }
 }
 
-impl<T: Outward> Outward for Vec<T> {
+impl<T: ScrubText> ScrubText for Vec<T> {
     fn scrub_with(&mut self, scrubber: &Scrubber) {
         for value in self {
             value.scrub_with(scrubber);
@@ -39,9 +39,9 @@ impl<T: Outward> Outward for Vec<T> {
 }
 
 /// Scrub each named field of a record.
-macro_rules! outward {
+macro_rules! scrub_fields {
     ($type:ty: $($field:ident),*) => {
-        impl Outward for $type {
+        impl ScrubText for $type {
             fn scrub_with(&mut self, scrubber: &Scrubber) {
                 $(self.$field.scrub_with(scrubber);)*
             }
@@ -49,17 +49,17 @@ macro_rules! outward {
     };
 }
 
-outward!(KeyReport: path, masked, detail);
-outward!(Warning: message);
-outward!(EndpointReport: base, probe_url, authority, chosen_by);
-outward!(VariableState: name);
-outward!(OssReport: credentials, access_key_id, variables, problems, summary);
-outward!(DotenvReport: path);
-outward!(FlowQuestion: question, choices, guidance);
-outward!(FlowChoice: label);
-outward!(FlowProgress: guidance);
+scrub_fields!(KeyReport: path, masked, detail);
+scrub_fields!(Warning: message);
+scrub_fields!(EndpointReport: base, probe_url, authority, chosen_by);
+scrub_fields!(VariableState: name);
+scrub_fields!(OssReport: credentials, access_key_id, variables, problems, summary);
+scrub_fields!(DotenvReport: path);
+scrub_fields!(FlowQuestion: question, choices, guidance);
+scrub_fields!(FlowChoice: label);
+scrub_fields!(FlowProgress: guidance);
 
-impl Outward for Flow {
+impl ScrubText for Flow {
     fn scrub_with(&mut self, scrubber: &Scrubber) {
         match self {
             Flow::Asked(question) => question.scrub_with(scrubber),
@@ -67,18 +67,18 @@ impl Outward for Flow {
         }
     }
 }
-outward!(StatusReport: key, shadowed, endpoint, warnings, oss, next_steps, dotenv_files, unreadable_keys);
-outward!(VerifyReport: cause, next_step, hints, key, endpoint, server_code, request_id, excerpt, evidence, evidence_error, warnings, flow);
-outward!(InitReport: changes, summary, key, next_steps, warnings);
+scrub_fields!(StatusReport: key, shadowed, endpoint, warnings, oss, next_steps, dotenv_files, unreadable_keys);
+scrub_fields!(VerifyReport: cause, next_step, hints, key, endpoint, server_code, request_id, excerpt, evidence, evidence_error, warnings, flow);
+scrub_fields!(InitReport: changes, summary, key, next_steps, warnings);
 /// The update check's reports, in the credential world only.
 #[cfg(feature = "credential")]
 mod update_check {
     use super::*;
 
-    outward!(Command: program, args, shown);
-    outward!(UpdateChoice: label, command);
+    scrub_fields!(Command: program, args, shown);
+    scrub_fields!(UpdateChoice: label, command);
 
-    impl Outward for UpdateState {
+    impl ScrubText for UpdateState {
         fn scrub_with(&mut self, scrubber: &Scrubber) {
             match self {
                 UpdateState::Installed(command) => command.scrub_with(scrubber),
@@ -88,7 +88,7 @@ mod update_check {
             }
         }
     }
-    outward!(UpdateReport: searched, skill, state, message, save, next_steps, warnings);
+    scrub_fields!(UpdateReport: searched, skill, state, message, save, next_steps, warnings);
 }
 
 #[cfg(test)]

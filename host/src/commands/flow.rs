@@ -1,0 +1,164 @@
+//! The 401 flow's host side (docs: the 401 flow): after a rejected key, the question, its
+//! answer (from `--answer`, or from the person at the terminal), what to do now, and verifying
+//! again. The component decides each step (`flow-step`, `continue-flow`); this walks them.
+
+use anyhow::{Context, Result};
+
+use super::show;
+use crate::bindings::exports::qianwen::auth::types::{Flow, FlowAnswer, Options, VerifyReport};
+use crate::cli::Answer;
+use crate::io::{Io, errln, out, outln};
+use crate::render;
+use crate::sandbox::Instance;
+use crate::terminal;
+
+/// Where the walk stands.
+enum Step {
+    /// The key was rejected: the question is open.
+    Asked,
+    /// An answer came: say what to do now.
+    Answered(FlowAnswer),
+    /// A new key is being put in place; verify again once the person says it is.
+    Replacing,
+    /// Verify again.
+    Again(FlowAnswer),
+}
+
+/// Everything a walk of the flow uses.
+pub struct Dialogue<'a> {
+    pub io: &'a mut Io,
+    pub instance: &'a mut Instance,
+    pub options: &'a Options,
+    pub granted: &'a [String],
+    pub json: bool,
+    /// The answer given with `--answer`.
+    pub given: Option<FlowAnswer>,
+}
+
+impl Dialogue<'_> {
+    /// Walk the flow from `first`, the first verification's report: the report to show, and
+    /// `first` when the key was verified again.
+    pub fn walk(&mut self, first: VerifyReport) -> Result<(VerifyReport, Option<VerifyReport>)> {
+        let mut report = first;
+        if !matches!(report.flow, Some(Flow::Asked(_))) {
+            return Ok((report, None));
+        }
+        let mut step = Step::Asked;
+        loop {
+            step = match step {
+                Step::Asked => match self.answer(&report)? {
+                    Some(answer) => Step::Answered(answer),
+                    None => return Ok((report, None)),
+                },
+                Step::Answered(answer) => {
+                    let applying = self.instance.flow_step(Some(answer), None)?;
+                    if answer == FlowAnswer::Invalid && !self.person() {
+                        // The key must be replaced first, and nobody is there to say when it
+                        // has been: the flow stops at step 2, and the next `verify` checks the
+                        // new key.
+                        report.flow = Some(applying);
+                        return Ok((report, None));
+                    }
+                    if !self.json {
+                        if self.given.is_some() {
+                            // The first check, not shown yet: both checks are reported.
+                            show(self.io, self.instance, &report, self.granted)?;
+                        }
+                        outln!(self.io, "\n{}", applying.guidance())?;
+                    }
+                    match answer {
+                        FlowAnswer::Invalid => Step::Replacing,
+                        FlowAnswer::Console => Step::Again(answer),
+                    }
+                }
+                Step::Replacing => {
+                    errln!(
+                        self.io,
+                        "Press Enter when the new key is in place, to verify again."
+                    );
+                    terminal::read_line().context("reading standard input")?;
+                    Step::Again(FlowAnswer::Invalid)
+                }
+                Step::Again(answer) => {
+                    let (instance, options) = (&mut *self.instance, self.options);
+                    let again = spin(self.io, self.json, || {
+                        instance.continue_flow(options, answer)
+                    })?;
+                    return Ok((again, Some(report)));
+                }
+            };
+        }
+    }
+
+    /// Only a person at a terminal can be asked, or waited for while a key is replaced;
+    /// agents and scripts get the question printed, and answer with `--answer`.
+    fn person(&self) -> bool {
+        !self.json && self.io.terminal.stdin
+    }
+
+    /// The answer given, or the person's at the terminal; none when there is neither.
+    fn answer(&mut self, report: &VerifyReport) -> Result<Option<FlowAnswer>> {
+        if let Some(answer) = self.given {
+            return Ok(Some(answer));
+        }
+        if !self.person() {
+            return Ok(None);
+        }
+        show(self.io, self.instance, report, self.granted)?;
+        let Some(Flow::Asked(question)) = &report.flow else {
+            return Ok(None);
+        };
+        out!(self.io, "{}", render::flow_question(question, true))?;
+        let choices: Vec<(u8, FlowAnswer)> = question
+            .choices
+            .iter()
+            .map(|c| (c.number, c.answer))
+            .collect();
+        terminal::choose(self.io, &choices).context("reading the answer")
+    }
+}
+
+impl Flow {
+    /// The step, as the 401 flow numbers them (and JSON reports them).
+    pub fn step(&self) -> u8 {
+        match self {
+            Flow::Asked(_) => 1,
+            Flow::Applying(_) => 2,
+            Flow::Passed(_) => 3,
+            Flow::StillRejected(_) => 4,
+        }
+    }
+
+    /// What the step tells the user to do now.
+    pub fn guidance(&self) -> &str {
+        match self {
+            Flow::Asked(question) => &question.guidance,
+            Flow::Applying(p) | Flow::Passed(p) | Flow::StillRejected(p) => &p.guidance,
+        }
+    }
+
+    /// The answer given, from step 2 on.
+    pub fn answer(&self) -> Option<FlowAnswer> {
+        match self {
+            Flow::Asked(_) => None,
+            Flow::Applying(p) | Flow::Passed(p) | Flow::StillRejected(p) => Some(p.answer),
+        }
+    }
+}
+
+/// `--answer`'s value as the flow's answer.
+pub fn answer(answer: Answer) -> FlowAnswer {
+    match answer {
+        Answer::Console => FlowAnswer::Console,
+        Answer::Invalid => FlowAnswer::Invalid,
+    }
+}
+
+/// Run `f` with a spinner on a terminal's stderr, unless the output is JSON.
+pub fn spin<T>(io: &Io, json: bool, f: impl FnOnce() -> T) -> T {
+    let spinner = (!json && io.terminal.stderr && !io.terminal.dumb)
+        .then(|| render::Spinner::start("Verifying the API key"));
+    let result = f();
+    drop(spinner);
+    result
+}
