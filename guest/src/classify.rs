@@ -225,7 +225,9 @@ fn redirect_host(location: &str) -> Option<String> {
     valid.then(|| host.to_string())
 }
 
-/// Judge a request that got no complete answer, saying whether anything was sent.
+/// Judge a request that got no complete answer, saying whether anything was sent. One arm per
+/// kind of failure, each with its words: a table, longer than a function should be, read best
+/// whole.
 pub fn transport(error: &TransportError, host: &str) -> Judgement {
     let not_judged = "The key was not judged.";
     let (outcome, cause, next_step) = match error {
@@ -299,7 +301,8 @@ pub fn transport(error: &TransportError, host: &str) -> Judgement {
 }
 
 /// A failure on the way through a proxy: which proxy (as the host shows it, without
-/// credentials), which variable set it, and which step failed. Nothing was sent.
+/// credentials), which variable set it, and which step failed. Nothing was sent. One arm per
+/// stage, each with its words: a table, read best whole.
 fn proxy(failure: &Failure, host: &str) -> (Outcome, String, String) {
     let not_judged = "The key was not judged.";
     let f = match failure {

@@ -4,7 +4,8 @@
 use crate::bindings::wasi::clocks::{monotonic_clock, wall_clock};
 use crate::bindings::wasi::http::outgoing_handler;
 use crate::bindings::wasi::http::types::{
-    ErrorCode, Fields, IncomingBody, Method, OutgoingBody, OutgoingRequest, Scheme,
+    ErrorCode, Fields, IncomingBody, IncomingResponse, Method, OutgoingBody, OutgoingRequest,
+    Scheme,
 };
 use crate::bindings::wasi::io::streams::StreamError;
 use crate::evidence;
@@ -143,34 +144,83 @@ pub fn now() -> wall_clock::Datetime {
     wall_clock::now()
 }
 
+/// The request, built: method, scheme, authority, path and headers, and its body to write.
+fn outgoing(request: &Request) -> Result<(OutgoingRequest, OutgoingBody), TransportError> {
+    let entries: Vec<(String, Vec<u8>)> = request
+        .headers
+        .iter()
+        .map(|(name, value)| (name.to_string(), value.as_bytes().to_vec()))
+        .collect();
+    let headers = Fields::from_list(&entries)
+        .map_err(|_| TransportError::Other("the request headers were refused".into()))?;
+    let outgoing = OutgoingRequest::new(headers);
+    let refused = |_| TransportError::Other("the request was malformed".into());
+    outgoing.set_method(&Method::Post).map_err(refused)?;
+    let scheme = if request.https {
+        Scheme::Https
+    } else {
+        Scheme::Http
+    };
+    outgoing.set_scheme(Some(&scheme)).map_err(refused)?;
+    outgoing
+        .set_authority(Some(&request.authority))
+        .map_err(refused)?;
+    outgoing
+        .set_path_with_query(Some(&request.path))
+        .map_err(refused)?;
+    let body = outgoing.body().map_err(refused)?;
+    Ok((outgoing, body))
+}
+
+/// The answer: status, the headers the policy reads, and the body up to `BODY_CAP`.
+fn read_response(incoming: IncomingResponse) -> Result<Response, TransportError> {
+    let header = |name: &str| {
+        incoming
+            .headers()
+            .get(name)
+            .first()
+            .map(|v| String::from_utf8_lossy(v).into_owned())
+    };
+    let mut response = Response {
+        status: incoming.status(),
+        retry_after: header("retry-after"),
+        location: header("location"),
+        ..Response::default()
+    };
+    let unavailable = |_| TransportError::Other("the response body was unavailable".into());
+    let body = incoming.consume().map_err(unavailable)?;
+    {
+        let stream = body.stream().map_err(unavailable)?;
+        loop {
+            match stream.blocking_read(64 * 1024) {
+                Ok(chunk) => {
+                    if response.body.len() + chunk.len() > BODY_CAP {
+                        let room = BODY_CAP - response.body.len();
+                        response.body.extend_from_slice(&chunk[..room]);
+                        response.truncated = true;
+                        break;
+                    }
+                    response.body.extend_from_slice(&chunk);
+                }
+                Err(StreamError::Closed) => break,
+                Err(error) => {
+                    response.body_error = Some(stream_error(&error));
+                    break;
+                }
+            }
+        }
+    }
+    drop(IncomingBody::finish(body));
+    Ok(response)
+}
+
 /// Requests through `wasi:http`; the host decides whether and how they go out.
 pub struct WasiTransport;
 
 impl Transport for WasiTransport {
     fn send(&mut self, request: &Request) -> Result<Response, TransportError> {
-        let entries: Vec<(String, Vec<u8>)> = request
-            .headers
-            .iter()
-            .map(|(name, value)| (name.to_string(), value.as_bytes().to_vec()))
-            .collect();
-        let headers = Fields::from_list(&entries)
-            .map_err(|_| TransportError::Other("the request headers were refused".into()))?;
-        let outgoing = OutgoingRequest::new(headers);
+        let (outgoing, body) = outgoing(request)?;
         let refused = |_| TransportError::Other("the request was malformed".into());
-        outgoing.set_method(&Method::Post).map_err(refused)?;
-        let scheme = if request.https {
-            Scheme::Https
-        } else {
-            Scheme::Http
-        };
-        outgoing.set_scheme(Some(&scheme)).map_err(refused)?;
-        outgoing
-            .set_authority(Some(&request.authority))
-            .map_err(refused)?;
-        outgoing
-            .set_path_with_query(Some(&request.path))
-            .map_err(refused)?;
-        let body = outgoing.body().map_err(refused)?;
         let pending = outgoing_handler::handle(outgoing, None).map_err(|e| transport_error(&e))?;
         let written = body
             .write()
@@ -194,47 +244,7 @@ impl Transport for WasiTransport {
             }
         };
         written?;
-        let header = |name: &str| {
-            incoming
-                .headers()
-                .get(name)
-                .first()
-                .map(|v| String::from_utf8_lossy(v).into_owned())
-        };
-        let mut response = Response {
-            status: incoming.status(),
-            retry_after: header("retry-after"),
-            location: header("location"),
-            ..Response::default()
-        };
-        let body = incoming
-            .consume()
-            .map_err(|_| TransportError::Other("the response body was unavailable".into()))?;
-        {
-            let stream = body
-                .stream()
-                .map_err(|_| TransportError::Other("the response body was unavailable".into()))?;
-            loop {
-                match stream.blocking_read(64 * 1024) {
-                    Ok(chunk) => {
-                        if response.body.len() + chunk.len() > BODY_CAP {
-                            let room = BODY_CAP - response.body.len();
-                            response.body.extend_from_slice(&chunk[..room]);
-                            response.truncated = true;
-                            break;
-                        }
-                        response.body.extend_from_slice(&chunk);
-                    }
-                    Err(StreamError::Closed) => break,
-                    Err(error) => {
-                        response.body_error = Some(stream_error(&error));
-                        break;
-                    }
-                }
-            }
-        }
-        drop(IncomingBody::finish(body));
-        Ok(response)
+        read_response(incoming)
     }
 
     fn now_ms(&mut self) -> u64 {

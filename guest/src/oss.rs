@@ -23,49 +23,11 @@ pub fn report(levels: &[Level]) -> OssReport {
         })
         .collect();
 
-    let mut problems = Vec::new();
     let complete = PAIRS
         .iter()
         .find(|pair| set(pair.id).is_some() && set(pair.secret).is_some());
-    for pair in PAIRS {
-        match (set(pair.id).is_some(), set(pair.secret).is_some()) {
-            (true, false) => problems.push(half_pair(pair.id, pair.secret)),
-            (false, true) => problems.push(half_pair(pair.secret, pair.id)),
-            _ => {}
-        }
-    }
     let enabled = set(BUCKET).is_some();
-    if enabled {
-        if set(REGION).is_none() {
-            problems.push(warning(
-                WarningCode::OssRegionMissing,
-                format!("{BUCKET} is set, so {REGION} is required, but it is not set"),
-            ));
-        }
-        if complete.is_none() {
-            problems.push(warning(
-                WarningCode::OssCredentialsMissing,
-                format!(
-                    "{BUCKET} is set, but neither {} + {} nor {} + {} are both set",
-                    PAIRS[0].id, PAIRS[0].secret, PAIRS[1].id, PAIRS[1].secret
-                ),
-            ));
-        }
-    } else if complete.is_some() || set(REGION).is_some() {
-        problems.push(warning(
-            WarningCode::OssBucketMissing,
-            format!("OSS variables are set but {BUCKET} is not, so they are not used"),
-        ));
-    }
-    if let Some((_, value)) = set(URL_EXPIRES)
-        && !value.parse::<u64>().is_ok_and(|s| s > 0)
-    {
-        problems.push(warning(
-            WarningCode::OssUrlExpiresInvalid,
-            format!("{URL_EXPIRES} is not a positive whole number of seconds"),
-        ));
-    }
-
+    let problems = problems(levels, enabled, complete.is_some());
     let summary = if enabled {
         "uploads go to your own OSS bucket".to_string()
     } else {
@@ -83,6 +45,51 @@ pub fn report(levels: &[Level]) -> OssReport {
         problems,
         summary,
     }
+}
+
+/// What is missing or wrong in the OSS settings: half pairs, a bucket without its region or
+/// credentials, settings without a bucket, a bad expiry.
+fn problems(levels: &[Level], enabled: bool, complete: bool) -> Vec<Warning> {
+    let set = |name: &str| chain::setting(levels, name);
+    let mut problems = Vec::new();
+    for pair in PAIRS {
+        match (set(pair.id).is_some(), set(pair.secret).is_some()) {
+            (true, false) => problems.push(half_pair(pair.id, pair.secret)),
+            (false, true) => problems.push(half_pair(pair.secret, pair.id)),
+            _ => {}
+        }
+    }
+    if enabled {
+        if set(REGION).is_none() {
+            problems.push(warning(
+                WarningCode::OssRegionMissing,
+                format!("{BUCKET} is set, so {REGION} is required, but it is not set"),
+            ));
+        }
+        if !complete {
+            problems.push(warning(
+                WarningCode::OssCredentialsMissing,
+                format!(
+                    "{BUCKET} is set, but neither {} + {} nor {} + {} are both set",
+                    PAIRS[0].id, PAIRS[0].secret, PAIRS[1].id, PAIRS[1].secret
+                ),
+            ));
+        }
+    } else if complete || set(REGION).is_some() {
+        problems.push(warning(
+            WarningCode::OssBucketMissing,
+            format!("OSS variables are set but {BUCKET} is not, so they are not used"),
+        ));
+    }
+    if let Some((_, value)) = set(URL_EXPIRES)
+        && !value.parse::<u64>().is_ok_and(|s| s > 0)
+    {
+        problems.push(warning(
+            WarningCode::OssUrlExpiresInvalid,
+            format!("{URL_EXPIRES} is not a positive whole number of seconds"),
+        ));
+    }
+    problems
 }
 
 fn half_pair(present: &str, missing: &str) -> Warning {

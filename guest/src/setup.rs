@@ -252,36 +252,40 @@ fn fill_in_steps(place: &str, system: System) -> Vec<String> {
     ]
 }
 
-/// A key given on standard input: write it to `./.env` if it is a standard key.
-fn plan_given_key(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv, key: &str) -> Plan {
+/// The key given, masked, when it is a standard key; else the plan that refuses it.
+fn standard_key(key: &str) -> Result<String, Plan> {
     if key.is_empty() {
-        return refused(
+        return Err(refused(
             InitOutcome::KeyRefused,
             "Standard input held no key; nothing was written".into(),
             vec![links::get(LinkTopic::ApiKeys)],
-        );
+        ));
     }
     let class = keys::classify(key);
     match class.kind {
-        KeyKind::Standard => {}
-        KeyKind::Plan => {
-            return refused(
-                InitOutcome::PlanKeyRefused,
-                format!("The key given is {}; it was not written", class.detail),
-                vec![
-                    links::get(LinkTopic::TokenPlan),
-                    links::get(LinkTopic::ApiKeys),
-                ],
-            );
-        }
-        _ => {
-            return refused(
-                InitOutcome::KeyRefused,
-                format!("The key given is {}; it was not written", class.detail),
-                vec![links::get(LinkTopic::ApiKeys)],
-            );
-        }
+        KeyKind::Standard => Ok(class.masked.unwrap_or_default()),
+        KeyKind::Plan => Err(refused(
+            InitOutcome::PlanKeyRefused,
+            format!("The key given is {}; it was not written", class.detail),
+            vec![
+                links::get(LinkTopic::TokenPlan),
+                links::get(LinkTopic::ApiKeys),
+            ],
+        )),
+        _ => Err(refused(
+            InitOutcome::KeyRefused,
+            format!("The key given is {}; it was not written", class.detail),
+            vec![links::get(LinkTopic::ApiKeys)],
+        )),
     }
+}
+
+/// A key given on standard input: write it to `./.env` if it is a standard key.
+fn plan_given_key(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv, key: &str) -> Plan {
+    let masked = match standard_key(key) {
+        Ok(masked) => masked,
+        Err(plan) => return plan,
+    };
     // A key line that cannot be read is a key init would end up below: as without a key,
     // nothing is written until that line is fixed.
     let broken: Vec<String> = dotenv
@@ -296,7 +300,6 @@ fn plan_given_key(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv, key:
                    it, then run `qianwen-auth init --key-stdin` again.";
         return unreadable_key_line(&broken, vec![fix.into()], Vec::new());
     }
-    let masked = class.masked.unwrap_or_default();
     let current = dotenv.keys();
     if current
         .iter()
@@ -330,23 +333,7 @@ fn plan_given_key(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv, key:
             links: Vec::new(),
         };
     }
-    // A multi-line value cannot be replaced as one line: then the key is appended.
-    let change = match replaceable.and_then(|e| dotenv.line_of(e).map(|at| (e, at))) {
-        Some((entry, at)) => {
-            let description = format!(
-                "wrote the key given on standard input ({masked}) to ./.env as {}, in place of \
-                 line {}",
-                entry.name, at.number
-            );
-            (Change::WriteKey(entry.name.clone(), Some(at)), description)
-        }
-        None => (
-            Change::WriteKey(DEFAULT_NAME.into(), None),
-            format!(
-                "appended the key given on standard input ({masked}) to ./.env as {DEFAULT_NAME}"
-            ),
-        ),
-    };
+    let change = key_change(dotenv, replaceable.copied(), &masked);
     let mut plan = done(inputs, "The key was written to ./.env", vec![change]);
     if let Some(env_key) = resolved
         .report
@@ -364,6 +351,31 @@ fn plan_given_key(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv, key:
         );
     }
     plan
+}
+
+/// Where the key goes: in place of `replaceable` (an empty or placeholder key line), or
+/// appended. A multi-line value cannot be replaced as one line: then the key is appended.
+fn key_change(
+    dotenv: &CwdDotenv,
+    replaceable: Option<&dotenv::Entry>,
+    masked: &str,
+) -> (Change, String) {
+    match replaceable.and_then(|e| dotenv.line_of(e).map(|at| (e, at))) {
+        Some((entry, at)) => {
+            let description = format!(
+                "wrote the key given on standard input ({masked}) to ./.env as {}, in place of \
+                 line {}",
+                entry.name, at.number
+            );
+            (Change::WriteKey(entry.name.clone(), Some(at)), description)
+        }
+        None => (
+            Change::WriteKey(DEFAULT_NAME.into(), None),
+            format!(
+                "appended the key given on standard input ({masked}) to ./.env as {DEFAULT_NAME}"
+            ),
+        ),
+    }
 }
 
 /// Nothing to do while a key line is there that cannot be read (at `lines`, `FILE:LINE`): a

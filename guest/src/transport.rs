@@ -2,7 +2,7 @@
 //! or the failure that comes back. A trait, so that every path of `verify` is tested natively;
 //! the component's implementation (`imports`) sends through `wasi:http`.
 
-pub use crate::wit::proxies::{Failure, ProxyFailure, ProxyStage};
+pub use crate::wit::proxies::{Failure, ProxyStage};
 
 /// Response bodies are read up to this many bytes.
 pub use qianwen_auth_facts::limits::MAX_BODY as BODY_CAP;

@@ -12,7 +12,9 @@ use crate::scrub::reports::ScrubText;
 use crate::scrub::{self, Scrubber};
 use crate::status::Resolved;
 use crate::transport::{Request, Response, Transport};
-use crate::wit::types::{Attempt, KeyJudgement, Outcome, Verdict, VerifyReport, WarningCode};
+use crate::wit::types::{
+    Attempt, KeyJudgement, Outcome, StatusReport, Verdict, VerifyReport, WarningCode,
+};
 
 /// The verification request's body (SPEC §4).
 pub const BODY: &[u8] = qianwen_auth_facts::endpoints::PROBE_BODY.as_bytes();
@@ -36,26 +38,7 @@ pub fn run(resolved: &Resolved, transport: &mut impl Transport, limit_ms: u64) -
 
 fn verify(resolved: &Resolved, transport: &mut impl Transport, limit_ms: u64) -> VerifyReport {
     let status = &resolved.report;
-    let mut report = VerifyReport {
-        outcome: Outcome::NoKey,
-        http_status: None,
-        cause: String::new(),
-        next_step: String::new(),
-        links: Vec::new(),
-        hints: Vec::new(),
-        key: status.key.clone(),
-        endpoint: status.endpoint.clone(),
-        attempts: Vec::new(),
-        key_judgement: KeyJudgement::NotJudged,
-        server_code: None,
-        request_id: None,
-        excerpt: None,
-        evidence: None,
-        evidence_error: None,
-        warnings: status.warnings.clone(),
-        flow: None,
-    };
-
+    let mut report = unsent(status);
     let key = match (status.verdict, &resolved.key, &resolved.endpoint.refused) {
         (Verdict::Usable, Some(key), None) => key,
         (Verdict::EndpointRefused, _, Some(why)) => {
@@ -84,63 +67,13 @@ fn verify(resolved: &Resolved, transport: &mut impl Transport, limit_ms: u64) ->
         }
     };
     let request = request(&resolved.endpoint, key.expose());
-    let host = request.authority.clone();
-    let deadline = transport
-        .now_ms()
-        .saturating_add(limit_ms.saturating_mul(BUDGET_IN_LIMITS));
-    let mut attempt = 0;
-    let (judgement, last) = loop {
-        let started = transport.now_ms();
-        let sent = transport.send(&request);
-        let latency_ms = transport.now_ms().saturating_sub(started);
-        let (judgement, response) = match sent {
-            Ok(response) => {
-                let judgement = match &response.body_error {
-                    Some(error) => classify::transport(error, &host),
-                    None => classify::response(
-                        response.status,
-                        &response.body,
-                        response.truncated,
-                        response.location.as_deref(),
-                        &resolved.scrubber,
-                    ),
-                };
-                (judgement, Some(response))
-            }
-            Err(error) => (classify::transport(&error, &host), None),
-        };
-        report.attempts.push(Attempt {
-            http_status: response.as_ref().map(|r| r.status),
-            latency_ms,
-            outcome: judgement.outcome,
-        });
-        if judgement.retryable && attempt < MAX_RETRIES {
-            let (wait, asked) = delay_ms(response.as_ref(), attempt);
-            if transport
-                .now_ms()
-                .saturating_add(wait)
-                .saturating_add(limit_ms)
-                <= deadline
-            {
-                transport.sleep_ms(wait);
-                attempt += 1;
-                continue;
-            }
-            report.hints.push(format!(
-                "No retry was made: {} {}, and another request after that could not end within \
-                 the {} s the whole verification may take (three times --timeout)",
-                if asked {
-                    "the server asked to wait"
-                } else {
-                    "the next retry waits"
-                },
-                seconds(wait),
-                seconds(limit_ms.saturating_mul(BUDGET_IN_LIMITS)),
-            ));
-        }
-        break (judgement, response);
-    };
-
+    let (judgement, last) = send(
+        &mut report,
+        &request,
+        transport,
+        limit_ms,
+        &resolved.scrubber,
+    );
     finish(&mut report, judgement, last.as_ref(), &resolved.scrubber);
     // Any 401 enters the flow (SPEC §5), whether the key was refused or did not arrive.
     if flow::is_401(report.outcome) {
@@ -156,6 +89,95 @@ fn verify(resolved: &Resolved, transport: &mut impl Transport, limit_ms: u64) ->
         ));
     }
     report
+}
+
+/// The report of a verification that has sent nothing yet.
+fn unsent(status: &StatusReport) -> VerifyReport {
+    VerifyReport {
+        outcome: Outcome::NoKey,
+        http_status: None,
+        cause: String::new(),
+        next_step: String::new(),
+        links: Vec::new(),
+        hints: Vec::new(),
+        key: status.key.clone(),
+        endpoint: status.endpoint.clone(),
+        attempts: Vec::new(),
+        key_judgement: KeyJudgement::NotJudged,
+        server_code: None,
+        request_id: None,
+        excerpt: None,
+        evidence: None,
+        evidence_error: None,
+        warnings: status.warnings.clone(),
+        flow: None,
+    }
+}
+
+/// Send `request`, and again while the answer may be retried and another request fits in what
+/// is left of the budget; each attempt goes into `report`. The last answer, judged.
+fn send(
+    report: &mut VerifyReport,
+    request: &Request,
+    transport: &mut impl Transport,
+    limit_ms: u64,
+    scrubber: &Scrubber,
+) -> (Judgement, Option<Response>) {
+    let host = &request.authority;
+    let budget_ms = limit_ms.saturating_mul(BUDGET_IN_LIMITS);
+    let deadline = transport.now_ms().saturating_add(budget_ms);
+    let mut attempt = 0;
+    loop {
+        let started = transport.now_ms();
+        let sent = transport.send(request);
+        let latency_ms = transport.now_ms().saturating_sub(started);
+        let (judgement, response) = match sent {
+            Ok(response) => {
+                let judgement = match &response.body_error {
+                    Some(error) => classify::transport(error, host),
+                    None => classify::response(
+                        response.status,
+                        &response.body,
+                        response.truncated,
+                        response.location.as_deref(),
+                        scrubber,
+                    ),
+                };
+                (judgement, Some(response))
+            }
+            Err(error) => (classify::transport(&error, host), None),
+        };
+        report.attempts.push(Attempt {
+            http_status: response.as_ref().map(|r| r.status),
+            latency_ms,
+            outcome: judgement.outcome,
+        });
+        if !judgement.retryable || attempt >= MAX_RETRIES {
+            return (judgement, response);
+        }
+        let (wait, asked) = delay_ms(response.as_ref(), attempt);
+        if transport
+            .now_ms()
+            .saturating_add(wait)
+            .saturating_add(limit_ms)
+            > deadline
+        {
+            report.hints.push(format!(
+                "No retry was made: {} {}, and another request after that could not end within \
+                 the {} s the whole verification may take (three times --timeout)",
+                if asked {
+                    "the server asked to wait"
+                } else {
+                    "the next retry waits"
+                },
+                seconds(wait),
+                seconds(budget_ms),
+            ));
+            return (judgement, response);
+        }
+        transport.sleep_ms(wait);
+        attempt += 1;
+    }
 }
 
 fn finish(report: &mut VerifyReport, j: Judgement, last: Option<&Response>, scrubber: &Scrubber) {

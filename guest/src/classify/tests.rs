@@ -1,6 +1,6 @@
 use super::*;
 use crate::names::Named;
-use crate::transport::ProxyFailure;
+use crate::wit::proxies::ProxyFailure;
 use crate::wit::types::KeyJudgement;
 
 fn compat(code: &str, message: &str) -> Vec<u8> {

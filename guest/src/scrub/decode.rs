@@ -193,6 +193,7 @@ pub fn escapes(units: &[Unit]) -> Vec<Unit> {
 }
 
 /// The escape starting at `at`, if one does: the character, and how many characters it takes.
+/// One arm per escape syntax: a table, read best whole.
 fn escape_at(text: &[char], at: usize) -> Option<(char, usize)> {
     let digits = |from: usize, radix: u32, min: usize, max: usize| -> Option<(u32, usize)> {
         let mut value = 0u32;

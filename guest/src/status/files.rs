@@ -43,43 +43,7 @@ pub fn read_dotenv(inputs: &Inputs, input: &FileInput, warnings: &mut Vec<Warnin
                     .find(|(n, _)| n == name && GRANTED.contains(&name))
                     .map(|(_, value)| value.clone())
             });
-            for problem in parsed.describe_problems(&path) {
-                warnings.push(warning(WarningCode::DotenvSyntax, problem));
-            }
-            for entry in parsed
-                .entries
-                .iter()
-                .filter(|e| GRANTED.contains(&e.name.as_str()))
-            {
-                if let Some(reference) = &entry.reference {
-                    warnings.push(warning(
-                        WarningCode::DotenvReference,
-                        format!(
-                            "{path}:{}: {} {}, so it counts as unset",
-                            entry.line,
-                            entry.name,
-                            unresolved(reference)
-                        ),
-                    ));
-                }
-            }
-            for name in GRANTED {
-                let lines: Vec<u32> = parsed
-                    .entries
-                    .iter()
-                    .filter(|e| e.name == name)
-                    .map(|e| e.line)
-                    .collect();
-                if let [.., before, last] = lines[..] {
-                    warnings.push(warning(
-                        WarningCode::DotenvDuplicate,
-                        format!(
-                            "{path}:{last}: {name} is set again (also on line {before}); \
-                             the last one counts"
-                        ),
-                    ));
-                }
-            }
+            warnings.extend(parse_warnings(&parsed, &path));
             dotenv.mode = file.mode;
             dotenv.parsed = Some(parsed);
             dotenv.state = DotenvState::Read;
@@ -93,6 +57,50 @@ pub fn read_dotenv(inputs: &Inputs, input: &FileInput, warnings: &mut Vec<Warnin
         }
     }
     dotenv
+}
+
+/// Warnings about a parsed `.env` file: its syntax, references to nothing, and variables set
+/// twice.
+fn parse_warnings(parsed: &Parsed, path: &str) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    for problem in parsed.describe_problems(path) {
+        warnings.push(warning(WarningCode::DotenvSyntax, problem));
+    }
+    for entry in parsed
+        .entries
+        .iter()
+        .filter(|e| GRANTED.contains(&e.name.as_str()))
+    {
+        if let Some(reference) = &entry.reference {
+            warnings.push(warning(
+                WarningCode::DotenvReference,
+                format!(
+                    "{path}:{}: {} {}, so it counts as unset",
+                    entry.line,
+                    entry.name,
+                    unresolved(reference)
+                ),
+            ));
+        }
+    }
+    for name in GRANTED {
+        let lines: Vec<u32> = parsed
+            .entries
+            .iter()
+            .filter(|e| e.name == name)
+            .map(|e| e.line)
+            .collect();
+        if let [.., before, last] = lines[..] {
+            warnings.push(warning(
+                WarningCode::DotenvDuplicate,
+                format!(
+                    "{path}:{last}: {name} is set again (also on line {before}); \
+                     the last one counts"
+                ),
+            ));
+        }
+    }
+    warnings
 }
 
 /// Why a reference could not be resolved, in words that follow the variable's name.
@@ -147,20 +155,7 @@ pub fn check_files(inputs: &Inputs, dotenvs: &[DotenvFile], warnings: &mut Vec<W
         .iter()
         .filter(|d| d.parsed.as_ref().is_some_and(Parsed::holds_secret))
         .collect();
-    for d in &secret {
-        if let Some(mode) = d.mode
-            && mode & 0o044 != 0
-        {
-            warnings.push(warning(
-                WarningCode::DotenvPermissions,
-                format!(
-                    "{} holds a secret and is readable by other users (mode {:03o}); run \
-                     `chmod 600 {}`",
-                    d.path, mode, d.path
-                ),
-            ));
-        }
-    }
+    warnings.extend(secret.iter().filter_map(|d| readable_by_others(d)));
     let Some(top) = git_top(&inputs.dirs) else {
         return;
     };
@@ -188,45 +183,71 @@ pub fn check_files(inputs: &Inputs, dotenvs: &[DotenvFile], warnings: &mut Vec<W
     rules.extend(gitignore_rules(inputs, top));
     for (d, depth) in in_repository.into_iter().zip(depths) {
         let ignored = gitignore::is_ignored(&rules, &relative_path(&inputs.dirs, top, d.depth));
-        if let Some(why) = &unknown {
-            warnings.push(warning(
-                WarningCode::GitUnknown,
-                format!(
-                    "{} holds a secret, but whether git tracks it cannot be told: {why}; whether \
-                     git ignores it was judged from the .gitignore files alone",
-                    d.path
-                ),
-            ));
-        }
-        if tracked.contains(&depth) {
-            // As typed in the current directory.
-            let typed = format!("{}.env", "../".repeat(d.depth));
-            let also = if ignored {
-                String::new()
-            } else {
-                " and add `.env` to .gitignore".to_string()
-            };
-            warnings.push(warning(
-                WarningCode::DotenvTracked,
-                format!(
-                    "{} holds a secret and git tracks it, so the secret is in the repository \
-                     (whatever .gitignore says): run `git rm --cached {typed}`{also}, \
-                     commit, and rotate the key (create a new one on the API-key page and delete \
-                     the old one), since anyone with the repository's history has it",
-                    d.path
-                ),
-            ));
-        } else if !ignored {
-            warnings.push(warning(
-                WarningCode::DotenvNotIgnored,
-                format!(
-                    "{} holds a secret but git does not ignore it; add `.env` to .gitignore so \
-                     it is never committed",
-                    d.path
-                ),
-            ));
-        }
+        let tracked = tracked.contains(&depth);
+        warnings.extend(git_warnings(d, ignored, tracked, unknown.as_deref()));
     }
+}
+
+/// A `permissions` warning for a `.env` file holding a secret that others may read.
+fn readable_by_others(d: &DotenvFile) -> Option<Warning> {
+    let mode = d.mode.filter(|mode| mode & 0o044 != 0)?;
+    Some(warning(
+        WarningCode::DotenvPermissions,
+        format!(
+            "{} holds a secret and is readable by other users (mode {:03o}); run \
+             `chmod 600 {}`",
+            d.path, mode, d.path
+        ),
+    ))
+}
+
+/// What git makes of a `.env` file holding a secret: tracked, not ignored, or not known.
+fn git_warnings(
+    d: &DotenvFile,
+    ignored: bool,
+    tracked: bool,
+    unknown: Option<&str>,
+) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    if let Some(why) = unknown {
+        warnings.push(warning(
+            WarningCode::GitUnknown,
+            format!(
+                "{} holds a secret, but whether git tracks it cannot be told: {why}; whether \
+                 git ignores it was judged from the .gitignore files alone",
+                d.path
+            ),
+        ));
+    }
+    if tracked {
+        // As typed in the current directory.
+        let typed = format!("{}.env", "../".repeat(d.depth));
+        let also = if ignored {
+            String::new()
+        } else {
+            " and add `.env` to .gitignore".to_string()
+        };
+        warnings.push(warning(
+            WarningCode::DotenvTracked,
+            format!(
+                "{} holds a secret and git tracks it, so the secret is in the repository \
+                 (whatever .gitignore says): run `git rm --cached {typed}`{also}, \
+                 commit, and rotate the key (create a new one on the API-key page and delete \
+                 the old one), since anyone with the repository's history has it",
+                d.path
+            ),
+        ));
+    } else if !ignored {
+        warnings.push(warning(
+            WarningCode::DotenvNotIgnored,
+            format!(
+                "{} holds a secret but git does not ignore it; add `.env` to .gitignore so \
+                 it is never committed",
+                d.path
+            ),
+        ));
+    }
+    warnings
 }
 
 /// Rules git reads besides the `.gitignore` files, which apply from the repository's top.

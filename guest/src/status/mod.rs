@@ -99,17 +99,7 @@ pub fn resolve(inputs: &Inputs, options: &Options) -> Resolved {
     let mut warnings = Vec::new();
     let (dotenvs, levels) = levels(inputs, &mut warnings);
 
-    for name in GRANTED {
-        for level in chain::blanks(&levels, name) {
-            warnings.push(warning(
-                WarningCode::EmptyValue,
-                format!(
-                    "{name} is set but empty in {}, so it counts as unset there",
-                    level.describe()
-                ),
-            ));
-        }
-    }
+    warnings.extend(blank_values(&levels));
 
     let scrubber = scrubber(&levels);
     let resolution = chain::resolve_key(&levels);
@@ -138,8 +128,64 @@ pub fn resolve(inputs: &Inputs, options: &Options) -> Resolved {
         Some(KeyKind::Plan) => Verdict::PlanKey,
         _ => Verdict::NoUsableKey,
     };
-    // Key lines that cannot be used: broken, or a reference to nothing.
-    let unreadable_keys: Vec<String> = dotenvs
+    let unreadable_keys = unreadable_key_lines(&dotenvs, &levels);
+    let (mut next_steps, links) = next_steps(key.as_ref(), &unreadable_keys, options.system);
+    if verdict == Verdict::EndpointRefused {
+        next_steps.push(
+            "Use a DashScope endpoint (QWEN_REGION or --region), or grant the host with \
+             --allow-host if you trust it."
+                .into(),
+        );
+    }
+
+    let mut report = StatusReport {
+        key,
+        shadowed,
+        endpoint: EndpointReport {
+            base: endpoint.base.clone(),
+            probe_url: endpoint.probe_url.clone(),
+            authority: endpoint.authority.clone(),
+            region: names::region(&endpoint.region),
+            chosen_by: endpoint.chosen_by.clone(),
+        },
+        warnings,
+        oss: oss::report(&levels),
+        verdict,
+        next_steps,
+        links,
+        dotenv_files: dotenvs.iter().map(dotenv_report).collect(),
+        unreadable_keys,
+    };
+    report.scrub_with(&scrubber);
+    Resolved {
+        report,
+        key: resolution.key.map(|k| k.value),
+        endpoint,
+        scrubber,
+    }
+}
+
+/// An `empty-value` warning for each level where a granted variable is set but blank.
+fn blank_values(levels: &[Level]) -> Vec<Warning> {
+    GRANTED
+        .iter()
+        .flat_map(|name| {
+            chain::blanks(levels, name).map(move |level| {
+                warning(
+                    WarningCode::EmptyValue,
+                    format!(
+                        "{name} is set but empty in {}, so it counts as unset there",
+                        level.describe()
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+/// Key lines that cannot be used, as `FILE:LINE`: broken, or a reference to nothing.
+fn unreadable_key_lines(dotenvs: &[DotenvFile], levels: &[Level]) -> Vec<String> {
+    dotenvs
         .iter()
         .flat_map(|d| {
             d.parsed.iter().flat_map(|parsed| {
@@ -158,52 +204,19 @@ pub fn resolve(inputs: &Inputs, options: &Options) -> Resolved {
                     .collect::<Vec<_>>()
             })
         })
-        .collect();
-    let (mut next_steps, links) = next_steps(key.as_ref(), &unreadable_keys, options.system);
-    if verdict == Verdict::EndpointRefused {
-        next_steps.push(
-            "Use a DashScope endpoint (QWEN_REGION or --region), or grant the host with \
-             --allow-host if you trust it."
-                .into(),
-        );
-    }
+        .collect()
+}
 
-    let report = StatusReport {
-        key,
-        shadowed,
-        endpoint: EndpointReport {
-            base: endpoint.base.clone(),
-            probe_url: endpoint.probe_url.clone(),
-            authority: endpoint.authority.clone(),
-            region: names::region(&endpoint.region),
-            chosen_by: endpoint.chosen_by.clone(),
-        },
-        warnings,
-        oss: oss::report(&levels),
-        verdict,
-        next_steps,
-        links,
-        dotenv_files: dotenvs
-            .iter()
-            .map(|d| DotenvReport {
-                source: d.source,
-                path: d.path.clone(),
-                state: d.state,
-                entries: d
-                    .parsed
-                    .as_ref()
-                    .map_or(0, |p| u32::try_from(p.entries.len()).unwrap_or(u32::MAX)),
-            })
-            .collect(),
-        unreadable_keys,
-    };
-    let mut report = report;
-    report.scrub_with(&scrubber);
-    Resolved {
-        report,
-        key: resolution.key.map(|k| k.value),
-        endpoint,
-        scrubber,
+/// A `.env` file the chain consulted, for the report.
+fn dotenv_report(d: &DotenvFile) -> DotenvReport {
+    DotenvReport {
+        source: d.source,
+        path: d.path.clone(),
+        state: d.state,
+        entries: d
+            .parsed
+            .as_ref()
+            .map_or(0, |p| u32::try_from(p.entries.len()).unwrap_or(u32::MAX)),
     }
 }
 

@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 
 use super::{reading_only, refuse_key_arguments, shown};
 use crate::bindings::exports::qianwen::auth::update_check::{
-    LocatedProgram, SkippedSkill, UpdateAnswer, UpdateInput, UpdateState,
+    LocatedProgram, SkippedSkill, UpdateAnswer, UpdateInput, UpdateReport, UpdateState,
 };
 use crate::child;
 use crate::cli::{UpdateCheckArgs, UpdateChoice};
@@ -48,30 +48,12 @@ pub fn update_check(cwd: &Path, args: &UpdateCheckArgs, io: &mut Io) -> Result<E
         && input.answer.is_none()
         && !json
         && io.terminal.stdin
+        && let Some(answer) = ask(io, &report.message, choices)?
     {
-        out!(
-            io,
-            "{}\n{}",
-            report.message,
-            render::update_question(choices)
-        )?;
-        if let Some(answer) = ask(io, choices)? {
-            input.answer = Some(answer);
-            report = instance.update_check(&input)?;
-        }
+        input.answer = Some(answer);
+        report = instance.update_check(&input)?;
     }
-
-    // Paths and reasons from outside the component pass the scrubber before they are shown.
-    let place = state
-        .as_ref()
-        .ok()
-        .map(|s| crate::platform::paths::display(&s.path()));
-    let mut shown_texts = problems;
-    shown_texts.extend(place.clone());
-    let mut scrubbed = instance.scrub(&shown_texts)?;
-    let place = place.and(scrubbed.pop());
-    let mut warnings = report.warnings.clone();
-    warnings.extend(scrubbed);
+    let (place, mut warnings) = scrubbed(&mut instance, &state, problems, &report)?;
 
     // Installing dismisses the reminder only once the install has succeeded.
     let installing = matches!(
@@ -102,33 +84,60 @@ pub fn update_check(cwd: &Path, args: &UpdateCheckArgs, io: &mut Io) -> Result<E
         Some(ran) if !ran.succeeded() => Exit::CommandFailed,
         _ => Exit::Ok,
     };
-    if json {
-        let out = json::Update::new(
-            &report,
-            &warnings,
-            place.as_deref(),
-            ran.as_ref(),
-            recorded,
-            &input.skipped,
-            exit.code(),
-        );
-        json::print(io, &out)?;
-    } else {
+    let done = Done {
+        report: &report,
+        warnings: &warnings,
+        place: place.as_deref(),
+        ran: ran.as_ref(),
+        recorded,
+        skipped: &input.skipped,
+        exit,
+    };
+    done.print(io, json)?;
+    Ok(exit)
+}
+
+/// How the check ended, for people or as JSON.
+struct Done<'a> {
+    report: &'a UpdateReport,
+    warnings: &'a [String],
+    /// Where the reminder's state is kept.
+    place: Option<&'a str>,
+    ran: Option<&'a Ran>,
+    recorded: bool,
+    skipped: &'a [SkippedSkill],
+    exit: Exit,
+}
+
+impl Done<'_> {
+    fn print(&self, io: &mut Io, json: bool) -> Result<()> {
+        if json {
+            let out = json::Update::new(
+                self.report,
+                self.warnings,
+                self.place,
+                self.ran,
+                self.recorded,
+                self.skipped,
+                self.exit.code(),
+            );
+            return Ok(json::print(io, &out)?);
+        }
         out!(
             io,
             "{}",
-            render::update(&report, place.as_deref(), ran.as_ref(), recorded, io.style)
+            render::update(self.report, self.place, self.ran, self.recorded, io.style)
         )?;
-        if let Some(ran) = &ran
+        if let Some(ran) = self.ran
             && !ran.stderr.is_empty()
         {
             err!(io, "{}", ran.stderr);
         }
-        for warning in &warnings {
+        for warning in self.warnings {
             errln!(io, "warning: {warning}");
         }
+        Ok(())
     }
-    Ok(exit)
 }
 
 /// What the host found for the component to decide on.
@@ -216,6 +225,27 @@ fn find(cwd: &Path, args: &UpdateCheckArgs, instance: &mut Instance) -> Result<F
     })
 }
 
+/// Where the reminder's state is kept, and the warnings: the component's, then the problems
+/// met on the way. Paths and reasons from outside the component pass the scrubber first.
+fn scrubbed(
+    instance: &mut Instance,
+    state: &Result<StateFile, String>,
+    problems: Vec<String>,
+    report: &UpdateReport,
+) -> Result<(Option<String>, Vec<String>)> {
+    let place = state
+        .as_ref()
+        .ok()
+        .map(|s| crate::platform::paths::display(&s.path()));
+    let mut texts = problems;
+    texts.extend(place.clone());
+    let mut scrubbed = instance.scrub(&texts)?;
+    let place = place.and(scrubbed.pop());
+    let mut warnings = report.warnings.clone();
+    warnings.extend(scrubbed);
+    Ok((place, warnings))
+}
+
 /// Write the reminder's new state, if the component gave one: whether it was written, or none
 /// when it could not be (said on stderr), which ends the command.
 fn record(
@@ -279,11 +309,13 @@ fn update_answer(choice: UpdateChoice) -> UpdateAnswer {
     }
 }
 
-/// Ask for 1, 2 or 3 at the terminal; none when no valid answer comes.
+/// Ask for 1, 2 or 3 at the terminal, after `message`; none when no valid answer comes.
 fn ask(
     io: &mut Io,
+    message: &str,
     choices: &[crate::bindings::exports::qianwen::auth::update_check::UpdateChoice],
 ) -> Result<Option<UpdateAnswer>> {
+    out!(io, "{message}\n{}", render::update_question(choices))?;
     let choices: Vec<(u8, UpdateAnswer)> = choices.iter().map(|c| (c.number, c.answer)).collect();
     terminal::choose(io, &choices).context("reading the answer")
 }

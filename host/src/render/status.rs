@@ -12,11 +12,10 @@ use crate::names::Named;
 /// `status`'s report, for people.
 pub fn status(r: &StatusReport, style: Style) -> String {
     let mut out = String::new();
-    let e = &r.endpoint;
     let _ = writeln!(
         out,
         "{}",
-        style.heading(&format!("DashScope ({})", e.region.name()))
+        style.heading(&format!("DashScope ({})", r.endpoint.region.name()))
     );
     match &r.key {
         None if !r.unreadable_keys.is_empty() => {
@@ -36,18 +35,49 @@ pub fn status(r: &StatusReport, style: Style) -> String {
         }
         Some(k) => key_lines(&mut out, k, r.verdict, style),
     }
+    endpoint_lines(&mut out, r, style);
+    oss_lines(&mut out, r, style);
+
+    if !r.warnings.is_empty() {
+        let _ = writeln!(out, "\n{}", style.heading("Warnings"));
+        for w in &r.warnings {
+            let _ = writeln!(out, "  {} {}", style.warn(), w.message);
+        }
+    }
+    if r.verdict == Verdict::Usable {
+        let _ = writeln!(
+            out,
+            "\nRun `qianwen-auth verify` to check the key against the server."
+        );
+    }
+    if !r.next_steps.is_empty() {
+        super::next_steps(&mut out, &r.next_steps, &r.links, style);
+    }
+    out
+}
+
+/// Where verification would go, and the `.env` files the chain read.
+fn endpoint_lines(out: &mut String, r: &StatusReport, style: Style) {
     if r.verdict == Verdict::EndpointRefused {
         let _ = writeln!(
             out,
             "  {} Endpoint: {} ({}), which verify would refuse: nothing would be sent",
             style.bad(),
-            e.base,
-            e.chosen_by
+            r.endpoint.base,
+            r.endpoint.chosen_by
         );
     } else {
-        let _ = writeln!(out, "  - Endpoint: {} ({})", e.base, e.chosen_by);
+        let _ = writeln!(
+            out,
+            "  - Endpoint: {} ({})",
+            r.endpoint.base, r.endpoint.chosen_by
+        );
     }
-    let _ = writeln!(out, "  - Verification request: POST {}", e.probe_url);
+    let _ = writeln!(
+        out,
+        "  - Verification request: POST {}",
+        r.endpoint.probe_url
+    );
     for d in &r.dotenv_files {
         let what = match d.state {
             DotenvState::Read if d.entries == 1 => "1 entry".to_string(),
@@ -61,7 +91,10 @@ pub fn status(r: &StatusReport, style: Style) -> String {
             describe_source(d.source)
         );
     }
+}
 
+/// The custom OSS upload storage settings.
+fn oss_lines(out: &mut String, r: &StatusReport, style: Style) {
     let _ = writeln!(out, "\n{}", style.heading("OSS upload storage"));
     let oss = &r.oss;
     let _ = writeln!(out, "  - {}", capitalize(&oss.summary));
@@ -81,23 +114,6 @@ pub fn status(r: &StatusReport, style: Style) -> String {
     for p in &oss.problems {
         let _ = writeln!(out, "  {} {}", style.warn(), p.message);
     }
-
-    if !r.warnings.is_empty() {
-        let _ = writeln!(out, "\n{}", style.heading("Warnings"));
-        for w in &r.warnings {
-            let _ = writeln!(out, "  {} {}", style.warn(), w.message);
-        }
-    }
-    if r.verdict == Verdict::Usable {
-        let _ = writeln!(
-            out,
-            "\nRun `qianwen-auth verify` to check the key against the server."
-        );
-    }
-    if !r.next_steps.is_empty() {
-        super::next_steps(&mut out, &r.next_steps, &r.links, style);
-    }
-    out
 }
 
 fn key_lines(out: &mut String, k: &KeyReport, verdict: Verdict, style: Style) {

@@ -9,7 +9,6 @@ use crate::names::Named;
 /// `verify`'s report, for people: what was sent where, what came back, and what to do.
 pub fn verify(r: &VerifyReport, granted: &[String], refused: &[String], style: Style) -> String {
     let mut out = String::new();
-    let host = &r.endpoint.authority;
     let mark = if r.outcome == Outcome::Pass {
         style.ok()
     } else {
@@ -31,22 +30,8 @@ pub fn verify(r: &VerifyReport, granted: &[String], refused: &[String], style: S
     if !granted.is_empty() {
         let _ = writeln!(out, "  - Granted by --allow-host: {}", granted.join(", "));
     }
-    if !r.attempts.is_empty() {
-        let attempts: Vec<String> = r
-            .attempts
-            .iter()
-            .map(|a| match a.http_status {
-                Some(status) => format!("HTTP {status} in {} ms", a.latency_ms),
-                None => format!("no answer after {} ms", a.latency_ms),
-            })
-            .collect();
-        // Only an answer proves that a request was sent; a failure may come before sending.
-        let lead = if r.attempts.iter().any(|a| a.http_status.is_some()) {
-            "Sent to"
-        } else {
-            "Tried"
-        };
-        let _ = writeln!(out, "  - {lead} {host}: {}", attempts.join(", then "));
+    if let Some(line) = attempts_line(r) {
+        let _ = writeln!(out, "  - {line}");
     }
     if let Some(code) = &r.server_code {
         let _ = writeln!(out, "  - Server code: {code}");
@@ -87,6 +72,32 @@ pub fn verify(r: &VerifyReport, granted: &[String], refused: &[String], style: S
         (None, None) => {}
     }
     out
+}
+
+/// The requests made, and what came back: "Sent to HOST: HTTP 429 in 12 ms, then ...".
+fn attempts_line(r: &VerifyReport) -> Option<String> {
+    if r.attempts.is_empty() {
+        return None;
+    }
+    let attempts: Vec<String> = r
+        .attempts
+        .iter()
+        .map(|a| match a.http_status {
+            Some(status) => format!("HTTP {status} in {} ms", a.latency_ms),
+            None => format!("no answer after {} ms", a.latency_ms),
+        })
+        .collect();
+    // Only an answer proves that a request was sent; a failure may come before sending.
+    let lead = if r.attempts.iter().any(|a| a.http_status.is_some()) {
+        "Sent to"
+    } else {
+        "Tried"
+    };
+    Some(format!(
+        "{lead} {}: {}",
+        r.endpoint.authority,
+        attempts.join(", then ")
+    ))
 }
 
 /// Where the 401 flow ended: verified again and passed, still rejected, or waiting at step 2

@@ -83,6 +83,7 @@ fn argv(command: &wit::Command) -> Vec<&str> {
 
 impl<'a> Update<'a> {
     /// The JSON for the update check, where its state is kept, what ran, and the exit code.
+    /// One line or two per field of the schema, in its order.
     pub fn new(
         r: &'a wit::UpdateReport,
         warnings: &'a [String],
