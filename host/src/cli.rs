@@ -6,8 +6,8 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::exit::Exit;
 use crate::grants::AllowedHost;
+use crate::io::ColorChoice;
 use crate::io::{Io, err, errln, out};
-use crate::render::style::ColorChoice;
 use qianwen_auth_facts::endpoints::REGIONS;
 use qianwen_auth_facts::evidence::DEFAULT_OUTPUT;
 use qianwen_auth_facts::keys;

@@ -11,6 +11,7 @@ use crate::cli::{
     VerifyArgs,
 };
 
+mod capabilities;
 mod flow;
 mod update_check;
 use crate::exit::{self, Exit};
@@ -21,8 +22,8 @@ use crate::names::Named;
 use crate::platform;
 use crate::render::{self, json};
 use crate::sandbox::{Instance, Sandbox};
-use crate::terminal;
 use crate::timings;
+pub use capabilities::capabilities;
 pub use update_check::update_check;
 
 /// How long connecting may take, at most; the total limit is `--timeout`.
@@ -97,7 +98,7 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, io: &mut Io) -> Result<Exit> {
         request_time_limit_ms: total.as_millis() as u64,
     };
     let json = args.format.json;
-    let first = flow::spin(io, json, || instance.verify(&options))?;
+    let first = io.spin(flow::VERIFYING, json, || instance.verify(&options))?;
     let mut dialogue = flow::Dialogue {
         io: &mut *io,
         instance: &mut instance,
@@ -214,16 +215,11 @@ fn shown(path: &Path) -> String {
 /// `init`: add the placeholder (or the key piped in) and keep `.env` files out of git.
 pub fn init(cwd: &Path, args: &InitArgs, io: &mut Io) -> Result<Exit> {
     let key = if args.key_stdin {
-        let at_terminal = io.terminal.stdin;
-        let prompt = || {
-            if at_terminal {
-                errln!(
-                    io,
-                    "Reading the key from standard input; it is not shown as you type."
-                );
-            }
-        };
-        Some(terminal::read_secret_line(prompt).context("reading the key from standard input")?)
+        let prompt = "Reading the key from standard input; it is not shown as you type.";
+        Some(
+            io.read_secret_line(prompt)
+                .context("reading the key from standard input")?,
+        )
     } else {
         None
     };

@@ -4,7 +4,6 @@
 //! (and other embedders) can run a component under exactly the same rules.
 
 pub mod bindings;
-mod capabilities;
 mod child;
 mod cli;
 mod commands;
@@ -16,14 +15,12 @@ mod files;
 pub mod grants;
 mod io;
 mod names;
-mod output;
 mod platform;
 mod reading;
 mod render;
 mod runnable;
 pub mod sandbox;
 mod state;
-mod terminal;
 mod timings;
 
 use std::process::ExitCode;
@@ -63,7 +60,7 @@ pub fn report_panic(info: &std::panic::PanicHookInfo<'_>) {
         .location()
         .map(|l| format!(" at {}:{}", l.file(), l.line()))
         .unwrap_or_default();
-    output::write_err(format_args!(
+    io::stderr_anyway(format_args!(
         "internal error: qianwen-auth stopped{place}. This is a bug; its message is withheld \
          because it might hold a key.\n"
     ));
@@ -80,7 +77,7 @@ fn run(cli: &Cli, io: &mut Io) -> Result<Exit> {
         Command::AgentSnippet(args) => commands::agent_snippet(&cwd, args, io),
         Command::UpdateCheck(args) => commands::update_check(&cwd, args, io),
         Command::Completions(args) => commands::completions(args.shell, io),
-        Command::Capabilities(args) => capabilities::run(&cwd, args, io),
+        Command::Capabilities(args) => commands::capabilities(&cwd, args, io),
         Command::Component(args) => commands::component(&cwd, args, io),
         Command::Version => commands::version(io),
         Command::Man => commands::man(io),

@@ -23,7 +23,7 @@ mod stamps {
         mark("end");
         if let Ok(stamps) = STAMPS.lock() {
             let line: Vec<String> = stamps.iter().map(|(p, ns)| format!("{p}={ns}")).collect();
-            crate::output::write_err(format_args!("timings {}\n", line.join(" ")));
+            crate::io::stderr_anyway(format_args!("timings {}\n", line.join(" ")));
         }
     }
 }

@@ -10,7 +10,9 @@ use crate::cli::Answer;
 use crate::io::{Io, errln, out, outln};
 use crate::render;
 use crate::sandbox::Instance;
-use crate::terminal;
+
+/// What the spinner says while a verification is in flight.
+pub const VERIFYING: &str = "Verifying the API key";
 
 /// Where the walk stands.
 enum Step {
@@ -76,12 +78,12 @@ impl Dialogue<'_> {
                         self.io,
                         "Press Enter when the new key is in place, to verify again."
                     );
-                    terminal::read_line().context("reading standard input")?;
+                    self.io.read_line().context("reading standard input")?;
                     Step::Again(FlowAnswer::Invalid)
                 }
                 Step::Again(answer) => {
                     let (instance, options) = (&mut *self.instance, self.options);
-                    let again = spin(self.io, self.json, || {
+                    let again = self.io.spin(VERIFYING, self.json, || {
                         instance.continue_flow(options, answer)
                     })?;
                     return Ok((again, Some(report)));
@@ -114,7 +116,7 @@ impl Dialogue<'_> {
             .iter()
             .map(|c| (c.number, c.answer))
             .collect();
-        terminal::choose(self.io, &choices).context("reading the answer")
+        self.io.choose(&choices).context("reading the answer")
     }
 }
 
@@ -152,13 +154,4 @@ pub fn answer(answer: Answer) -> FlowAnswer {
         Answer::Console => FlowAnswer::Console,
         Answer::Invalid => FlowAnswer::Invalid,
     }
-}
-
-/// Run `f` with a spinner on a terminal's stderr, unless the output is JSON.
-pub fn spin<T>(io: &Io, json: bool, f: impl FnOnce() -> T) -> T {
-    let spinner = (!json && io.terminal.stderr && !io.terminal.dumb)
-        .then(|| render::Spinner::start("Verifying the API key"));
-    let result = f();
-    drop(spinner);
-    result
 }

@@ -21,7 +21,6 @@ use crate::render::{self, Ran, json};
 use crate::runnable;
 use crate::sandbox::Instance;
 use crate::state::StateFile;
-use crate::terminal;
 
 /// The programs the update check's commands name.
 const PROGRAMS: [&str; 2] = ["python3", "npx"];
@@ -317,7 +316,7 @@ fn ask(
 ) -> Result<Option<UpdateAnswer>> {
     out!(io, "{message}\n{}", render::update_question(choices))?;
     let choices: Vec<(u8, UpdateAnswer)> = choices.iter().map(|c| (c.number, c.answer)).collect();
-    terminal::choose(io, &choices).context("reading the answer")
+    io.choose(&choices).context("reading the answer")
 }
 
 /// The first candidate that is there and trusted (`runnable::trusted`: its `SKILL.md` and its

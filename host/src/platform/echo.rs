@@ -68,6 +68,6 @@ impl Drop for EchoOff {
     fn drop(&mut self) {
         self.restore();
         // The user's Enter was not echoed either.
-        crate::output::write_err(format_args!("\n"));
+        crate::io::stderr_anyway(format_args!("\n"));
     }
 }

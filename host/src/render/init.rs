@@ -3,8 +3,8 @@
 use std::fmt::Write;
 
 use super::capitalize;
-use super::style::Style;
 use crate::bindings::exports::qianwen::auth::types::{InitOutcome, InitReport};
+use crate::io::Style;
 
 /// `init`'s report, for people.
 pub fn init(r: &InitReport, style: Style) -> String {

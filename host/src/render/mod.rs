@@ -3,15 +3,12 @@
 
 mod init;
 pub mod json;
-mod spinner;
 mod status;
-pub mod style;
 mod tokenplan;
 mod update;
 mod verify;
 
 pub use init::init;
-pub use spinner::Spinner;
 pub use status::status;
 pub use tokenplan::tokenplan;
 pub use update::{Ran, question as update_question, update};
@@ -20,7 +17,7 @@ pub use verify::{flow_question, verify};
 use std::fmt::Write;
 
 use crate::bindings::exports::qianwen::auth::types::Link;
-use style::Style;
+use crate::io::Style;
 
 /// The "Next steps" section: each step, then each link.
 fn next_steps(out: &mut String, steps: &[String], links: &[Link], style: Style) {

@@ -3,10 +3,10 @@
 use std::fmt::Write;
 
 use super::capitalize;
-use super::style::Style;
 use crate::bindings::exports::qianwen::auth::types::{
     DotenvState, KeyReport, Source, StatusReport, Verdict,
 };
+use crate::io::Style;
 use crate::names::Named;
 
 /// `status`'s report, for people.

@@ -1,12 +1,12 @@
 //! The renderers, in process: what people read for given reports.
 
-use super::style::{ColorChoice, Style};
 use super::*;
 use crate::bindings::exports::qianwen::auth::types::{
     Attempt, DotenvReport, DotenvState, EndpointReport, Flow, FlowAnswer, FlowChoice, FlowProgress,
     FlowQuestion, KeyJudgement, KeyKind, KeyName, KeyReport, LinkTopic, OssReport, Outcome, Region,
     Source, StatusReport, Verdict, VerifyReport, Warning, WarningCode,
 };
+use crate::io::{ColorChoice, Style};
 
 const MASKED: &str = "sk-****************a1b2";
 

@@ -2,8 +2,8 @@
 
 use std::fmt::Write;
 
-use super::style::Style;
 use crate::bindings::exports::qianwen::auth::guidance::{PlanModel, TokenPlan};
+use crate::io::Style;
 
 /// The Token Plan facts, for people.
 pub fn tokenplan(t: &TokenPlan, style: Style) -> String {

@@ -2,10 +2,10 @@
 
 use std::fmt::Write;
 
-use super::style::Style;
 use crate::bindings::exports::qianwen::auth::update_check::{
     UpdateChoice, UpdateReport, UpdateState,
 };
+use crate::io::Style;
 use qianwen_auth_facts::text::one_line;
 
 /// What running the named command came to, with its output already scrubbed.

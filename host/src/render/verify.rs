@@ -2,8 +2,8 @@
 
 use std::fmt::Write;
 
-use super::style::Style;
 use crate::bindings::exports::qianwen::auth::types::{Flow, FlowQuestion, Outcome, VerifyReport};
+use crate::io::Style;
 use crate::names::Named;
 
 /// `verify`'s report, for people: what was sent where, what came back, and what to do.

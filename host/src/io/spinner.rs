@@ -1,4 +1,6 @@
-//! A spinner on stderr while a request is in flight: only on a terminal (see `commands`).
+//! A spinner on standard error while a request is in flight, on a terminal that can redraw a
+//! line, and not with `--json`. It writes only its own frames, from its own thread, straight to
+//! the terminal: nothing in them comes from outside.
 
 use std::io::Write;
 use std::sync::Arc;
@@ -8,15 +10,28 @@ use std::time::Duration;
 
 const FRAMES: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
+use super::Io;
+
+impl Io {
+    /// Run `f` with a spinner showing `message`, where one may be shown.
+    pub fn spin<T>(&self, message: &'static str, json: bool, f: impl FnOnce() -> T) -> T {
+        let spinner =
+            (!json && self.terminal.stderr && !self.terminal.dumb).then(|| Spinner::start(message));
+        let result = f();
+        drop(spinner);
+        result
+    }
+}
+
 /// A spinner that runs until dropped.
-pub struct Spinner {
+struct Spinner {
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl Spinner {
     /// Starts spinning on stderr, which the caller knows to be a terminal.
-    pub fn start(message: &'static str) -> Self {
+    fn start(message: &'static str) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
         let thread = Some({
             let stop = Arc::clone(&stop);

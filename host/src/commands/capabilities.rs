@@ -9,7 +9,6 @@ use serde::Serialize;
 
 use crate::bindings::exports::qianwen::auth::types::Options;
 use crate::cli::CapabilitiesArgs;
-use crate::commands;
 use crate::exit::Exit;
 use crate::grants::{self, EvidenceDir, Grants};
 use crate::io::{Io, out};
@@ -75,7 +74,7 @@ pub fn capability(import: &str) -> Option<&'static Capability> {
 }
 
 /// `capabilities`: what the component imports and what this host grants here and now.
-pub fn run(cwd: &Path, args: &CapabilitiesArgs, io: &mut Io) -> Result<Exit> {
+pub fn capabilities(cwd: &Path, args: &CapabilitiesArgs, io: &mut Io) -> Result<Exit> {
     let sandbox = Sandbox::new()?;
     let imports = sandbox
         .imports()
@@ -100,7 +99,7 @@ pub fn run(cwd: &Path, args: &CapabilitiesArgs, io: &mut Io) -> Result<Exit> {
             .iter()
             .map(|g| ("--allow-host", g.to_string())),
     );
-    if let Some(exit) = commands::refuse_key_arguments(io, &mut instance, &screened)? {
+    if let Some(exit) = super::refuse_key_arguments(io, &mut instance, &screened)? {
         return Ok(exit);
     }
     // Which .env files are read is the policy's own rule: ask it.
@@ -264,7 +263,7 @@ mod tests {
     /// README's capability table is the WIT's list, row by row.
     #[test]
     fn the_readme_table_is_the_wit_list() {
-        let readme = include_str!("../../README.md");
+        let readme = include_str!("../../../README.md");
         let section = readme
             .split("## What the component may touch")
             .nth(1)

@@ -1,6 +1,7 @@
-//! The one value every command writes through: standard output and error, what is known of the
-//! terminal, and the style. Commands never print directly, so a test can run one with its
-//! output captured; and the rules for writing live here once:
+//! The one value every command writes and reads through: standard output and error, standard
+//! input (answers, and a key read with echo off), what is known of the terminal, the style, and
+//! the spinner. Commands never print or read directly, so a test can run one with its output
+//! captured; and the rules for writing live here once:
 //!
 //! - Everything written passes the one sanitizer (`qianwen_auth_facts::text::for_terminal`) as
 //!   the last step: no control or format character from a path, a value, a server or a program
@@ -10,10 +11,15 @@
 //!   output the reader wanted (a full device) is an error the command reports. A failure to
 //!   write to standard error is ignored: there is nowhere left to say it.
 
+mod input;
+mod spinner;
+mod style;
+
 use std::fmt;
 use std::io::{ErrorKind, IsTerminal, Write};
 
-use crate::render::style::{ColorChoice, Style};
+pub use style::{ColorChoice, Style};
+
 use qianwen_auth_facts::text::for_terminal;
 
 /// Which standard streams are terminals: whether a person can answer, and sees colour and a
@@ -95,6 +101,14 @@ impl Io {
     }
 }
 
+/// Standard error for the moments no command's `Io` is at hand: a panic, the end of an echo-off
+/// read, the timings of a benchmark build. A failure to write is ignored: there is nowhere left
+/// to say it.
+pub fn stderr_anyway(text: fmt::Arguments) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr.write_fmt(text).and_then(|()| stderr.flush());
+}
+
 /// `print!` through an `Io`, returning the write's result.
 macro_rules! out {
     ($io:expr, $($arg:tt)*) => { $io.write_out(format_args!($($arg)*)) };
@@ -127,7 +141,7 @@ pub mod captured {
     use std::rc::Rc;
 
     use super::{Io, Terminal};
-    use crate::render::style::Style;
+    use crate::io::Style;
 
     /// Bytes written, shared with the `Io` that writes them.
     #[derive(Clone, Default)]
