@@ -26,6 +26,65 @@ pub struct WritableDir {
 /// A file's bytes, and its permission bits where the system has them.
 pub type Existing = (Vec<u8>, Option<u32>);
 
+/// Why a directory cannot be written in, said with the directory as the user named it.
+#[derive(Debug)]
+pub enum DirRefused {
+    /// It cannot be opened, in the system's words.
+    Open(PathBuf, std::io::Error),
+    /// It cannot be created, in the system's words when it gave any.
+    Create(PathBuf, Option<std::io::Error>),
+    /// A symbolic link: nothing is written through one.
+    Link(PathBuf),
+    /// Where its handle is cannot be told, so nothing is written there.
+    Untold(PathBuf, std::io::Error),
+    /// Inside a `skills/` hierarchy: where it is named, and where it really is.
+    InSkills(PathBuf, PathBuf),
+    /// Inside the directory that holds this binary: where it is named, and that directory.
+    InInstallDir(PathBuf, PathBuf),
+    /// A path that names no file.
+    NoFileName(PathBuf),
+    /// A file cannot be written in it, in the system's words.
+    NotWritable(PathBuf, std::io::Error),
+}
+
+impl std::fmt::Display for DirRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown = |path: &Path| paths::display(path);
+        match self {
+            Self::Open(path, e) => write!(f, "{} cannot be opened: {e}", shown(path)),
+            Self::Create(path, Some(e)) => write!(f, "{} cannot be created: {e}", shown(path)),
+            Self::Create(path, None) => write!(f, "{} cannot be created", shown(path)),
+            Self::Link(path) => write!(
+                f,
+                "{} is a symbolic link; nothing is written through one",
+                shown(path)
+            ),
+            Self::Untold(path, e) => write!(
+                f,
+                "{}: where this directory is cannot be told ({e}), so nothing is written there",
+                shown(path)
+            ),
+            Self::InSkills(path, resolved) => write!(
+                f,
+                "{} is inside a skills/ hierarchy ({}), where nothing may be written",
+                shown(path),
+                shown(resolved)
+            ),
+            Self::InInstallDir(path, install) => write!(
+                f,
+                "{} is inside the directory that holds qianwen-auth ({}), where nothing may be \
+                 written",
+                shown(path),
+                shown(install)
+            ),
+            Self::NoFileName(path) => write!(f, "{} does not name a file", shown(path)),
+            Self::NotWritable(path, e) => write!(f, "{} is not writable: {e}", shown(path)),
+        }
+    }
+}
+
+impl std::error::Error for DirRefused {}
+
 /// Why a file cannot be changed in place.
 #[derive(Debug)]
 pub enum CannotChange {
@@ -39,14 +98,14 @@ impl WritableDir {
     /// The existing directory `path` (relative to `cwd` unless absolute), opened once, then
     /// judged. Symbolic links on the way there are the system's to follow, as for any path;
     /// what counts is where the handle ends up.
-    pub fn open(cwd: &Path, path: &Path) -> Result<Self, String> {
+    pub fn open(cwd: &Path, path: &Path) -> Result<Self, DirRefused> {
         let shown = if path.as_os_str().is_empty() {
             PathBuf::from(".")
         } else {
             path.to_path_buf()
         };
         let dir = Dir::open_ambient_dir(cwd.join(path), ambient_authority())
-            .map_err(|e| format!("{} cannot be opened: {e}", paths::display(&shown)))?;
+            .map_err(|e| DirRefused::Open(shown.clone(), e))?;
         let place = Self { dir, shown };
         place.check_allowed()?;
         Ok(place)
@@ -55,26 +114,23 @@ impl WritableDir {
     /// The subdirectory `name`, created when `create` and absent; never a symbolic link. One
     /// that would be refused where it is is refused before it is created, so that a refusal
     /// leaves nothing behind.
-    pub fn subdir(&self, name: &str, create: bool) -> Result<Self, String> {
+    pub fn subdir(&self, name: &str, create: bool) -> Result<Self, DirRefused> {
         let shown = PathBuf::from(self.show(name));
         if create && !self.contains(name) {
-            let resolved = self.resolved().map_err(|e| self.untold(&e))?;
+            let resolved = self.resolved().map_err(|e| self.untold(e))?;
             check_allowed_at(&shown, &resolved.join(name))?;
         }
         if create
             && let Err(e) = self.dir.create_dir(name)
             && e.kind() != ErrorKind::AlreadyExists
         {
-            return Err(format!("{} cannot be created: {e}", paths::display(&shown)));
+            return Err(DirRefused::Create(shown, Some(e)));
         }
         let dir = self.dir.open_dir_nofollow(name).map_err(|e| {
             if self.is_link(name) {
-                format!(
-                    "{} is a symbolic link; nothing is written through one",
-                    paths::display(&shown)
-                )
+                DirRefused::Link(shown.clone())
             } else {
-                format!("{} cannot be opened: {e}", paths::display(&shown))
+                DirRefused::Open(shown.clone(), e)
             }
         })?;
         let place = Self { dir, shown };
@@ -85,10 +141,10 @@ impl WritableDir {
     /// The directory `path` (absolute), with each missing directory on the way created through
     /// a handle on its parent, never through a link. `check` judges the nearest directory that
     /// exists, before anything is created.
-    pub fn create_all(
+    pub fn create_all<E: From<DirRefused>>(
         path: &Path,
-        check: impl FnOnce(&WritableDir) -> Result<(), String>,
-    ) -> Result<Self, String> {
+        check: impl FnOnce(&WritableDir) -> Result<(), E>,
+    ) -> Result<Self, E> {
         let mut missing = Vec::new();
         let mut existing = path;
         while !existing.is_dir() {
@@ -101,7 +157,7 @@ impl WritableDir {
                     missing.push(name);
                     existing = parent;
                 }
-                _ => return Err(format!("{} cannot be created", paths::display(path))),
+                _ => return Err(DirRefused::Create(path.to_path_buf(), None).into()),
             }
         }
         let mut place = Self::open(Path::new(""), existing)?;
@@ -114,12 +170,12 @@ impl WritableDir {
 
     /// The place holding the file `path` (relative to `cwd` unless absolute) names, and the
     /// file's name in it.
-    pub fn for_file(cwd: &Path, path: &Path) -> Result<(Self, String), String> {
+    pub fn for_file(cwd: &Path, path: &Path) -> Result<(Self, String), DirRefused> {
         let name = match path.components().next_back() {
             Some(Component::Normal(name)) => name.to_str().map(str::to_string),
             _ => None,
         }
-        .ok_or_else(|| format!("{} does not name a file", paths::display(path)))?;
+        .ok_or_else(|| DirRefused::NoFileName(path.to_path_buf()))?;
         let parent = path.parent().unwrap_or(Path::new(""));
         Ok((Self::open(cwd, parent)?, name))
     }
@@ -145,16 +201,13 @@ impl WritableDir {
 
     /// Refuse a place inside a `skills/` hierarchy or inside the directory holding this binary:
     /// judged on the handle, after every link on the way was followed.
-    pub fn check_allowed(&self) -> Result<(), String> {
-        let resolved = self.resolved().map_err(|e| self.untold(&e))?;
+    pub fn check_allowed(&self) -> Result<(), DirRefused> {
+        let resolved = self.resolved().map_err(|e| self.untold(e))?;
         check_allowed_at(&self.shown, &resolved)
     }
 
-    fn untold(&self, error: &std::io::Error) -> String {
-        format!(
-            "{}: where this directory is cannot be told ({error}), so nothing is written there",
-            paths::display(&self.shown)
-        )
+    fn untold(&self, error: std::io::Error) -> DirRefused {
+        DirRefused::Untold(self.shown.clone(), error)
     }
 
     /// Put `bytes` at `name`: written beside it with exactly `mode` and flushed, then renamed
@@ -275,26 +328,19 @@ impl WritableDir {
     }
 }
 
-/// A name beside `name` that no one else uses.
 /// Refuse `resolved` (shown to the user as `shown`) when it is inside a `skills/` hierarchy or
 /// inside the directory holding this binary.
-fn check_allowed_at(shown: &Path, resolved: &Path) -> Result<(), String> {
+fn check_allowed_at(shown: &Path, resolved: &Path) -> Result<(), DirRefused> {
     if paths::has_component(resolved, "skills") {
-        return Err(format!(
-            "{} is inside a skills/ hierarchy ({}), where nothing may be written",
-            paths::display(shown),
-            paths::display(resolved)
+        return Err(DirRefused::InSkills(
+            shown.to_path_buf(),
+            resolved.to_path_buf(),
         ));
     }
     if let Some(home) = install_dir()
         && paths::starts_with(resolved, &home)
     {
-        return Err(format!(
-            "{} is inside the directory that holds qianwen-auth ({}), where nothing may be \
-             written",
-            paths::display(shown),
-            paths::display(&home)
-        ));
+        return Err(DirRefused::InInstallDir(shown.to_path_buf(), home));
     }
     Ok(())
 }
@@ -414,7 +460,8 @@ pub(crate) mod tests {
         let elsewhere = tempfile::tempdir().unwrap();
         symlink(elsewhere.path(), tmp.path().join("link")).unwrap();
         let why = p.subdir("link", true).unwrap_err();
-        assert!(why.contains("symbolic link"), "{why}");
+        assert!(matches!(why, DirRefused::Link(_)), "{why}");
+        assert!(why.to_string().contains("symbolic link"), "{why}");
     }
 
     #[test]
@@ -439,7 +486,8 @@ pub(crate) mod tests {
         let skills = tmp.path().join("skills/qianwen-ops-auth");
         fs::create_dir_all(&skills).unwrap();
         let why = WritableDir::open(&skills, Path::new("")).unwrap_err();
-        assert!(why.contains("skills/"), "{why}");
+        assert!(matches!(why, DirRefused::InSkills(..)), "{why}");
+        assert!(why.to_string().contains("skills/"), "{why}");
         let project = tmp.path().join("project");
         symlink(&skills, &project).unwrap();
         assert!(WritableDir::open(&project, Path::new("")).is_err());
@@ -456,31 +504,41 @@ pub(crate) mod tests {
     fn create_all_makes_each_missing_directory_after_the_check() {
         let tmp = tempfile::tempdir().unwrap();
         let deep = tmp.path().join("a/b/c");
-        let refused = WritableDir::create_all(&deep, |_| Err("no".into())).unwrap_err();
-        assert_eq!(refused, "no");
+        let refused = WritableDir::create_all(&deep, |p| {
+            Err(DirRefused::InSkills(p.shown().into(), "no".into()))
+        })
+        .unwrap_err();
+        assert!(matches!(refused, DirRefused::InSkills(..)), "{refused}");
         assert!(
             !tmp.path().join("a").exists(),
             "nothing is created before the check"
         );
         let p = WritableDir::create_all(&deep, |p| {
             assert_eq!(p.resolved().unwrap(), fs::canonicalize(tmp.path()).unwrap());
-            Ok(())
+            Ok::<(), DirRefused>(())
         })
         .unwrap();
         p.put("f", b"x", 0o600, false).unwrap();
         assert!(deep.join("f").is_file());
         // A link on the way that does not lead to a directory is never created through.
         symlink(tmp.path().join("nowhere"), tmp.path().join("dangling")).unwrap();
-        assert!(WritableDir::create_all(&tmp.path().join("dangling/x"), |_| Ok(())).is_err());
+        assert!(
+            WritableDir::create_all(&tmp.path().join("dangling/x"), |_| Ok::<(), DirRefused>(()))
+                .is_err()
+        );
         assert!(!tmp.path().join("nowhere").exists());
-        assert!(WritableDir::create_all(Path::new("relative/dir"), |_| Ok(())).is_err());
+        assert!(
+            WritableDir::create_all(Path::new("relative/dir"), |_| Ok::<(), DirRefused>(()))
+                .is_err()
+        );
     }
 
     #[test]
     fn the_install_directory_is_refused() {
         let home = install_dir().unwrap();
         let why = WritableDir::open(&home, Path::new("")).unwrap_err();
-        assert!(why.contains("holds qianwen-auth"), "{why}");
+        assert!(matches!(why, DirRefused::InInstallDir(..)), "{why}");
+        assert!(why.to_string().contains("holds qianwen-auth"), "{why}");
     }
 
     #[test]

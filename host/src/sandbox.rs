@@ -382,7 +382,7 @@ impl Instance {
     }
 
     /// One text, scrubbed.
-    pub fn scrub_one(&mut self, text: &str) -> Result<String> {
+    pub fn scrub_one(&mut self, text: impl std::fmt::Display) -> Result<String> {
         Ok(self.scrub(&[text.to_string()])?.remove(0))
     }
 

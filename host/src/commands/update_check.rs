@@ -20,7 +20,7 @@ use crate::platform::children;
 use crate::render::{self, Ran, json};
 use crate::runnable;
 use crate::sandbox::Instance;
-use crate::state::StateFile;
+use crate::state::{StateError, StateFile};
 
 /// The programs the update check's commands name.
 const PROGRAMS: [&str; 2] = ["python3", "npx"];
@@ -143,7 +143,7 @@ impl Done<'_> {
 struct Found {
     input: UpdateInput,
     /// Where the reminder's state is kept, or why it cannot be.
-    state: Result<StateFile, String>,
+    state: Result<StateFile, StateError>,
     /// The directories programs are looked for in.
     search_path: Vec<PathBuf>,
     /// What went wrong on the way, in words from outside the component (not yet scrubbed).
@@ -196,11 +196,11 @@ fn find(cwd: &Path, args: &UpdateCheckArgs, instance: &mut Instance) -> Result<F
     let state = StateFile::locate(search.repository.as_deref().map(Path::new));
     let state_file = match &state {
         Ok(state) => state.read().unwrap_or_else(|why| {
-            problems.push(why);
+            problems.push(why.to_string());
             None
         }),
         Err(why) => {
-            problems.push(why.clone());
+            problems.push(why.to_string());
             None
         }
     };
@@ -228,7 +228,7 @@ fn find(cwd: &Path, args: &UpdateCheckArgs, instance: &mut Instance) -> Result<F
 /// met on the way. Paths and reasons from outside the component pass the scrubber first.
 fn scrubbed(
     instance: &mut Instance,
-    state: &Result<StateFile, String>,
+    state: &Result<StateFile, StateError>,
     problems: Vec<String>,
     report: &UpdateReport,
 ) -> Result<(Option<String>, Vec<String>)> {
@@ -250,17 +250,17 @@ fn scrubbed(
 fn record(
     io: &mut Io,
     instance: &mut Instance,
-    state: &Result<StateFile, String>,
+    state: &Result<StateFile, StateError>,
     save: Option<&str>,
 ) -> Result<Option<bool>> {
     let Some(text) = save else {
         return Ok(Some(false));
     };
-    match state
-        .as_ref()
-        .map_err(Clone::clone)
-        .and_then(|s| s.save(text))
-    {
+    let saved = match state {
+        Ok(state) => state.save(text).map_err(|why| why.to_string()),
+        Err(why) => Err(why.to_string()),
+    };
+    match saved {
         Ok(()) => Ok(Some(true)),
         Err(why) => {
             let why = instance.scrub_one(&why)?;
@@ -397,7 +397,7 @@ fn run(
             ran.elapsed_ms = done.elapsed.as_millis() as u64;
             ran.dropped = done.stdout.dropped + done.stderr.dropped;
         }
-        Err(e) => ran.error = Some(instance.scrub_one(&e.to_string())?),
+        Err(e) => ran.error = Some(instance.scrub_one(&e)?),
     }
     Ok(ran)
 }

@@ -8,7 +8,7 @@ use std::io::ErrorKind;
 use std::path::{Component, Path, PathBuf};
 
 use crate::bindings::qianwen::auth::evidence::WriteError;
-use crate::files::WritableDir;
+use crate::files::{DirRefused, WritableDir};
 use crate::platform::paths;
 
 use qianwen_auth_facts::evidence::SUBDIR;
@@ -24,7 +24,7 @@ pub struct EvidenceDir {
 impl EvidenceDir {
     /// The evidence directory under `base` (relative to `cwd` unless absolute), created as
     /// needed and opened, or why it is refused. The base's parent must exist.
-    pub fn open(cwd: &Path, base: &Path) -> Result<Self, String> {
+    pub fn open(cwd: &Path, base: &Path) -> Result<Self, DirRefused> {
         let mut place = base_parent(cwd, base)?;
         for name in names(base) {
             place = place.subdir(name, true)?;
@@ -34,7 +34,7 @@ impl EvidenceDir {
 
     /// Where records would go, or why they would be refused, creating nothing: for
     /// `capabilities`.
-    pub fn would_write_in(cwd: &Path, base: &Path) -> Result<String, String> {
+    pub fn would_write_in(cwd: &Path, base: &Path) -> Result<String, DirRefused> {
         let mut place = base_parent(cwd, base)?;
         let mut missing: Option<PathBuf> = None;
         for name in names(base) {
@@ -52,10 +52,10 @@ impl EvidenceDir {
     }
 
     /// Find out now, before anything is sent, whether a record could be written at all.
-    pub fn probe(&self) -> Result<(), String> {
+    pub fn probe(&self) -> Result<(), DirRefused> {
         self.place
             .probe()
-            .map_err(|e| format!("{} is not writable: {e}", self.shown()))
+            .map_err(|e| DirRefused::NotWritable(self.place.shown().to_path_buf(), e))
     }
 
     /// The evidence directory as the user sees it.
@@ -70,7 +70,9 @@ impl EvidenceDir {
         }
         // The handle cannot be swapped, but the directory it holds can be moved: judge again,
         // before and after. A record that landed where it may not is taken back.
-        self.place.check_allowed().map_err(WriteError::Refused)?;
+        self.place
+            .check_allowed()
+            .map_err(|why| WriteError::Refused(why.to_string()))?;
         match self.place.put(name, contents, 0o600, replace) {
             Ok(()) => self.kept_or_taken_back(name),
             Err(e) if e.kind() == ErrorKind::AlreadyExists => Err(WriteError::Exists),
@@ -95,7 +97,7 @@ impl EvidenceDir {
 }
 
 /// The place that holds the base (the base itself when it has no last name, like `.`).
-fn base_parent(cwd: &Path, base: &Path) -> Result<WritableDir, String> {
+fn base_parent(cwd: &Path, base: &Path) -> Result<WritableDir, DirRefused> {
     match base.components().next_back() {
         Some(Component::Normal(_)) => {
             WritableDir::open(cwd, base.parent().unwrap_or(Path::new("")))
@@ -230,7 +232,9 @@ mod tests {
             panic!("the record was kept");
         };
         assert!(
-            why.contains("moved while the record was written") && why.contains("was removed"),
+            why.to_string()
+                .contains("moved while the record was written")
+                && why.to_string().contains("was removed"),
             "{why}"
         );
         assert!(
@@ -245,11 +249,11 @@ mod tests {
     fn a_refused_base_is_never_created() {
         let tmp = tempfile::tempdir().unwrap();
         let why = EvidenceDir::open(tmp.path(), Path::new("skills")).unwrap_err();
-        assert!(why.contains("skills/"), "{why}");
+        assert!(why.to_string().contains("skills/"), "{why}");
         assert!(!tmp.path().join("skills").exists());
         fs::create_dir(tmp.path().join("out")).unwrap();
         let why = EvidenceDir::open(tmp.path(), Path::new("out/skills")).unwrap_err();
-        assert!(why.contains("skills/"), "{why}");
+        assert!(why.to_string().contains("skills/"), "{why}");
         assert!(!tmp.path().join("out/skills").exists());
     }
 
@@ -284,7 +288,7 @@ mod tests {
         fs::create_dir(&elsewhere).unwrap();
         symlink(&elsewhere, tmp.path().join("output")).unwrap();
         let why = EvidenceDir::open(tmp.path(), Path::new("output")).unwrap_err();
-        assert!(why.contains("symbolic link"), "{why}");
+        assert!(why.to_string().contains("symbolic link"), "{why}");
 
         let tmp = tempfile::tempdir().unwrap();
         fs::create_dir(tmp.path().join("output")).unwrap();
@@ -319,7 +323,7 @@ mod tests {
         let skills = tmp.path().join("skills/qianwen-ops-auth");
         fs::create_dir_all(&skills).unwrap();
         let why = EvidenceDir::open(&skills, Path::new("output")).unwrap_err();
-        assert!(why.contains("skills/"), "{why}");
+        assert!(why.to_string().contains("skills/"), "{why}");
         assert!(!skills.join("output").exists(), "nothing is created first");
 
         // A project directory that is a link into a skills tree.
@@ -390,7 +394,7 @@ mod tests {
         // Root ignores permission bits; everyone else gets a clear error.
         if let Err(e) = result {
             assert!(
-                matches!(e, WriteError::Io(ref why) if why.contains("denied")),
+                matches!(e, WriteError::Io(ref why) if why.to_string().contains("denied")),
                 "{e:?}"
             );
         }

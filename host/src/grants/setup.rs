@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use crate::bindings::qianwen::auth::setup::{LineRef, ProjectFile, SetupError};
-use crate::files::{CannotChange, WritableDir};
+use crate::files::{CannotChange, DirRefused, WritableDir};
 use crate::grants::project::MAX_FILE;
 use qianwen_auth_facts::keys;
 
@@ -27,7 +27,7 @@ pub struct SetupFiles {
 
 impl SetupFiles {
     /// The grant for the directory `dir`, or why nothing may be changed there.
-    pub fn new(dir: &Path, key: Option<String>) -> Result<Self, String> {
+    pub fn new(dir: &Path, key: Option<String>) -> Result<Self, DirRefused> {
         Ok(Self {
             place: WritableDir::open(dir, Path::new(""))?,
             key,
@@ -348,6 +348,6 @@ mod tests {
         let skill = tmp.path().join("skills/some-skill");
         fs::create_dir_all(&skill).unwrap();
         let why = SetupFiles::new(&skill, None).err().unwrap();
-        assert!(why.contains("skills/"), "{why}");
+        assert!(why.to_string().contains("skills/"), "{why}");
     }
 }
