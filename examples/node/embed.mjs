@@ -71,7 +71,7 @@ for (let dir = path.join(project, "app"); ; dir = path.dirname(dir)) {
   });
   if (path.dirname(dir) === dir) break;
 }
-const status = policy.resolve([], directories, { system: process.platform === "win32" ? "windows" : "unix", grantedHosts: [], requestTimeLimitMs: 0n });
+const status = policy.resolve([], directories, { system: process.platform === "win32" ? "windows" : "unix", grantedHosts: [], requestTimeLimitMs: 0n, verificationTimeLimitMs: 0n });
 assert.equal(status.verdict, "usable");
 assert.equal(status.key.source, "repo-dotenv");
 assert.equal(status.key.kind, "standard");

@@ -102,7 +102,7 @@ def main(component_path):
         (root / ".gitignore").write_text(".env\n")
         status = export("policy", "resolve")(
             [], directory_inputs(root / "app"),
-            record(system="windows" if sys.platform == "win32" else "unix", region=None, granted_hosts=[], request_time_limit_ms=0),
+            record(system="windows" if sys.platform == "win32" else "unix", region=None, granted_hosts=[], request_time_limit_ms=0, verification_time_limit_ms=0),
         )
         key = status.key
         assert status.verdict == "usable", status.verdict

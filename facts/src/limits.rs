@@ -41,7 +41,7 @@ mod tests {
             format!("under a {} MiB memory limit", MEMORY_BYTES >> 20),
             format!("({POLICY_SECONDS} s for a call that sends nothing;"),
             format!("{times} times the request time limit plus {VERIFY_SLACK_SECONDS} s"),
-            format!("ends within {times} times this"),
+            format!("sets it ({times} times the request time limit)"),
         ] {
             assert!(wit.contains(&stated), "the WIT does not say {stated:?}");
         }

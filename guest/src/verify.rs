@@ -22,21 +22,29 @@ pub const BODY: &[u8] = qianwen_auth_facts::endpoints::PROBE_BODY.as_bytes();
 /// At most this many retries after the first request.
 pub const MAX_RETRIES: u32 = 2;
 const BACKOFF_MS: u64 = 1500;
-/// A whole verification, retries and the waits before them included, ends within this many
-/// request time limits: each request is cut off at one, and a retry is made only when its wait
-/// and its own time limit fit into what is left.
-const BUDGET_IN_LIMITS: u64 = qianwen_auth_facts::limits::VERIFY_IN_LIMITS as u64;
+
+/// The time limits the host sets, in milliseconds: each request is cut off at `request_ms`,
+/// and a retry is made only when its wait and its own limit fit in what is left of
+/// `whole_ms`.
+#[derive(Debug, Clone, Copy)]
+pub struct TimeLimits {
+    pub request_ms: u64,
+    pub whole_ms: u64,
+}
 const EXCERPT_CHARS: usize = 400;
 
-/// Verify with requests the host cuts off after `limit_ms` each, and report only what passed
-/// the scrubber.
-pub fn run(resolved: &Resolved, transport: &mut impl Transport, limit_ms: u64) -> VerifyReport {
-    let mut report = verify(resolved, transport, limit_ms);
+/// Verify within the host's time limits, and report only what passed the scrubber.
+pub fn run(
+    resolved: &Resolved,
+    transport: &mut impl Transport,
+    limits: TimeLimits,
+) -> VerifyReport {
+    let mut report = verify(resolved, transport, limits);
     report.scrub_with(&resolved.scrubber);
     report
 }
 
-fn verify(resolved: &Resolved, transport: &mut impl Transport, limit_ms: u64) -> VerifyReport {
+fn verify(resolved: &Resolved, transport: &mut impl Transport, limits: TimeLimits) -> VerifyReport {
     let status = &resolved.report;
     let mut report = unsent(status);
     let key = match (status.verdict, &resolved.key, &resolved.endpoint.refused) {
@@ -67,13 +75,7 @@ fn verify(resolved: &Resolved, transport: &mut impl Transport, limit_ms: u64) ->
         }
     };
     let request = request(&resolved.endpoint, key.expose());
-    let (judgement, last) = send(
-        &mut report,
-        &request,
-        transport,
-        limit_ms,
-        &resolved.scrubber,
-    );
+    let (judgement, last) = send(&mut report, &request, transport, limits, &resolved.scrubber);
     finish(&mut report, judgement, last.as_ref(), &resolved.scrubber);
     // Any 401 enters the flow (SPEC §5), whether the key was refused or did not arrive.
     if flow::is_401(report.outcome) {
@@ -120,12 +122,11 @@ fn send(
     report: &mut VerifyReport,
     request: &Request,
     transport: &mut impl Transport,
-    limit_ms: u64,
+    limits: TimeLimits,
     scrubber: &Scrubber,
 ) -> (Judgement, Option<Response>) {
     let host = &request.authority;
-    let budget_ms = limit_ms.saturating_mul(BUDGET_IN_LIMITS);
-    let deadline = transport.now_ms().saturating_add(budget_ms);
+    let deadline = transport.now_ms().saturating_add(limits.whole_ms);
     let mut attempt = 0;
     loop {
         let started = transport.now_ms();
@@ -159,19 +160,19 @@ fn send(
         if transport
             .now_ms()
             .saturating_add(wait)
-            .saturating_add(limit_ms)
+            .saturating_add(limits.request_ms)
             > deadline
         {
             report.hints.push(format!(
                 "No retry was made: {} {}, and another request after that could not end within \
-                 the {} s the whole verification may take (three times --timeout)",
+                 the {} s the whole verification may take",
                 if asked {
                     "the server asked to wait"
                 } else {
                     "the next retry waits"
                 },
                 seconds(wait),
-                seconds(budget_ms),
+                seconds(limits.whole_ms),
             ));
             return (judgement, response);
         }

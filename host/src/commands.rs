@@ -54,6 +54,7 @@ pub fn status(cwd: &Path, args: &StatusArgs, io: &mut Io) -> Result<Exit> {
         region: args.endpoint.region.clone(),
         granted_hosts: granted,
         request_time_limit_ms: 0,
+        verification_time_limit_ms: 0,
     })?;
     timings::mark("guest");
     // The process ends next. Unmapping the sandbox's memory region by region first would only
@@ -72,13 +73,14 @@ pub fn status(cwd: &Path, args: &StatusArgs, io: &mut Io) -> Result<Exit> {
 /// `verify`: send the verification request, write evidence, and walk the 401 flow.
 pub fn verify(cwd: &Path, args: &VerifyArgs, io: &mut Io) -> Result<Exit> {
     let total = Duration::from_secs(args.timeout);
+    let limits = Limits {
+        connect: CONNECT_TIMEOUT.min(total),
+        total,
+    };
     let mut grants = Grants::for_cwd(cwd);
     grants.network = Network::new(
         args.allow_host.clone(),
-        Limits {
-            connect: CONNECT_TIMEOUT.min(total),
-            total,
-        },
+        limits,
         Proxies::from_env(|name| std::env::var(name).ok()),
     );
     let mut instance = Sandbox::new()?.instantiate(grants)?;
@@ -95,7 +97,8 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, io: &mut Io) -> Result<Exit> {
         system: platform::SYSTEM,
         region: args.endpoint.region.clone(),
         granted_hosts: granted.clone(),
-        request_time_limit_ms: total.as_millis() as u64,
+        request_time_limit_ms: millis(limits.total),
+        verification_time_limit_ms: millis(limits.verification()),
     };
     let json = args.format.json;
     let first = io.spin(flow::VERIFYING, json, || instance.verify(&options))?;
@@ -205,6 +208,11 @@ pub fn refuse_key_arguments(
         }
     }
     Ok(None)
+}
+
+/// A time limit as the component takes it.
+fn millis(limit: Duration) -> u64 {
+    u64::try_from(limit.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// A path as typed, for screening and messages.

@@ -44,6 +44,7 @@ impl auth::Guest for Component {
             region: None,
             granted_hosts: Vec::new(),
             request_time_limit_ms: 0,
+            verification_time_limit_ms: 0,
         };
         let inputs = imports::inputs();
         let plan = setup::plan(
@@ -90,11 +91,11 @@ impl update_check::Guest for Component {
 fn verify_and_record(options: Options) -> VerifyReport {
     let started = imports::now();
     let resolved = status::resolve(&imports::inputs(), &options);
-    let mut report = verify::run(
-        &resolved,
-        &mut imports::WasiTransport,
-        options.request_time_limit_ms,
-    );
+    let limits = verify::TimeLimits {
+        request_ms: options.request_time_limit_ms,
+        whole_ms: options.verification_time_limit_ms,
+    };
+    let mut report = verify::run(&resolved, &mut imports::WasiTransport, limits);
     match imports::write_evidence(&report, started) {
         Ok(path) => report.evidence = Some(path),
         Err(why) => report.evidence_error = Some(why),

@@ -116,6 +116,7 @@ mod tests {
             region: None,
             granted_hosts: Vec::new(),
             request_time_limit_ms: 0,
+            verification_time_limit_ms: 0,
         };
         let report = resolve(&inputs, &options).report;
         let all = format!("{report:?}").to_ascii_lowercase();

@@ -25,6 +25,7 @@ fn plan_for(i: &Inputs, key: Option<&str>) -> Plan {
             region: None,
             granted_hosts: Vec::new(),
             request_time_limit_ms: 0,
+            verification_time_limit_ms: 0,
         },
     );
     plan(i, &resolved, key, System::Unix)
@@ -65,6 +66,7 @@ fn on_windows_the_placeholder_advice_is_for_powershell() {
             region: None,
             granted_hosts: Vec::new(),
             request_time_limit_ms: 0,
+            verification_time_limit_ms: 0,
         },
     );
     let p = plan(&i, &resolved, None, System::Windows);

@@ -115,6 +115,7 @@ impl Project {
                 region: None,
                 granted_hosts: Vec::new(),
                 request_time_limit_ms: 0,
+                verification_time_limit_ms: 0,
             },
         )
     }
@@ -298,6 +299,7 @@ fn unusable_dotenv_is_reported() {
             region: None,
             granted_hosts: Vec::new(),
             request_time_limit_ms: 0,
+            verification_time_limit_ms: 0,
         },
     );
     assert_eq!(r.dotenv_files[0].state.name(), "unusable");
@@ -315,6 +317,7 @@ fn the_advice_is_for_the_system_the_host_names() {
             region: None,
             granted_hosts: Vec::new(),
             request_time_limit_ms: 0,
+            verification_time_limit_ms: 0,
         };
         build(&inputs, &options).next_steps.join(" ")
     };
@@ -364,6 +367,7 @@ fn inputs_a_caller_gathered_resolve_like_the_imports() {
             region: None,
             granted_hosts: Vec::new(),
             request_time_limit_ms: 0,
+            verification_time_limit_ms: 0,
         },
     );
     assert_eq!(r.key.as_ref().unwrap().source, Source::RepoDotenv);
@@ -377,6 +381,7 @@ fn inputs_a_caller_gathered_resolve_like_the_imports() {
             region: None,
             granted_hosts: Vec::new(),
             request_time_limit_ms: 0,
+            verification_time_limit_ms: 0,
         },
     );
     assert_eq!(r.dotenv_files[0].state.name(), "unusable");
@@ -388,6 +393,7 @@ fn inputs_a_caller_gathered_resolve_like_the_imports() {
             region: None,
             granted_hosts: Vec::new(),
             request_time_limit_ms: 0,
+            verification_time_limit_ms: 0,
         },
     );
     assert!(r.key.is_none());

@@ -108,6 +108,7 @@ pub fn capabilities(cwd: &Path, args: &CapabilitiesArgs, io: &mut Io) -> Result<
         region: None,
         granted_hosts: Vec::new(),
         request_time_limit_ms: 0,
+        verification_time_limit_ms: 0,
     })?;
     let (evidence_dir, evidence_refused) = match EvidenceDir::would_write_in(cwd, &args.output) {
         Ok(dir) => (Some(dir), None),

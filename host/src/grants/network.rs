@@ -29,6 +29,14 @@ pub struct Limits {
     pub total: Duration,
 }
 
+impl Limits {
+    /// How long a whole verification may take, retries and the waits before them included:
+    /// computed here once, passed to the component, and held to by `Network::budget`.
+    pub fn verification(&self) -> Duration {
+        self.total * limits::VERIFY_IN_LIMITS
+    }
+}
+
 /// The grant, its record of refusals, and the client that carries allowed requests.
 pub struct Network {
     /// False for commands that must send nothing.
@@ -71,12 +79,11 @@ impl Network {
         network
     }
 
-    /// How long a call that verifies may run before the host stops it: the three request time
-    /// limits that the component keeps a verification within, and some slack. Only a
-    /// component that does not keep its word meets this.
+    /// How long a call that verifies may run before the host stops it: the verification's
+    /// time, which the component keeps within, and some slack. Only a component that does not
+    /// keep its word meets this.
     pub fn budget(&self) -> Duration {
-        self.limits.total * limits::VERIFY_IN_LIMITS
-            + Duration::from_secs(limits::VERIFY_SLACK_SECONDS)
+        self.limits.verification() + Duration::from_secs(limits::VERIFY_SLACK_SECONDS)
     }
 
     /// How requests failed at a proxy so far, oldest first.
