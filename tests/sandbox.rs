@@ -212,6 +212,50 @@ fn requests_anywhere_but_dashscope_are_refused_before_connecting() {
     assert_eq!(mock.connections(), 1);
 }
 
+/// What `proxies.failures` tells a component: the proxy without its credentials, the variable
+/// that set it, and the step; nothing of a password in the URL, nor of a setting that cannot be
+/// used.
+#[test]
+fn proxy_failures_tell_no_credentials() {
+    let dir = tempdir();
+    let through = |value: &'static str| {
+        let mut g = grants(dir.path(), &[]);
+        g.network = Network::new(
+            Vec::new(),
+            Limits {
+                connect: Duration::from_secs(2),
+                total: Duration::from_secs(3),
+            },
+            Proxies::from_env(move |name| (name == "HTTPS_PROXY").then(|| value.to_string())),
+        );
+        g
+    };
+    // A proxy that refuses the connection (nothing listens on port 1).
+    let answers = attempt(
+        through("http://user:s3cret-pw@127.0.0.1:1"),
+        Attack::ReadProxyFailures,
+        &["https|dashscope.aliyuncs.com|/".into()],
+    )
+    .unwrap();
+    let all = format!("{answers:?}");
+    assert!(answers[0].1.contains("InternalError"), "{all}");
+    let failures = &answers[1].1;
+    assert!(failures.contains("http://***@127.0.0.1:1"), "{failures}");
+    assert!(failures.contains("HTTPS_PROXY"), "{failures}");
+    assert!(failures.contains("Refused"), "{failures}");
+    assert!(!all.contains("s3cret") && !all.contains("user:"), "{all}");
+    // A setting that cannot be used.
+    let answers = attempt(
+        through("ftp://user:s3cret-pw@proxy.example:21"),
+        Attack::ReadProxyFailures,
+        &["https|dashscope.aliyuncs.com|/".into()],
+    )
+    .unwrap();
+    let all = format!("{answers:?}");
+    assert!(answers[1].1.contains("Unusable"), "{all}");
+    assert!(!all.contains("s3cret"), "{all}");
+}
+
 #[test]
 fn status_gets_no_network_at_all() {
     let dir = tempdir();

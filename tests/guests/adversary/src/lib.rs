@@ -13,7 +13,7 @@ mod bindings {
 }
 
 use bindings::exports::qianwen::adversary::attacks::{Answer, Attack, Guest};
-use bindings::qianwen::auth::{evidence, project, setup};
+use bindings::qianwen::auth::{evidence, project, proxies, setup};
 use bindings::wasi::http::{outgoing_handler, types as http};
 
 struct Adversary;
@@ -29,6 +29,7 @@ impl Guest for Adversary {
             Attack::WriteEvidence => write_evidence(),
             Attack::ChangeFiles => change_files(),
             Attack::Send => send(&params),
+            Attack::ReadProxyFailures => read_proxy_failures(&params),
             Attack::RunForever => run_forever(),
             Attack::HoardMemory => hoard_memory(),
             Attack::PanicWithKey => panic_with_key(),
@@ -120,6 +121,13 @@ fn change_files() -> Answers {
 /// A request to each `scheme|authority|path` given.
 fn send(targets: &[String]) -> Answers {
     targets.iter().map(|p| (p.clone(), request(p))).collect()
+}
+
+/// The requests, then what the host says of the proxies they failed at.
+fn read_proxy_failures(targets: &[String]) -> Answers {
+    let mut answers = send(targets);
+    answers.push(("failures".into(), format!("{:?}", proxies::failures())));
+    answers
 }
 
 fn run_forever() -> Answers {
