@@ -234,13 +234,12 @@ fn proxy_failures_tell_no_credentials() {
         );
         g
     };
+    let read_failures = |value, requests: usize| {
+        let specs = vec!["https|dashscope.aliyuncs.com|/".to_string(); requests];
+        attempt(through(value), Attack::ReadProxyFailures, &specs).unwrap()
+    };
     // A proxy that refuses the connection (nothing listens on port 1).
-    let answers = attempt(
-        through("http://user:s3cret-pw@127.0.0.1:1"),
-        Attack::ReadProxyFailures,
-        &["https|dashscope.aliyuncs.com|/".into()],
-    )
-    .unwrap();
+    let answers = read_failures("http://user:s3cret-pw@127.0.0.1:1", 1);
     let all = format!("{answers:?}");
     assert!(answers[0].1.contains("InternalError"), "{all}");
     let failures = &answers[1].1;
@@ -256,15 +255,14 @@ fn proxy_failures_tell_no_credentials() {
     );
     assert!(!all.contains("s3cret") && !all.contains("user:"), "{all}");
     // A setting that cannot be used.
-    let answers = attempt(
-        through("ftp://user:s3cret-pw@proxy.example:21"),
-        Attack::ReadProxyFailures,
-        &["https|dashscope.aliyuncs.com|/".into()],
-    )
-    .unwrap();
+    let answers = read_failures("ftp://user:s3cret-pw@proxy.example:21", 1);
     let all = format!("{answers:?}");
     assert!(answers[1].1.contains("Unusable"), "{all}");
     assert!(!all.contains("s3cret"), "{all}");
+    // A component that fails request after request grows the host's record no further.
+    let answers = read_failures("ftp://proxy.example:21", 100);
+    let failures = &answers.last().unwrap().1;
+    assert_eq!(failures.matches("Unusable").count(), 16, "{failures}");
 }
 
 #[test]

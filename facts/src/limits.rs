@@ -18,6 +18,9 @@ pub const VERIFY_SLACK_SECONDS: u64 = 10;
 /// How long a call that sends nothing may run before the host stops the component.
 pub const POLICY_SECONDS: u64 = 10;
 
+/// How many of its requests' proxy failures the host keeps for the component, the most recent.
+pub const PROXY_FAILURES_KEPT: usize = 16;
+
 /// The most memory the component may have.
 pub const MEMORY_BYTES: usize = 128 << 20;
 
@@ -42,6 +45,7 @@ mod tests {
             format!("({POLICY_SECONDS} s for a call that sends nothing;"),
             format!("{times} times the request time limit plus {VERIFY_SLACK_SECONDS} s"),
             format!("sets it ({times} times the request time limit)"),
+            format!("at most the {PROXY_FAILURES_KEPT} most recent"),
         ] {
             assert!(wit.contains(&stated), "the WIT does not say {stated:?}");
         }

@@ -330,6 +330,10 @@ fn transport_error(error: &reqwest::Error) -> Error {
 /// Record `failure` for `proxies.failures`; the error that tells the component to ask for it.
 fn proxy_failed(failures: &Mutex<Vec<Failure>>, failure: Failure) -> Error {
     if let Ok(mut failures) = failures.lock() {
+        // Bounded like the component: a loop of failing requests cannot grow the host.
+        if failures.len() >= limits::PROXY_FAILURES_KEPT {
+            failures.remove(0);
+        }
         failures.push(failure);
     }
     Error::InternalError(Some(PROXY_FAILURE.to_string()))
