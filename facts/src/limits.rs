@@ -21,6 +21,9 @@ pub const POLICY_SECONDS: u64 = 10;
 /// How many of its requests' proxy failures the host keeps for the component, the most recent.
 pub const PROXY_FAILURES_KEPT: usize = 16;
 
+/// How many refused requests the host keeps for the report, the most recent.
+pub const REFUSALS_KEPT: usize = 16;
+
 /// The most memory the component may have.
 pub const MEMORY_BYTES: usize = 128 << 20;
 

@@ -165,6 +165,10 @@ impl Network {
 
     fn refuse(&self, why: String) {
         if let Ok(mut refused) = self.refused.lock() {
+            // Bounded like the component: a loop of refused requests cannot grow the host.
+            if refused.len() >= limits::REFUSALS_KEPT {
+                refused.remove(0);
+            }
             refused.push(why);
         }
     }
@@ -382,6 +386,17 @@ fn https(error: &reqwest::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refusals_kept_are_bounded() {
+        let n = Network::closed();
+        for i in 0..100 {
+            n.refuse(format!("refusal {i}"));
+        }
+        let kept = n.refusals();
+        assert_eq!(kept.len(), limits::REFUSALS_KEPT);
+        assert_eq!(kept.last().map(String::as_str), Some("refusal 99"));
+    }
 
     fn network(grants: &[&str]) -> Network {
         Network::new(
