@@ -12,3 +12,5 @@ pub mod names;
 pub mod proxies;
 pub mod text;
 pub mod variables;
+#[cfg(any(test, feature = "reference"))]
+pub mod reference;

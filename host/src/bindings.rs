@@ -34,17 +34,3 @@ pub mod adversary {
         },
     });
 }
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_package_is_named_where_readers_look() {
-        assert!(super::PACKAGE.starts_with("qianwen:auth@"));
-        let readme = include_str!("../../README.md");
-        assert!(
-            readme.contains(&format!("package `{}`", super::PACKAGE)),
-            "README names another WIT package than {}",
-            super::PACKAGE
-        );
-    }
-}

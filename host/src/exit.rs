@@ -36,75 +36,58 @@ pub fn for_outcome(outcome: Outcome) -> Exit {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::names::Named;
+    use qianwen_auth_facts::names::OUTCOME;
+    use qianwen_auth_facts::reference;
 
-    /// The README's outcome table: each outcome's line ends in its exit code.
-    #[test]
-    fn every_outcome_has_its_documented_code() {
-        use crate::names::Named;
-        let readme = include_str!("../../README.md");
-        let table = &readme[readme.find("### Outcomes").expect("an Outcomes section")..];
+    /// Every outcome, in the WIT's order (held to the names table below).
+    const OUTCOMES: [Outcome; 18] = {
         use Outcome::*;
-        let documented = [
-            (Pass, 0),
-            (NoKey, 3),
-            (AuthRejected, 4),
-            (AuthMissing, 4),
-            (PlanKeyRefused, 5),
-            (Network, 6),
-            (Timeout, 6),
-            (HostDenied, 6),
-            (Billing, 7),
-            (AccessDenied, 7),
-            (QuotaExhausted, 7),
-            (RateLimited, 7),
-            (ModelNotFound, 10),
-            (ParameterRefused, 10),
-            (ContentRefused, 10),
-            (BadRequest, 8),
-            (ServerError, 8),
-            (BadResponse, 8),
-        ];
-        assert_eq!(documented.len(), qianwen_auth_facts::names::OUTCOME.len());
-        for (outcome, code) in documented {
-            assert_eq!(for_outcome(outcome).code(), code, "{outcome:?}");
-            let line = table
-                .lines()
-                .find(|l| l.starts_with(&format!("| `{}` |", outcome.name())))
-                .unwrap_or_else(|| panic!("README has no line for {outcome:?}"));
-            assert!(line.ends_with(&format!("| {code} |")), "{line}");
-        }
-    }
-}
+        [
+            Pass,
+            AuthRejected,
+            AuthMissing,
+            PlanKeyRefused,
+            NoKey,
+            Billing,
+            AccessDenied,
+            QuotaExhausted,
+            RateLimited,
+            ModelNotFound,
+            ParameterRefused,
+            ContentRefused,
+            BadRequest,
+            ServerError,
+            BadResponse,
+            Network,
+            Timeout,
+            HostDenied,
+        ]
+    };
 
-#[cfg(test)]
-mod readme {
-    use super::Exit;
-
-    /// README's exit-code table: one row per code, in order, each meaning as `Exit` words it.
     #[test]
-    fn the_table_says_what_the_codes_say() {
-        let readme = include_str!("../../README.md");
-        let table = readme
-            .split("## Exit codes")
-            .nth(1)
-            .expect("README has an Exit codes section");
-        let rows: Vec<(&str, &str)> = table
-            .lines()
-            .skip_while(|l| !l.starts_with("| 0 |"))
-            .take_while(|l| l.starts_with('|'))
-            .filter_map(|l| {
-                let mut cells = l.trim_matches('|').split('|').map(str::trim);
-                Some((cells.next()?, cells.next()?))
-            })
-            .collect();
-        assert_eq!(rows.len(), Exit::ALL.len());
-        for (exit, (code, meaning)) in Exit::ALL.iter().zip(rows) {
-            assert_eq!(code, exit.code().to_string());
-            assert!(
-                meaning.starts_with(exit.meaning()),
-                "code {code}: README says {meaning:?}, the tool says {:?}",
-                exit.meaning()
-            );
-        }
+    fn every_outcome_is_listed() {
+        let names: Vec<&str> = OUTCOMES.iter().map(|o| o.name()).collect();
+        assert_eq!(names, OUTCOME);
+    }
+
+    /// The README's exit-code table: each code, what it means, and the outcomes of `verify`
+    /// that end with it.
+    #[test]
+    fn reference_exit_codes() {
+        let rows = Exit::ALL.iter().map(|exit| {
+            let outcomes: Vec<String> = OUTCOMES
+                .iter()
+                .filter(|o| for_outcome(**o) == *exit)
+                .map(|o| format!("`{}`", o.name()))
+                .collect();
+            vec![
+                exit.code().to_string(),
+                format!("{}: {}", exit.meaning(), exit.detail()),
+                outcomes.join(", "),
+            ]
+        });
+        let table = reference::table(&["code", "meaning", "`verify` outcomes"], rows);
+        reference::check_region("README.md", "exit-codes", &table);
     }
 }

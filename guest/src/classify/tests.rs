@@ -2,6 +2,7 @@ use super::*;
 use crate::names::Named;
 use crate::wit::proxies::ProxyFailure;
 use crate::wit::types::KeyJudgement;
+use qianwen_auth_facts::reference;
 
 fn compat(code: &str, message: &str) -> Vec<u8> {
     format!(
@@ -332,34 +333,91 @@ fn every_recorded_answer() {
     }
 }
 
-/// README's table of answers lists every code and phrasing the table recognises, on the line
-/// that gives its outcome and the tool's own words.
+/// Every outcome, in the WIT's order (held to the names table).
+const OUTCOMES: [Outcome; 18] = {
+    use Outcome::*;
+    [
+        Pass,
+        AuthRejected,
+        AuthMissing,
+        PlanKeyRefused,
+        NoKey,
+        Billing,
+        AccessDenied,
+        QuotaExhausted,
+        RateLimited,
+        ModelNotFound,
+        ParameterRefused,
+        ContentRefused,
+        BadRequest,
+        ServerError,
+        BadResponse,
+        Network,
+        Timeout,
+        HostDenied,
+    ]
+};
+
+/// `docs/reference/outcomes.md`: each outcome as the WIT describes it, and what it shows about
+/// the key.
 #[test]
-fn the_readme_lists_every_recognised_code() {
-    let readme = include_str!("../../../README.md");
-    let section = &readme[readme
-        .find("### What DashScope answers")
-        .expect("a section on DashScope's answers")..];
-    let section = &section[..section[4..].find("\n#").map_or(section.len(), |n| n + 4)];
-    for row in ROWS {
-        let outcome = format!("`{}`", row.outcome.name());
-        let line = section
-            .lines()
-            .find(|l| l.contains(&outcome) && l.contains(row.cause))
-            .unwrap_or_else(|| panic!("README has no line for {outcome} saying {:?}", row.cause));
-        for code in row.codes {
-            assert!(line.contains(&format!("`{code}`")), "{outcome}: {code}");
+fn reference_outcomes() {
+    let docs = reference::wit_enum("outcome");
+    let names: Vec<&str> = OUTCOMES.iter().map(|o| o.name()).collect();
+    let documented: Vec<&str> = docs.iter().map(|(case, _)| case.as_str()).collect();
+    assert_eq!(names, documented);
+    let rows = OUTCOMES.iter().zip(&docs).map(|(outcome, (_, doc))| {
+        vec![
+            format!("`{}`", outcome.name()),
+            format!("`{}`", key_judgement(*outcome).name()),
+            doc.clone(),
+        ]
+    });
+    let text = format!(
+        "# Outcomes of `verify`\n\n`outcome` and `key_judgement` in `verify --json` and in evidence records. An answer from\npast DashScope's key check (the account, the model, the parameters, the content) shows that\nthe key was accepted, even though the probe failed. Which exit code each ends with: README,\n\"Exit codes\".\n\n{}",
+        reference::table(&["outcome", "key_judgement", "meaning"], rows)
+    );
+    reference::check_file("docs/reference/outcomes.md", &text);
+}
+
+/// `docs/reference/answers.md`: DashScope's answers as the table judges them, in the order the
+/// rows are tried, with the tool's own words.
+#[test]
+fn reference_answers() {
+    let quoted = |items: &[&str]| -> Vec<String> { items.iter().map(|c| format!("`{c}`")).collect() };
+    let rows = ROWS.iter().map(|row| {
+        let status = match (*row.status.start(), *row.status.end()) {
+            (a, b) if a == b => a.to_string(),
+            (a, _) => format!("{}xx", a / 100),
+        };
+        let mut decided: Vec<String> = quoted(row.codes);
+        decided.extend(row.prefixes.iter().map(|p| format!("`{p}*`")));
+        if !row.phrases.is_empty() {
+            let phrases: Vec<String> = row.phrases.iter().map(|p| format!("\"{p}\"")).collect();
+            let with = if row.refines.is_empty() {
+                "with no code".to_string()
+            } else {
+                format!("with no code or {}", quoted(row.refines).join(", "))
+            };
+            decided.push(format!("{} ({with})", phrases.join(", ")));
         }
-        for prefix in row.prefixes {
-            assert!(
-                line.contains(&format!("`{prefix}*`")),
-                "{outcome}: {prefix}"
-            );
+        if row.any_code {
+            decided.push("any other".to_string());
         }
-        for phrase in row.phrases.iter().chain(row.refines) {
-            assert!(line.contains(phrase), "{outcome}: {phrase}");
-        }
-    }
+        let topics: Vec<String> = row.links.iter().map(|t| format!("`{}`", t.name())).collect();
+        vec![
+            status,
+            decided.join(", "),
+            format!("`{}`", row.outcome.name()),
+            format!("{}. {}", row.cause, row.next_step),
+            topics.join(", "),
+        ]
+    });
+    let text = format!(
+        "# What DashScope answers, and what the tool says\n\nDecided on the HTTP status and the error code (compatible mode's `error.code`, or its\n`error.type` when the code is `null`; native mode's `code`), by the first row that takes the\nanswer. A message's wording decides only where the code is missing or too general to tell,\nfrom the phrasings quoted (compared without case). An answer no row takes is `bad-response`\n(not JSON, no `choices`, a redirect, over the size limit, a 404 naming no code).\n`tests/answers/dashscope.json` holds answers users recorded in public issue threads, each\nserved through the mock DashScope by the tests.\n\n{}",
+        reference::table(&["status", "code or phrasing", "outcome", "the tool says", "links"], rows)
+    );
+    reference::check_file("docs/reference/answers.md", &text);
 }
 
 #[test]

@@ -227,6 +227,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use qianwen_auth_facts::reference;
 
     /// Adding an import fails here until the WIT world lists it, and an entry of the list
     /// that is no longer imported fails too.
@@ -261,31 +262,19 @@ mod tests {
         assert_eq!(lines.join(" "), text);
     }
 
-    /// README's capability table is the WIT's list, row by row.
+    /// `docs/reference/capabilities.md`: the WIT package, and the world's capability list as
+    /// a table.
     #[test]
-    fn the_readme_table_is_the_wit_list() {
-        let readme = include_str!("../../../README.md");
-        let section = readme
-            .split("## What the component may touch")
-            .nth(1)
-            .expect("README has the section");
-        let rows: Vec<&str> = section
-            .lines()
-            .skip_while(|l| !l.starts_with("| imports |"))
-            .skip(2)
-            .take_while(|l| l.starts_with('|'))
-            .collect();
-        let expected: Vec<String> = CAPABILITIES.iter().map(readme_row).collect();
-        assert_eq!(rows, expected, "README's table differs from the WIT's list");
-    }
-
-    /// A README table row for one capability, as `the_readme_table_is_the_wit_list` expects.
-    fn readme_row(c: &Capability) -> String {
-        let imports: Vec<String> = c.imports.iter().map(|i| format!("`{i}`")).collect();
-        format!(
-            "| {} | {} |",
-            imports.join(", "),
-            c.grant.replace('|', "\\|")
-        )
+    fn reference_capabilities() {
+        let rows = CAPABILITIES.iter().map(|c| {
+            let imports: Vec<String> = c.imports.iter().map(|i| format!("`{i}`")).collect();
+            vec![imports.join(", "), c.grant.to_string()]
+        });
+        let text = format!(
+            "# What the component may touch\n\nThe WIT package is `{}`. The component's imports are its capabilities: the host\ndefines exactly these in its linker, so a component asking for more does not instantiate.\n`qianwen-auth capabilities` prints the same list, read from the component itself.\n\n{}",
+            crate::bindings::PACKAGE,
+            reference::table(&["imports", "what is granted"], rows)
+        );
+        reference::check_file("docs/reference/capabilities.md", &text);
     }
 }
