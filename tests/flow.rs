@@ -165,6 +165,7 @@ fn answer_option_continues_without_a_prompt() {
         &env(&mock.url()),
         &[
             "verify",
+            "--verbose",
             "--answer",
             "console",
             "--allow-host",

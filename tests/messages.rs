@@ -124,7 +124,7 @@ fn a_request_that_got_no_answer_is_not_called_sent() {
     let out = run(
         dir.path(),
         &env,
-        &["verify", "--allow-host", &grant, "--timeout", "5"],
+        &["verify", "--verbose", "--allow-host", &grant, "--timeout", "5"],
     );
     assert_eq!(out.code, 6, "{}", out.stdout);
     assert!(!out.stdout.contains("Sent to"), "{}", out.stdout);

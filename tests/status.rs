@@ -18,7 +18,7 @@ fn no_key() {
     assert_eq!(v["key"], Value::Null);
     assert_eq!(v["verdict"], "no-usable-key");
     assert_eq!(v["endpoint"], "https://dashscope.aliyuncs.com");
-    assert!(v["next_steps"][0].as_str().unwrap().contains("No API key"));
+    assert!(v["next_steps"][0].as_str().unwrap().contains("Create a standard key"));
     assert_eq!(
         v["links"][0]["url"],
         "https://platform.qianwenai.com/home/api-keys"
@@ -513,7 +513,7 @@ fn status_and_verify_agree_on_the_endpoint() {
         let text = run(dir.path(), &env, &["status"]);
         assert_eq!(text.code, 6);
         assert!(
-            text.stdout.contains("which verify would refuse"),
+            text.stdout.starts_with("✗ The endpoint would be refused"),
             "{}",
             text.stdout
         );

@@ -70,17 +70,33 @@ impl Exit {
     /// When the code is given, for the reference: the cases behind the brief meaning.
     pub fn detail(self) -> &'static str {
         match self {
-            Exit::Ok => "the key is usable (`status`), passed (`verify`), or the command did what it was asked",
+            Exit::Ok => {
+                "the key is usable (`status`), passed (`verify`), or the command did what it was asked"
+            }
             Exit::Internal => "a bug, or the system refused something the tool needs",
-            Exit::Usage => "a bad option, an argument that is not UTF-8 text, an option value holding a key, a place where nothing may be written",
-            Exit::NoUsableKey => "missing, placeholder, foreign or malformed; or a key line that cannot be read",
+            Exit::Usage => {
+                "a bad option, an argument that is not UTF-8 text, an option value holding a key, a place where nothing may be written"
+            }
+            Exit::NoUsableKey => {
+                "missing, placeholder, foreign or malformed; or a key line that cannot be read"
+            }
             Exit::Rejected => "the server rejected the key (401), or received none",
             Exit::PlanKey => "a Token Plan key (`sk-sp-`), which this tool never sends",
-            Exit::Network => "DNS, connect, TLS, proxy, timeout, host not allowed; for `status`, an endpoint `verify` would refuse",
-            Exit::Billing => "the account is overdue, may not use the model, has used its free quota, or met a rate limit",
-            Exit::Server => "a 5xx, a refusal that names nothing known, an answer that is not DashScope's",
-            Exit::CommandFailed => "`update-check --run` ran a command that exited with an error, was stopped, ran past `--timeout`, or could not be started",
-            Exit::ProbeRefused => "the server accepted the key but refused the probe's model, parameters or content",
+            Exit::Network => {
+                "DNS, connect, TLS, proxy, timeout, host not allowed; for `status`, an endpoint `verify` would refuse"
+            }
+            Exit::Billing => {
+                "the account is overdue, may not use the model, has used its free quota, or met a rate limit"
+            }
+            Exit::Server => {
+                "a 5xx, a refusal that names nothing known, an answer that is not DashScope's"
+            }
+            Exit::CommandFailed => {
+                "`update-check --run` ran a command that exited with an error, was stopped, ran past `--timeout`, or could not be started"
+            }
+            Exit::ProbeRefused => {
+                "the server accepted the key but refused the probe's model, parameters or content"
+            }
         }
     }
 

@@ -10,7 +10,7 @@ pub mod keys;
 pub mod limits;
 pub mod names;
 pub mod proxies;
-pub mod text;
-pub mod variables;
 #[cfg(any(test, feature = "reference"))]
 pub mod reference;
+pub mod text;
+pub mod variables;

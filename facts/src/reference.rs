@@ -19,13 +19,17 @@ fn blessing() -> bool {
 }
 
 fn stale(file: &str) -> String {
-    format!("{file} is not what the code says; write it with `{BLESS}=1 cargo test --workspace reference`")
+    format!(
+        "{file} is not what the code says; write it with `{BLESS}=1 cargo test --workspace reference`"
+    )
 }
 
 /// `file` (from the repository's top) holds exactly `text`, a generated file.
 pub fn check_file(file: &str, text: &str) {
     let path = top().join(file);
-    let text = format!("<!-- Generated from the code; edit the code, then `{BLESS}=1 cargo test --workspace reference`. -->\n\n{text}");
+    let text = format!(
+        "<!-- Generated from the code; edit the code, then `{BLESS}=1 cargo test --workspace reference`. -->\n\n{text}"
+    );
     if blessing() {
         std::fs::write(&path, &text).unwrap_or_else(|e| panic!("{file}: {e}"));
         return;

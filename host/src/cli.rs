@@ -273,6 +273,11 @@ pub struct StatusArgs {
     #[arg(long = "allow-host", value_name = "HOST[:PORT]")]
     pub allow_host: Vec<AllowedHost>,
 
+    /// Also show the endpoint, the request verify would send, the .env files read, the OSS
+    /// settings and every next step (--json always has them).
+    #[arg(long, short)]
+    pub verbose: bool,
+
     #[command(flatten)]
     pub format: FormatArgs,
 }
@@ -299,6 +304,11 @@ pub struct VerifyArgs {
     /// After a 401, answer the question without being asked: 1 (or console) or 2 (or invalid).
     #[arg(long, value_enum, value_name = "1|2")]
     pub answer: Option<Answer>,
+
+    /// Also show the endpoint, each request and its latency, the server's code, request id and
+    /// answer (--json always has them).
+    #[arg(long, short)]
+    pub verbose: bool,
 
     #[command(flatten)]
     pub format: FormatArgs,

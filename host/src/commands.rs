@@ -64,7 +64,7 @@ pub fn status(cwd: &Path, args: &StatusArgs, io: &mut Io) -> Result<Exit> {
     if args.format.json {
         json::print(io, &json::Status::new(&report, exit.code()))?;
     } else {
-        out!(io, "{}", render::status(&report, io.style))?;
+        out!(io, "{}", render::status(&report, io.style, args.verbose))?;
     }
     timings::mark("rendered");
     Ok(exit)
@@ -108,6 +108,7 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, io: &mut Io) -> Result<Exit> {
         options: &options,
         granted: &granted,
         json,
+        verbose: args.verbose,
         given: args.answer.map(flow::answer),
     };
     let (report, previous) = dialogue.walk(first)?;
@@ -122,7 +123,7 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, io: &mut Io) -> Result<Exit> {
         if previous.is_some() {
             outln!(io)?;
         }
-        show(io, &mut instance, &report, &granted)?;
+        show(io, &mut instance, &report, &granted, args.verbose)?;
         if let Some(Flow::Asked(question)) = &report.flow {
             out!(io, "{}", render::flow_question(question, false))?;
         }
@@ -170,13 +171,15 @@ fn show(
     instance: &mut Instance,
     report: &VerifyReport,
     granted: &[String],
+    verbose: bool,
 ) -> Result<()> {
-    let refusals = refusals(instance)?;
-    out!(
-        io,
-        "{}",
-        render::verify(report, granted, &refusals, io.style)
-    )?;
+    let refused = refusals(instance)?;
+    let shown = render::Shown {
+        granted,
+        refused: &refused,
+        verbose,
+    };
+    out!(io, "{}", render::verify(report, &shown, io.style))?;
     Ok(())
 }
 

@@ -107,7 +107,7 @@ fn encoded_echoes_and_keys_in_option_values_never_show() {
     ] {
         let mut env = with("DASHSCOPE_API_KEY", STANDARD);
         env.push(("QWEN_BASE_URL".into(), url));
-        for args in [&["status", "--json"][..], &["status"]] {
+        for args in [&["status", "--json"][..], &["status", "--verbose"]] {
             let out = c.run(work.path(), &borrow(&env), args);
             assert!(
                 out.stdout.contains("QWEN_BASE_URL holds a key"),

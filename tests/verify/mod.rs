@@ -270,7 +270,7 @@ fn a_401_echoing_the_key_is_scrubbed_everywhere() {
             ("DASHSCOPE_API_KEY", STANDARD),
             ("QWEN_BASE_URL", &mock.url()),
         ],
-        &["verify", "--allow-host", &mock.grant()],
+        &["verify", "--verbose", "--allow-host", &mock.grant()],
     );
     assert_eq!(out.code, 4);
     assert!(out.stdout.contains("Server said:"), "{}", out.stdout);

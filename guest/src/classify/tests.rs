@@ -384,7 +384,8 @@ fn reference_outcomes() {
 /// rows are tried, with the tool's own words.
 #[test]
 fn reference_answers() {
-    let quoted = |items: &[&str]| -> Vec<String> { items.iter().map(|c| format!("`{c}`")).collect() };
+    let quoted =
+        |items: &[&str]| -> Vec<String> { items.iter().map(|c| format!("`{c}`")).collect() };
     let rows = ROWS.iter().map(|row| {
         let status = match (*row.status.start(), *row.status.end()) {
             (a, b) if a == b => a.to_string(),
@@ -404,7 +405,11 @@ fn reference_answers() {
         if row.any_code {
             decided.push("any other".to_string());
         }
-        let topics: Vec<String> = row.links.iter().map(|t| format!("`{}`", t.name())).collect();
+        let topics: Vec<String> = row
+            .links
+            .iter()
+            .map(|t| format!("`{}`", t.name()))
+            .collect();
         vec![
             status,
             decided.join(", "),
@@ -415,7 +420,16 @@ fn reference_answers() {
     });
     let text = format!(
         "# What DashScope answers, and what the tool says\n\nDecided on the HTTP status and the error code (compatible mode's `error.code`, or its\n`error.type` when the code is `null`; native mode's `code`), by the first row that takes the\nanswer. A message's wording decides only where the code is missing or too general to tell,\nfrom the phrasings quoted (compared without case). An answer no row takes is `bad-response`\n(not JSON, no `choices`, a redirect, over the size limit, a 404 naming no code).\n`tests/answers/dashscope.json` holds answers users recorded in public issue threads, each\nserved through the mock DashScope by the tests.\n\n{}",
-        reference::table(&["status", "code or phrasing", "outcome", "the tool says", "links"], rows)
+        reference::table(
+            &[
+                "status",
+                "code or phrasing",
+                "outcome",
+                "the tool says",
+                "links"
+            ],
+            rows
+        )
     );
     reference::check_file("docs/reference/answers.md", &text);
 }

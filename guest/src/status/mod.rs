@@ -275,12 +275,14 @@ fn shadowed_warning(winner: &Found, key: &KeyReport, lost: &Found, report: &KeyR
     warning(
         WarningCode::ShadowedKey,
         format!(
-            "{} in {} holds {what}, which is not used: {} from {} ({}) wins",
+            "{} in {} holds {what}; this tool uses {} from {} ({}), but a program that reads \
+             {} there gets the other",
             lost.name.name(),
             found_at(lost),
             winner.name.name(),
             found_at(winner),
             shown(key),
+            lost.name.name(),
         ),
     )
 }
@@ -294,49 +296,55 @@ fn next_steps(
         Some(path) => format!("{} in {path}", k.name.name()),
         None => format!("{} in the environment", k.name.name()),
     };
-    let create = "create a key on the API-key page; standard keys start with `sk-`, not `sk-sp-`";
+    let paste = "run `qianwen-auth init --key-stdin` and paste it when asked: it is written to \
+                 ./.env and never shown";
     let steps = match key {
-        None if !unreadable.is_empty() => vec![
-            format!(
-                "A key line is there but cannot be read ({}): fix that line (the warning says \
-                 what is wrong with it) rather than adding another key line.",
-                unreadable.join(", ")
-            ),
-            "Then run `qianwen-auth status` again.".into(),
-        ],
+        None if !unreadable.is_empty() => vec![format!(
+            "Fix the key line at {} (the warning says what is wrong with it) rather than adding \
+             another, then run `qianwen-auth status` again.",
+            unreadable.join(", ")
+        )],
+        // The one step first; the other two ways to give a key after it.
         None => vec![
-            format!("No API key is configured. To get one, {create}."),
             format!(
-                "Then pipe it to `qianwen-auth init --key-stdin`, which writes it to ./.env \
-                 without ever showing it ({private}kept out of git); or run `qianwen-auth \
-                 init` for the line `{DEFAULT_KEY_NAME}={PLACEHOLDER}` to fill in; or run \
-                 {}.",
-                crate::paths::set_in_shell(system, DEFAULT_KEY_NAME),
+                "Create a standard key (`sk-`, not `sk-sp-`) on the API-key page, then {paste}."
+            ),
+            format!(
+                "Or run `qianwen-auth init` for the line `{DEFAULT_KEY_NAME}={PLACEHOLDER}` in \
+                 ./.env{private} to fill in yourself.",
                 private = match system {
-                    System::Unix => "mode 0600, ",
-                    System::Windows => "",
+                    System::Unix => " (mode 0600, kept out of git)",
+                    System::Windows => " (kept out of git)",
                 },
+            ),
+            format!(
+                "Or set it for this shell only: run {}.",
+                crate::paths::set_in_shell(system, DEFAULT_KEY_NAME)
             ),
         ],
         Some(k) => match k.kind {
             KeyKind::Standard => Vec::new(),
             KeyKind::Plan => vec![format!(
-                "{} holds a Token Plan key, which serves interactive AI tools only and is never \
-                 sent by this tool; scripts need a standard pay-as-you-go key. To get one, \
-                 {create}.",
+                "Scripts need a standard pay-as-you-go key: create one (`sk-`, not `sk-sp-`) on \
+                 the API-key page and put it in {} in place of the plan key, which stays for \
+                 your AI tools.",
                 place(k)
             )],
+            KeyKind::Placeholder if k.path.is_some() => vec![format!(
+                "Replace the placeholder in {} with your key from the API-key page, or {paste}.",
+                k.path.as_deref().unwrap_or_default()
+            )],
             KeyKind::Placeholder => vec![format!(
-                "{} holds a placeholder: replace it with your key. To get one, {create}.",
+                "Set {} to your key from the API-key page in place of the placeholder.",
                 place(k)
             )],
             KeyKind::Foreign => vec![format!(
-                "{} holds {}. Put your DashScope API key there instead: {create}.",
+                "{} holds {}: put your DashScope API key there instead, from the API-key page.",
                 place(k),
                 k.detail
             )],
             KeyKind::Malformed => vec![format!(
-                "{} holds {}. Copy the key again from the API-key page.",
+                "{} holds {}: copy the key again from the API-key page.",
                 place(k),
                 k.detail
             )],

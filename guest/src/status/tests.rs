@@ -147,7 +147,7 @@ fn no_key_anywhere() {
     let r = Project::new(FLAT).status();
     assert!(r.key.is_none());
     assert_eq!(r.verdict, Verdict::NoUsableKey);
-    assert!(r.next_steps[0].contains("No API key"));
+    assert!(r.next_steps[0].contains("Create a standard key"));
     assert_eq!(r.links[0].topic.name(), "api-keys");
     assert_eq!(r.dotenv_files.len(), 1, "no repository root, so one .env");
     assert_eq!(r.dotenv_files[0].state.name(), "absent");

@@ -33,6 +33,8 @@ pub struct Dialogue<'a> {
     pub options: &'a Options,
     pub granted: &'a [String],
     pub json: bool,
+    /// `--verbose`: each report shown with its details.
+    pub verbose: bool,
     /// The answer given with `--answer`.
     pub given: Option<FlowAnswer>,
 }
@@ -64,7 +66,7 @@ impl Dialogue<'_> {
                     if !self.json {
                         if self.given.is_some() {
                             // The first check, not shown yet: both checks are reported.
-                            show(self.io, self.instance, &report, self.granted)?;
+                            show(self.io, self.instance, &report, self.granted, self.verbose)?;
                         }
                         outln!(self.io, "\n{}", applying.guidance())?;
                     }
@@ -106,7 +108,7 @@ impl Dialogue<'_> {
         if !self.person() {
             return Ok(None);
         }
-        show(self.io, self.instance, report, self.granted)?;
+        show(self.io, self.instance, report, self.granted, self.verbose)?;
         let Some(Flow::Asked(question)) = &report.flow else {
             return Ok(None);
         };

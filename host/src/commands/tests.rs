@@ -70,6 +70,7 @@ fn status_as_json_carries_its_exit_code() {
             region: Some("ap-southeast-1".into()),
         },
         allow_host: Vec::new(),
+        verbose: false,
         format: FormatArgs { json: true },
     };
     let exit = status(dir.path(), &args, &mut io).unwrap();

@@ -14,6 +14,7 @@
 mod input;
 mod spinner;
 mod style;
+mod wrap;
 
 use std::fmt;
 use std::io::{ErrorKind, IsTerminal, Write};
@@ -41,6 +42,8 @@ pub struct Io {
     out_closed: bool,
     pub terminal: Terminal,
     pub style: Style,
+    /// The terminal's width, when standard output is one: text is wrapped to it.
+    pub width: Option<usize>,
 }
 
 impl Io {
@@ -58,6 +61,12 @@ impl Io {
             out_closed: false,
             terminal,
             style: Style::plain(),
+            width: terminal
+                .stdout
+                .then(|| terminal_size::terminal_size_of(std::io::stdout()))
+                .flatten()
+                .map(|(w, _)| usize::from(w.0))
+                .filter(|w| *w >= 20),
         }
     }
 
@@ -73,6 +82,10 @@ impl Io {
         }
         let text = text.to_string();
         let text = for_terminal(&text, self.style.is_color());
+        let text = match self.width {
+            Some(width) => std::borrow::Cow::Owned(wrap::wrap(&text, width)),
+            None => text,
+        };
         match self
             .out
             .write_all(text.as_bytes())
@@ -186,6 +199,7 @@ pub mod captured {
             out_closed: false,
             terminal: Terminal::default(),
             style: Style::plain(),
+            width: None,
         };
         (io, out, err)
     }

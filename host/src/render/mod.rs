@@ -12,7 +12,7 @@ pub use init::init;
 pub use status::status;
 pub use tokenplan::tokenplan;
 pub use update::{Ran, question as update_question, update};
-pub use verify::{flow_question, verify};
+pub use verify::{Shown, flow_question, verify};
 
 use std::fmt::Write;
 
@@ -30,6 +30,14 @@ fn next_steps(out: &mut String, steps: &[String], links: &[Link], style: Style) 
     }
     for link in links {
         let _ = writeln!(out, "  - {}: {}", link.title, link.url);
+    }
+}
+
+/// The one next step, and the links it needs: `Next: ...`.
+fn next_step(out: &mut String, step: &str, links: &[Link], style: Style) {
+    let _ = writeln!(out, "{} {}", style.heading("Next:"), capitalize(step));
+    for link in links {
+        let _ = writeln!(out, "  {}: {}", link.title, link.url);
     }
 }
 

@@ -1,83 +1,105 @@
-//! `status` for people, in the manner of `gh auth status`.
+//! `status` for people, in the house style (docs/style.md): the verdict, the key's source and
+//! mask, what is wrong, one next step; the details with `--verbose`.
 
 use std::fmt::Write;
 
 use super::capitalize;
 use crate::bindings::exports::qianwen::auth::types::{
-    DotenvState, KeyReport, Source, StatusReport, Verdict,
+    DotenvState, KeyReport, Region, Source, StatusReport, Verdict,
 };
 use crate::io::Style;
 use crate::names::Named;
 
 /// `status`'s report, for people.
-pub fn status(r: &StatusReport, style: Style) -> String {
+pub fn status(r: &StatusReport, style: Style, verbose: bool) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{}",
-        style.heading(&format!("DashScope ({})", r.endpoint.region.name()))
-    );
-    match &r.key {
-        None if !r.unreadable_keys.is_empty() => {
-            let _ = writeln!(
-                out,
-                "  {} A key line is there but cannot be read: {}",
-                style.bad(),
-                r.unreadable_keys.join(", ")
-            );
-        }
-        None => {
-            let _ = writeln!(
-                out,
-                "  {} No API key found (QIANWEN_API_KEY or DASHSCOPE_API_KEY, in the environment or a .env file)",
-                style.bad()
-            );
-        }
-        Some(k) => key_lines(&mut out, k, r.verdict, style),
+    verdict_line(&mut out, r, style);
+    if let Some(k) = &r.key {
+        let _ = writeln!(out, "  {}", key_line(k));
     }
-    endpoint_lines(&mut out, r, style);
-    oss_lines(&mut out, r, style);
-
-    if !r.warnings.is_empty() {
-        let _ = writeln!(out, "\n{}", style.heading("Warnings"));
-        for w in &r.warnings {
-            let _ = writeln!(out, "  {} {}", style.warn(), w.message);
-        }
-    }
-    if r.verdict == Verdict::Usable {
+    if r.endpoint.region == Region::Custom || r.verdict == Verdict::EndpointRefused {
         let _ = writeln!(
             out,
-            "\nRun `qianwen-auth verify` to check the key against the server."
+            "  Endpoint: {} ({})",
+            r.endpoint.base, r.endpoint.chosen_by
         );
     }
-    if !r.next_steps.is_empty() {
-        super::next_steps(&mut out, &r.next_steps, &r.links, style);
+    for w in &r.warnings {
+        let _ = writeln!(out, "  {} {}", style.warn(), w.message);
+    }
+    let oss = &r.oss;
+    if oss.enabled || !oss.problems.is_empty() || oss.variables.iter().any(|v| v.set) {
+        oss_lines(&mut out, r, style);
+    }
+    let usable = "run `qianwen-auth verify` to check the key against the server.";
+    match r.next_steps.first() {
+        Some(first) => super::next_step(&mut out, first, &r.links, style),
+        None if r.verdict == Verdict::Usable => super::next_step(&mut out, usable, &[], style),
+        None => {}
+    }
+    if verbose {
+        details(&mut out, r, style);
     }
     out
 }
 
-/// Where verification would go, and the `.env` files the chain read.
-fn endpoint_lines(out: &mut String, r: &StatusReport, style: Style) {
-    if r.verdict == Verdict::EndpointRefused {
-        let _ = writeln!(
-            out,
-            "  {} Endpoint: {} ({}), which verify would refuse: nothing would be sent",
+/// The first line: what `status` found, as its exit code says it.
+fn verdict_line(out: &mut String, r: &StatusReport, style: Style) {
+    let region = match r.endpoint.region {
+        Region::Custom => String::new(),
+        region => format!(", for DashScope {}", region.name()),
+    };
+    let (mark, words) = match (&r.key, r.verdict) {
+        (None, _) if !r.unreadable_keys.is_empty() => (
             style.bad(),
-            r.endpoint.base,
-            r.endpoint.chosen_by
-        );
-    } else {
-        let _ = writeln!(
-            out,
-            "  - Endpoint: {} ({})",
-            r.endpoint.base, r.endpoint.chosen_by
-        );
-    }
+            format!(
+                "A key line is there but cannot be read: {}",
+                r.unreadable_keys.join(", ")
+            ),
+        ),
+        (None, _) => (
+            style.bad(),
+            "No API key found: neither QIANWEN_API_KEY nor DASHSCOPE_API_KEY is set in the \
+             environment or a .env file"
+                .to_string(),
+        ),
+        (Some(k), Verdict::Usable) => (style.ok(), format!("Usable: {}{region}", k.detail)),
+        (Some(_), Verdict::EndpointRefused) => (
+            style.bad(),
+            "The endpoint would be refused: verify would send nothing".to_string(),
+        ),
+        (Some(k), Verdict::PlanKey) => (style.bad(), capitalize(&k.detail)),
+        (Some(k), _) => (style.bad(), format!("No usable key: {}", k.detail)),
+    };
+    let _ = writeln!(out, "{mark} {words}");
+}
+
+/// `NAME from WHERE: MASK`.
+fn key_line(k: &KeyReport) -> String {
+    let from = k.path.as_deref().unwrap_or("the environment");
+    let masked = k.masked.as_deref().unwrap_or("(not shown)");
+    format!("{} from {from}: {masked}", k.name.name())
+}
+
+/// With `--verbose`: where verification would go, the `.env` files the chain read, the OSS
+/// settings, and every step and link.
+fn details(out: &mut String, r: &StatusReport, style: Style) {
+    let _ = writeln!(out, "\n{}", style.heading("Details"));
+    let _ = writeln!(
+        out,
+        "  - Endpoint: {} ({}, {})",
+        r.endpoint.base,
+        r.endpoint.region.name(),
+        r.endpoint.chosen_by
+    );
     let _ = writeln!(
         out,
         "  - Verification request: POST {}",
         r.endpoint.probe_url
     );
+    if let Some(k) = &r.key {
+        let _ = writeln!(out, "  - Kind: {}", k.detail);
+    }
     for d in &r.dotenv_files {
         let what = match d.state {
             DotenvState::Read if d.entries == 1 => "1 entry".to_string(),
@@ -91,13 +113,16 @@ fn endpoint_lines(out: &mut String, r: &StatusReport, style: Style) {
             describe_source(d.source)
         );
     }
+    let _ = writeln!(out, "  - OSS upload storage: {}", r.oss.summary);
+    for step in r.next_steps.iter().skip(1) {
+        let _ = writeln!(out, "  - Also: {step}");
+    }
 }
 
-/// The custom OSS upload storage settings.
+/// The custom OSS upload storage settings, when any is set.
 fn oss_lines(out: &mut String, r: &StatusReport, style: Style) {
-    let _ = writeln!(out, "\n{}", style.heading("OSS upload storage"));
     let oss = &r.oss;
-    let _ = writeln!(out, "  - {}", capitalize(&oss.summary));
+    let _ = writeln!(out, "  - OSS upload storage: {}", oss.summary);
     if let Some(pair) = &oss.credentials {
         let id = oss.access_key_id.as_deref().unwrap_or("set");
         let _ = writeln!(out, "  - AccessKey pair in use: {pair}_* (id {id})");
@@ -114,21 +139,6 @@ fn oss_lines(out: &mut String, r: &StatusReport, style: Style) {
     for p in &oss.problems {
         let _ = writeln!(out, "  {} {}", style.warn(), p.message);
     }
-}
-
-fn key_lines(out: &mut String, k: &KeyReport, verdict: Verdict, style: Style) {
-    let mark = match verdict {
-        Verdict::Usable | Verdict::EndpointRefused => style.ok(),
-        _ => style.bad(),
-    };
-    let from = match &k.path {
-        Some(path) => path.clone(),
-        None => "the environment".into(),
-    };
-    let _ = writeln!(out, "  {mark} API key: {} from {from}", k.name.name());
-    let _ = writeln!(out, "  - Kind: {}", k.detail);
-    let masked = k.masked.as_deref().unwrap_or("(not shown)");
-    let _ = writeln!(out, "  - Key: {masked}");
 }
 
 fn describe_source(source: Source) -> &'static str {

@@ -99,71 +99,125 @@ fn verify_report(outcome: Outcome, flow: Option<Flow>) -> VerifyReport {
     }
 }
 
+fn shown<'a>(granted: &'a [String], verbose: bool) -> Shown<'a> {
+    Shown {
+        granted,
+        refused: &[],
+        verbose,
+    }
+}
+
 #[test]
-fn status_names_the_region_the_key_and_each_dotenv_file() {
-    let text = status(&status_report(Some(key()), Verdict::Usable), Style::plain());
-    assert!(text.starts_with("DashScope (ap-southeast-1)\n"), "{text}");
-    assert!(
-        text.contains("✓ API key: DASHSCOPE_API_KEY from /repo/.env"),
-        "{text}"
+fn status_says_the_verdict_first_then_the_key_then_one_step() {
+    let text = status(
+        &status_report(Some(key()), Verdict::Usable),
+        Style::plain(),
+        false,
     );
-    assert!(text.contains(&format!("  - Key: {MASKED}")), "{text}");
-    assert!(
-        text.contains("  - /repo/app/.env (current directory): absent"),
-        "{text}"
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "✓ Usable: a standard pay-as-you-go key, for DashScope ap-southeast-1"
     );
-    assert!(
-        text.contains("  - /repo/.env (repository root): 1 entry"),
-        "{text}"
+    assert_eq!(
+        lines[1],
+        format!("  DASHSCOPE_API_KEY from /repo/.env: {MASKED}")
     );
-    assert!(
-        text.contains("! /repo/.env is readable by other users"),
-        "{text}"
+    assert_eq!(lines[2], "  ! /repo/.env is readable by other users");
+    assert_eq!(
+        lines[3],
+        "Next: Run `qianwen-auth verify` to check the key against the server."
     );
-    assert!(text.contains("Run `qianwen-auth verify`"), "{text}");
+    assert_eq!(lines.len(), 4, "{text}");
     assert!(!text.contains('\u{1b}'), "no colour without a terminal");
 }
 
 #[test]
+fn status_details_come_with_verbose() {
+    let text = status(
+        &status_report(Some(key()), Verdict::Usable),
+        Style::plain(),
+        true,
+    );
+    for detail in [
+        "  - Endpoint: https://dashscope-intl.aliyuncs.com (ap-southeast-1, QWEN_REGION (the environment))",
+        "  - Verification request: POST https://dashscope-intl.aliyuncs.com/compatible-mode/v1/chat/completions",
+        "  - /repo/app/.env (current directory): absent",
+        "  - /repo/.env (repository root): 1 entry",
+        "  - OSS upload storage: no custom bucket",
+    ] {
+        assert!(text.contains(detail), "{detail}\n{text}");
+    }
+    let brief = status(
+        &status_report(Some(key()), Verdict::Usable),
+        Style::plain(),
+        false,
+    );
+    assert!(
+        !brief.contains("Verification request") && !brief.contains("OSS"),
+        "{brief}"
+    );
+}
+
+#[test]
 fn status_without_a_key_says_so_and_offers_no_verify() {
-    let text = status(&status_report(None, Verdict::NoUsableKey), Style::plain());
-    assert!(text.contains("✗ No API key found"), "{text}");
+    let text = status(
+        &status_report(None, Verdict::NoUsableKey),
+        Style::plain(),
+        false,
+    );
+    assert!(text.starts_with("✗ No API key found"), "{text}");
     assert!(!text.contains("qianwen-auth verify"), "{text}");
 }
 
 #[test]
 fn colour_only_when_chosen_or_on_a_terminal() {
     let report = status_report(Some(key()), Verdict::Usable);
-    assert!(status(&report, Style::new(ColorChoice::Always, false)).contains("\u{1b}[32m✓"));
-    assert!(!status(&report, Style::new(ColorChoice::Never, true)).contains('\u{1b}'));
-    assert!(!status(&report, Style::new(ColorChoice::Auto, false)).contains('\u{1b}'));
+    assert!(status(&report, Style::new(ColorChoice::Always, false), false).contains("\u{1b}[32m✓"));
+    assert!(!status(&report, Style::new(ColorChoice::Never, true), false).contains('\u{1b}'));
+    assert!(!status(&report, Style::new(ColorChoice::Auto, false), false).contains('\u{1b}'));
 }
 
 #[test]
-fn verify_shows_what_was_sent_where_and_escapes_server_text() {
+fn verify_shows_the_verdict_key_and_step_and_with_verbose_what_was_sent() {
     let report = verify_report(Outcome::AuthRejected, None);
-    let text = verify(&report, &["127.0.0.1:8080".into()], &[], Style::plain());
+    let granted = ["127.0.0.1:8080".to_string()];
+    let text = verify(&report, &shown(&granted, false), Style::plain());
+    let lines: Vec<&str> = text.lines().collect();
     assert!(
-        text.contains("  - Key: DASHSCOPE_API_KEY from /repo/.env (sk-"),
+        lines[0].starts_with("✗ The server rejected the key"),
+        "{text}"
+    );
+    assert_eq!(
+        lines[1],
+        format!("  Key: DASHSCOPE_API_KEY from /repo/.env: {MASKED}")
+    );
+    assert!(
+        text.contains("\n  Granted by --allow-host: 127.0.0.1:8080\n"),
         "{text}"
     );
     assert!(
-        text.contains("  - Endpoint: https://dashscope-intl.aliyuncs.com (ap-southeast-1, "),
+        text.contains("\nNext: Check the key.\n  API keys: https://"),
         "{text}"
     );
     assert!(
-        text.contains("  - Granted by --allow-host: 127.0.0.1:8080"),
+        text.contains("\n  Evidence: output/qianwen-ops-auth/verify-1.json"),
         "{text}"
     );
     assert!(
-        text.contains("  - Sent to dashscope-intl.aliyuncs.com: HTTP 401 in 42 ms"),
+        !text.contains("Server said") && !text.contains("Endpoint"),
         "{text}"
     );
-    assert!(text.contains("  - Server code: InvalidApiKey"), "{text}");
-    assert!(
-        text.contains("  - Evidence: output/qianwen-ops-auth/verify-1.json"),
-        "{text}"
-    );
+
+    let text = verify(&report, &shown(&granted, true), Style::plain());
+    for detail in [
+        "  - Endpoint: https://dashscope-intl.aliyuncs.com (ap-southeast-1, ",
+        "  - Sent to dashscope-intl.aliyuncs.com: HTTP 401 in 42 ms",
+        "  - Server code: InvalidApiKey",
+        "  - Request id: req-1",
+    ] {
+        assert!(text.contains(detail), "{detail}\n{text}");
+    }
     let said = text
         .lines()
         .find(|l| l.starts_with("  - Server said: "))
@@ -202,10 +256,10 @@ fn the_flow_question_and_where_it_ended() {
         guidance: guidance.into(),
     };
     let passed = verify_report(Outcome::Pass, Some(Flow::Passed(progress("It works."))));
-    assert!(verify(&passed, &[], &[], Style::plain()).contains("  ✓ It works."));
+    assert!(verify(&passed, &shown(&[], false), Style::plain()).contains("  ✓ It works."));
     let still = verify_report(
         Outcome::AuthRejected,
         Some(Flow::StillRejected(progress("Create a new key."))),
     );
-    assert!(verify(&still, &[], &[], Style::plain()).contains("  ✗ Create a new key."));
+    assert!(verify(&still, &shown(&[], false), Style::plain()).contains("  ✗ Create a new key."));
 }

@@ -6,8 +6,9 @@ use crate::bindings::exports::qianwen::auth::types::{Flow, FlowQuestion, Outcome
 use crate::io::Style;
 use crate::names::Named;
 
-/// `verify`'s report, for people: what was sent where, what came back, and what to do.
-pub fn verify(r: &VerifyReport, granted: &[String], refused: &[String], style: Style) -> String {
+/// `verify`'s report, for people: the verdict, the key, what is wrong, what to do, and where
+/// the evidence is; with `verbose`, what was sent where and what came back.
+pub fn verify(r: &VerifyReport, shown: &Shown, style: Style) -> String {
     let mut out = String::new();
     let mark = if r.outcome == Outcome::Pass {
         style.ok()
@@ -18,40 +19,17 @@ pub fn verify(r: &VerifyReport, granted: &[String], refused: &[String], style: S
     if let Some(k) = &r.key {
         let from = k.path.as_deref().unwrap_or("the environment");
         let masked = k.masked.as_deref().unwrap_or("(not shown)");
-        let _ = writeln!(out, "  - Key: {} from {from} ({masked})", k.name.name());
+        let _ = writeln!(out, "  Key: {} from {from}: {masked}", k.name.name());
     }
-    let _ = writeln!(
-        out,
-        "  - Endpoint: {} ({}, {})",
-        r.endpoint.base,
-        r.endpoint.region.name(),
-        r.endpoint.chosen_by
-    );
-    if !granted.is_empty() {
-        let _ = writeln!(out, "  - Granted by --allow-host: {}", granted.join(", "));
+    if !shown.granted.is_empty() {
+        let _ = writeln!(
+            out,
+            "  Granted by --allow-host: {}",
+            shown.granted.join(", ")
+        );
     }
-    if let Some(line) = attempts_line(r) {
-        let _ = writeln!(out, "  - {line}");
-    }
-    if let Some(code) = &r.server_code {
-        let _ = writeln!(out, "  - Server code: {code}");
-    }
-    if let Some(id) = &r.request_id {
-        let _ = writeln!(out, "  - Request id: {id}");
-    }
-    if r.outcome != Outcome::Pass
-        && let Some(excerpt) = &r.excerpt
-    {
-        let _ = writeln!(out, "  - Server said: {}", one_line(excerpt));
-    }
-    for why in refused {
+    for why in shown.refused {
         let _ = writeln!(out, "  {} Refused by the host: {why}", style.warn());
-    }
-    if r.outcome != Outcome::Pass {
-        let _ = writeln!(out, "  - Next: {}", r.next_step);
-    }
-    for link in &r.links {
-        let _ = writeln!(out, "  - {}: {}", link.title, link.url);
     }
     for hint in &r.hints {
         let _ = writeln!(out, "  {} {hint}", style.warn());
@@ -62,16 +40,57 @@ pub fn verify(r: &VerifyReport, granted: &[String], refused: &[String], style: S
     if let Some(flow) = &r.flow {
         flow_lines(&mut out, flow, style);
     }
+    if r.outcome != Outcome::Pass && !matches!(r.flow, Some(Flow::Asked(_))) {
+        super::next_step(&mut out, &r.next_step, &r.links, style);
+    }
     match (&r.evidence, &r.evidence_error) {
         (Some(path), _) => {
-            let _ = writeln!(out, "  - Evidence: {path}");
+            let _ = writeln!(out, "  Evidence: {path}");
         }
         (None, Some(why)) => {
             let _ = writeln!(out, "  {} Evidence not written: {why}", style.warn());
         }
         (None, None) => {}
     }
+    if shown.verbose {
+        details(&mut out, r, style);
+    }
     out
+}
+
+/// What the report is shown with: the hosts `--allow-host` granted, what the network grant
+/// refused, and whether to show the details.
+pub struct Shown<'a> {
+    pub granted: &'a [String],
+    pub refused: &'a [String],
+    pub verbose: bool,
+}
+
+/// With `--verbose`: the endpoint, the requests, and what the server said.
+fn details(out: &mut String, r: &VerifyReport, style: Style) {
+    let _ = writeln!(out, "\n{}", style.heading("Details"));
+    let _ = writeln!(
+        out,
+        "  - Endpoint: {} ({}, {})",
+        r.endpoint.base,
+        r.endpoint.region.name(),
+        r.endpoint.chosen_by
+    );
+    if let Some(line) = attempts_line(r) {
+        let _ = writeln!(out, "  - {line}");
+    }
+    if let Some(code) = &r.server_code {
+        let _ = writeln!(out, "  - Server code: {code}");
+    }
+    if let Some(id) = &r.request_id {
+        let _ = writeln!(out, "  - Request id: {id}");
+    }
+    if let Some(excerpt) = &r.excerpt {
+        let _ = writeln!(out, "  - Server said: {}", one_line(excerpt));
+    }
+    if matches!(r.flow, Some(Flow::Asked(_))) {
+        let _ = writeln!(out, "  - Next: {}", r.next_step);
+    }
 }
 
 /// The requests made, and what came back: "Sent to HOST: HTTP 429 in 12 ms, then ...".
