@@ -2,6 +2,7 @@
 //! does not apply, no sentence said twice, JSON on stdout whenever `--json` was asked for.
 
 use crate::common::*;
+use crate::mock::{Mock, Reply};
 use serde_json::Value;
 
 /// Whether `text` holds a parenthesis inside another.
@@ -124,7 +125,14 @@ fn a_request_that_got_no_answer_is_not_called_sent() {
     let out = run(
         dir.path(),
         &env,
-        &["verify", "--verbose", "--allow-host", &grant, "--timeout", "5"],
+        &[
+            "verify",
+            "--verbose",
+            "--allow-host",
+            &grant,
+            "--timeout",
+            "5",
+        ],
     );
     assert_eq!(out.code, 6, "{}", out.stdout);
     assert!(!out.stdout.contains("Sent to"), "{}", out.stdout);
@@ -167,4 +175,80 @@ fn verify_json_prints_json_even_when_it_cannot_start() {
         "{v}"
     );
     assert!(out.stderr.contains("--output DIR"), "{}", out.stderr);
+}
+
+/// `--allow-host 127.0.0.1` grants port 443: for a base URL on another port, the one step is
+/// the exact grant, and the words blame the missing grant, not plain http.
+#[test]
+fn a_loopback_port_not_granted_gets_the_exact_grant() {
+    let dir = tempdir();
+    let env = [
+        ("DASHSCOPE_API_KEY", STANDARD),
+        ("QWEN_BASE_URL", "http://127.0.0.1:8080"),
+    ];
+    let out = run(dir.path(), &env, &["status", "--allow-host", "127.0.0.1"]);
+    assert_eq!(out.code, 6);
+    let next = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("Next: "))
+        .unwrap();
+    assert_eq!(next, "Next: Add `--allow-host 127.0.0.1:8080` to allow it.");
+    assert!(!out.stdout.contains("only https"), "{}", out.stdout);
+}
+
+/// A URL given to `--allow-host` is refused with what to type instead, never echoed.
+#[test]
+fn a_url_as_a_grant_is_told_to_drop_the_scheme() {
+    let dir = tempdir();
+    let out = run(
+        dir.path(),
+        &[],
+        &["verify", "--allow-host", "https://llm.example.com"],
+    );
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("without a scheme or path"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("llm.example.com"), "{}", out.stderr);
+}
+
+/// For a Token Plan endpoint no grant can help, so none is advised.
+#[test]
+fn a_token_plan_endpoint_is_never_advised_a_grant() {
+    let dir = tempdir();
+    let env = [
+        ("DASHSCOPE_API_KEY", STANDARD),
+        (
+            "QWEN_BASE_URL",
+            "https://token-plan.cn-beijing.maas.aliyuncs.com/compatible-mode/v1",
+        ),
+    ];
+    for args in [&["status"][..], &["verify"]] {
+        let out = run(dir.path(), &env, args);
+        assert_eq!(out.code, 6);
+        assert!(!out.stdout.contains("--allow-host"), "{}", out.stdout);
+        assert!(
+            out.stdout.contains("remove QWEN_BASE_URL"),
+            "{}",
+            out.stdout
+        );
+    }
+}
+
+/// "DashScope" names DashScope only: a server of the user's own failing is "the server".
+#[test]
+fn a_custom_server_is_not_called_dashscope() {
+    let dir = tempdir();
+    let mock = Mock::start(vec![Reply::json(500, r#"{"code":"InternalError"}"#); 3]);
+    let env = [
+        ("DASHSCOPE_API_KEY", STANDARD),
+        ("QWEN_BASE_URL", &mock.url()[..]),
+    ];
+    let out = run(dir.path(), &env, &["verify", "--allow-host", &mock.grant()]);
+    assert_eq!(out.code, 8, "{}", out.stdout);
+    let first = out.stdout.lines().next().unwrap();
+    assert!(!first.contains("DashScope"), "{first}");
 }

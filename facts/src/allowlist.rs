@@ -28,6 +28,9 @@ impl FromStr for AllowedHost {
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let text = text.trim().to_ascii_lowercase();
+        if text.contains("://") || text.contains('/') {
+            return Err("a host, not a URL: give HOST or HOST:PORT, without a scheme or path");
+        }
         let (host, port) = if let Some(rest) = text.strip_prefix('[') {
             let (inside, after) = rest.split_once(']').ok_or("an unclosed `[`")?;
             let port = match after {
@@ -130,10 +133,12 @@ impl Scheme {
 /// Why a destination is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
-    /// A Token Plan endpoint (SPEC §8): never contacted, granted or not.
+    /// A Token Plan endpoint (docs/behaviour.md#token-plan): never contacted, granted or not.
     TokenPlan,
-    /// Plain http to a host that is not loopback, or not granted.
+    /// Plain http to a host that is not this machine.
     PlainHttp,
+    /// Plain http to this machine, on a port not granted.
+    LoopbackNotGranted,
     /// Neither https nor http.
     UnsupportedScheme,
     /// https to a host that is neither DashScope's on 443 nor granted.
@@ -141,20 +146,58 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    /// Why `target` (a host, with its port where it is not the scheme's) may not be contacted:
-    /// the same words wherever a refusal is told, whether of a base URL or of a request.
-    pub fn words(self, target: &str) -> String {
+    /// Why `host` on `port` may not be contacted: the same words wherever a refusal is told,
+    /// whether of a base URL or of a request.
+    pub fn words(self, host: &str, port: u16) -> String {
+        let target = grant(host, port);
         match self {
             Refusal::TokenPlan => {
                 format!("{target} is a Token Plan endpoint, which this tool never contacts")
             }
             Refusal::PlainHttp => format!(
-                "{target} is reached over plain http; only https is allowed (plain http only to \
-                 a loopback host granted with --allow-host)"
+                "{target} is reached over plain http, which is allowed only to this machine"
+            ),
+            Refusal::LoopbackNotGranted => format!(
+                "{target} is this machine over plain http, which is allowed only when granted"
             ),
             Refusal::UnsupportedScheme => format!("{target} uses a scheme other than https"),
             Refusal::NotAllowed => format!("{target} is not a DashScope host"),
         }
+    }
+
+    /// The one thing to do about it, with the exact option to type where one helps.
+    pub fn fix(self, host: &str, port: u16) -> String {
+        let grant = grant(host, port);
+        let dashscope = "remove QWEN_BASE_URL to use DashScope's own endpoint";
+        match self {
+            Refusal::TokenPlan => format!(
+                "A Token Plan key works only in interactive AI tools; to check a standard key, \
+                 {dashscope}."
+            ),
+            Refusal::PlainHttp | Refusal::UnsupportedScheme => {
+                format!("Use an https:// URL in QWEN_BASE_URL, or {dashscope}.")
+            }
+            Refusal::LoopbackNotGranted => {
+                format!("Add `--allow-host {grant}` to allow it.")
+            }
+            Refusal::NotAllowed => {
+                format!(
+                    "If you trust {}, add `--allow-host {grant}`; otherwise {dashscope}.",
+                    unbracket(host)
+                )
+            }
+        }
+    }
+}
+
+/// The `--allow-host` value that grants `host` on `port`, and how a refused destination is
+/// named: the host alone for 443.
+fn grant(host: &str, port: u16) -> String {
+    let host = unbracket(host);
+    match (port, host.contains(':')) {
+        (443, false) => host.to_string(),
+        (443, true) => format!("[{host}]"),
+        _ => Authority::new(host, port).to_string(),
     }
 }
 
@@ -175,6 +218,7 @@ pub fn judge(
         Scheme::Https if port == 443 && endpoints::region_of_host(host).is_some() => Ok(()),
         Scheme::Https => Err(Refusal::NotAllowed),
         Scheme::Http if is_granted && is_loopback(host) => Ok(()),
+        Scheme::Http if is_loopback(host) => Err(Refusal::LoopbackNotGranted),
         Scheme::Http => Err(Refusal::PlainHttp),
         Scheme::Other => Err(Refusal::UnsupportedScheme),
     }
@@ -288,8 +332,51 @@ mod tests {
         );
         assert_eq!(
             judge(Scheme::Http, "127.0.0.1", 8081, &granted),
-            Err(Refusal::PlainHttp)
+            Err(Refusal::LoopbackNotGranted)
         );
+    }
+
+    /// The fix names the exact `--allow-host` value: the port whenever it is not 443, since
+    /// `--allow-host 127.0.0.1` means port 443.
+    #[test]
+    fn the_fix_names_the_exact_grant() {
+        let granted = grants(&["127.0.0.1"]);
+        let why = judge(Scheme::Http, "127.0.0.1", 8080, &granted).unwrap_err();
+        assert_eq!(why, Refusal::LoopbackNotGranted);
+        assert_eq!(
+            why.words("127.0.0.1", 8080),
+            "127.0.0.1:8080 is this machine over plain http, which is allowed only when granted"
+        );
+        assert_eq!(
+            why.fix("127.0.0.1", 8080),
+            "Add `--allow-host 127.0.0.1:8080` to allow it."
+        );
+        let fix = Refusal::NotAllowed.fix("llm.example.com", 443);
+        assert!(fix.contains("`--allow-host llm.example.com`"), "{fix}");
+        let fix = Refusal::NotAllowed.fix("[::1]", 8443);
+        assert!(fix.contains("`--allow-host [::1]:8443`"), "{fix}");
+        let fix = Refusal::TokenPlan.fix("token-plan.cn-beijing.maas.aliyuncs.com", 443);
+        assert!(
+            !fix.contains("--allow-host"),
+            "a grant never helps here: {fix}"
+        );
+        assert!(
+            !Refusal::PlainHttp
+                .fix("10.0.0.1", 80)
+                .contains("--allow-host")
+        );
+    }
+
+    #[test]
+    fn a_url_is_not_a_grant_and_says_so() {
+        for url in [
+            "https://llm.example.com",
+            "http://127.0.0.1:8080",
+            "llm.example.com/v1",
+        ] {
+            let why = url.parse::<AllowedHost>().unwrap_err();
+            assert!(why.contains("without a scheme or path"), "{url}: {why}");
+        }
     }
 
     #[test]

@@ -162,7 +162,7 @@ fn unlisted(
             {
                 (
                     Outcome::Pass,
-                    "HTTP 200 with a chat completion: the key works".into(),
+                    "The key works: the server answered with a chat completion".into(),
                     "Nothing to do.".into(),
                     vec![],
                 )
@@ -198,7 +198,9 @@ fn unlisted(
                 .into(),
             vec![],
         ),
-        _ => bad_response(format!("HTTP {status} is not an answer DashScope gives")),
+        _ => bad_response(format!(
+            "HTTP {status} is not an answer DashScope's API gives"
+        )),
     }
 }
 

@@ -3,7 +3,7 @@
 //! applies to every request (`qianwen_auth_facts::allowlist`); this module applies it early,
 //! so that `status` and `verify` agree, and explains a refusal.
 
-use qianwen_auth_facts::allowlist::{self, AllowedHost, Refusal, Scheme};
+use qianwen_auth_facts::allowlist::{self, AllowedHost, Scheme};
 use qianwen_auth_facts::endpoints::{self, COMPATIBLE_PATH, DEFAULT_REGION, REGIONS, Region};
 
 use crate::wit::types::WarningCode;
@@ -24,8 +24,15 @@ pub struct Endpoint {
     /// A region id, or `custom`.
     pub region: String,
     pub chosen_by: String,
-    /// Set when the endpoint must not be contacted, with the reason.
-    pub refused: Option<String>,
+    /// Set when the endpoint must not be contacted.
+    pub refused: Option<Refused>,
+}
+
+/// Why an endpoint may not be contacted, and the one thing to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub why: String,
+    pub fix: String,
 }
 
 /// What the chain and the command line say about the endpoint.
@@ -164,18 +171,14 @@ fn custom(
     ))
 }
 
-/// Why a parsed base URL may not be contacted, if it may not: the allowlist's judgement, in
-/// words that say what to do. Grants that do not parse open nothing.
-fn refusal(url: &Url, granted: &[String]) -> Option<String> {
+/// Why a parsed base URL may not be contacted, if it may not: the allowlist's judgement.
+/// Grants that do not parse open nothing.
+fn refusal(url: &Url, granted: &[String]) -> Option<Refused> {
     let grants: Vec<AllowedHost> = granted.iter().filter_map(|g| g.parse().ok()).collect();
-    let authority = url.authority();
     let why = allowlist::judge(Scheme::named(&url.scheme), &url.host, url.port(), &grants).err()?;
-    let words = why.words(&authority);
-    Some(match why {
-        Refusal::NotAllowed => {
-            format!("{words}; grant it with --allow-host {authority} if you trust it")
-        }
-        _ => words,
+    Some(Refused {
+        why: why.words(&url.host, url.port()),
+        fix: why.fix(&url.host, url.port()),
     })
 }
 

@@ -49,9 +49,9 @@ fn verify(resolved: &Resolved, transport: &mut impl Transport, limits: TimeLimit
     let mut report = unsent(status);
     let key = match (status.verdict, &resolved.key, &resolved.endpoint.refused) {
         (Verdict::Usable, Some(key), None) => key,
-        (Verdict::EndpointRefused, _, Some(why)) => {
+        (Verdict::EndpointRefused, _, Some(refused)) => {
             report.outcome = Outcome::HostDenied;
-            report.cause = format!("{why}; nothing was sent");
+            report.cause = format!("{}; nothing was sent", refused.why);
             report.next_step = status.next_steps.join(" ");
             // The cause says it already.
             report

@@ -386,7 +386,8 @@ fn human_output_for_a_pass() {
     );
     assert_eq!(out.code, 0);
     assert!(
-        out.stdout.starts_with("✓ HTTP 200 with a chat completion"),
+        out.stdout
+            .starts_with("✓ The key works: the server answered with a chat completion"),
         "{}",
         out.stdout
     );

@@ -230,7 +230,7 @@ pub const ROWS: &[Row] = &[
         ],
         any_code: true,
         outcome: Outcome::ServerError,
-        cause: "DashScope answered with a server error",
+        cause: "The server failed with an error of its own",
         next_step: "The problem is on the server side; try again later. The key was not \
                     judged.",
         ..ROW

@@ -115,10 +115,10 @@ pub fn resolve(inputs: &Inputs, options: &Options) -> Resolved {
 
     let (endpoint, problems) = choose_endpoint(&levels, options, &scrubber);
     warnings.extend(problems.into_iter().map(|p| warning(p.code, p.message)));
-    if let Some(why) = &endpoint.refused {
+    if let Some(refused) = &endpoint.refused {
         warnings.push(warning(
             WarningCode::EndpointRefused,
-            format!("{why}; verification would not be sent"),
+            format!("{}; verification would not be sent", refused.why),
         ));
     }
 
@@ -130,12 +130,8 @@ pub fn resolve(inputs: &Inputs, options: &Options) -> Resolved {
     };
     let unreadable_keys = unreadable_key_lines(&dotenvs, &levels);
     let (mut next_steps, links) = next_steps(key.as_ref(), &unreadable_keys, options.system);
-    if verdict == Verdict::EndpointRefused {
-        next_steps.push(
-            "Use a DashScope endpoint (QWEN_REGION or --region), or grant the host with \
-             --allow-host if you trust it."
-                .into(),
-        );
+    if let (Verdict::EndpointRefused, Some(refused)) = (verdict, &endpoint.refused) {
+        next_steps.push(refused.fix.clone());
     }
 
     let mut report = StatusReport {

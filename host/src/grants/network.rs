@@ -17,7 +17,7 @@ use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks};
 use super::proxy::{self, Failure, Proxies, Proxy, ProxyStage};
 
 pub use qianwen_auth_facts::allowlist::AllowedHost;
-use qianwen_auth_facts::allowlist::{self, Authority, Scheme};
+use qianwen_auth_facts::allowlist::{self, Scheme};
 use qianwen_auth_facts::limits;
 use qianwen_auth_facts::proxies::PROXY_FAILURE;
 
@@ -114,9 +114,8 @@ impl Network {
         let host = uri.host().ok_or("a request without a host was refused")?;
         let scheme = Scheme::named(uri.scheme_str().unwrap_or_default());
         let port = uri.port_u16().unwrap_or(scheme.default_port());
-        let target = Authority::new(host, port);
         allowlist::judge(scheme, host, port, &self.granted)
-            .map_err(|why| format!("a request was refused: {}", why.words(&target.to_string())))
+            .map_err(|why| format!("a request was refused: {}", why.words(host, port)))
     }
 
     /// The client for https: it knows the proxies and the system's roots.

@@ -20,7 +20,7 @@ pub fn status(r: &StatusReport, style: Style, verbose: bool) -> String {
     if r.endpoint.region == Region::Custom || r.verdict == Verdict::EndpointRefused {
         let _ = writeln!(
             out,
-            "  Endpoint: {} ({})",
+            "  Endpoint: {}, chosen by {}",
             r.endpoint.base, r.endpoint.chosen_by
         );
     }
