@@ -466,7 +466,14 @@ mod tests {
             .permit(&"http://127.0.0.1:1/x".parse().unwrap())
             .unwrap_err();
         assert!(
-            why.contains("127.0.0.1:1 is reached over plain http"),
+            why.contains("127.0.0.1:1 is this machine over plain http"),
+            "{why}"
+        );
+        let why = n
+            .permit(&"http://10.0.0.1:1/x".parse().unwrap())
+            .unwrap_err();
+        assert!(
+            why.contains("10.0.0.1:1 is reached over plain http"),
             "{why}"
         );
     }
