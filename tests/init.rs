@@ -268,13 +268,75 @@ fn key_stdin_refuses_plan_foreign_empty_and_overwriting() {
     let out = init_with_stdin(dir.path(), &[], &format!("{STANDARD}\n"), false);
     assert_eq!(out.code, 3);
     assert!(
-        out.stdout.contains("never overwrites a key"),
+        out.stdout.contains("replaces a key only when asked"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("--key-stdin --replace"),
         "{}",
         out.stdout
     );
     assert_eq!(
         read(dir.path(), ".env").unwrap(),
         format!("DASHSCOPE_API_KEY={STANDARD_2}\n").as_bytes()
+    );
+}
+
+/// `--replace` rotates the key in place: the same line, every other byte kept, neither key
+/// shown; and the next `status` finds the new key.
+#[test]
+fn key_stdin_replace_rotates_the_key_in_place() {
+    let dir = tempdir();
+    let before = format!("# mine\nOTHER=1\nDASHSCOPE_API_KEY={STANDARD_2}\nLAST=2");
+    fs::write(dir.path().join(".env"), &before).unwrap();
+    let out = run_with_stdin(
+        dir.path(),
+        &[],
+        &["init", "--key-stdin", "--replace"],
+        &format!("{STANDARD}\n"),
+    );
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(
+        out.stdout.starts_with("✓ The key in ./.env was replaced"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("line 3 of ./.env"), "{}", out.stdout);
+    assert_eq!(
+        read(dir.path(), ".env").unwrap(),
+        before.replace(STANDARD_2, STANDARD).as_bytes()
+    );
+    assert_no_leak(&out.all(), &ALL_KEYS, "init --key-stdin --replace");
+    let status = run(dir.path(), &[], &["status", "--json"]).json();
+    assert_eq!(status["verdict"], "usable");
+    assert_eq!(
+        status["key"]["masked"],
+        format!("sk-****************{}", &STANDARD[STANDARD.len() - 4..])
+    );
+    // Without --key-stdin there is nothing to replace with.
+    assert_eq!(run(dir.path(), &[], &["init", "--replace"]).code, 2);
+}
+
+/// `init` marks with ✓ only a usable key: an AccessKey id where the key should be is named for
+/// what it is, not called configured.
+#[test]
+fn init_calls_only_a_usable_key_configured() {
+    let dir = tempdir();
+    let out = run(
+        dir.path(),
+        &[("DASHSCOPE_API_KEY", ACCESS_KEY_ID)],
+        &["init"],
+    );
+    assert!(out.stdout.starts_with("! "), "{}", out.stdout);
+    assert!(out.stdout.contains("cannot be used"), "{}", out.stdout);
+    assert!(!out.stdout.contains("already configured"), "{}", out.stdout);
+    let out = run(dir.path(), &[("DASHSCOPE_API_KEY", STANDARD)], &["init"]);
+    assert!(out.stdout.starts_with("✓ "), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("A standard key is already configured"),
+        "{}",
+        out.stdout
     );
 }
 

@@ -51,7 +51,15 @@ pub struct Plan {
 }
 
 /// What `init` will change and say, given the chain as resolved and the key given, if any.
-pub fn plan(inputs: &Inputs, resolved: &Resolved, given: Option<&str>, system: System) -> Plan {
+/// A key given on standard input, and whether it may replace the key already in `./.env`.
+#[derive(Debug, Clone, Copy)]
+pub struct Given<'a> {
+    pub key: &'a str,
+    pub replace: bool,
+}
+
+/// What `init` will change and say, given the chain as resolved and the key given, if any.
+pub fn plan(inputs: &Inputs, resolved: &Resolved, given: Option<Given>, system: System) -> Plan {
     let cwd_env = inputs
         .dotenvs
         .iter()
@@ -73,7 +81,7 @@ pub fn plan(inputs: &Inputs, resolved: &Resolved, given: Option<&str>, system: S
     match given {
         // The host hands over the line as read, trimmed; quotes are not taken off it, because
         // the host writes exactly this text.
-        Some(key) => plan_given_key(inputs, resolved, &dotenv, key),
+        Some(given) => plan_given_key(inputs, resolved, &dotenv, given),
         None => plan_placeholder(inputs, resolved, &dotenv, system),
     }
 }
@@ -210,11 +218,27 @@ fn plan_placeholder(
         changes.extend(private_dotenv(inputs, dotenv));
         changes.extend(gitignore_changes(inputs));
     }
+    // Only a usable key is called configured; any other is named for what it is.
+    let summary = match key.kind {
+        KeyKind::Standard => format!("A standard key is already configured: {place} ({masked})"),
+        _ => format!(
+            "A key is configured but cannot be used: {place} holds {} ({masked})",
+            key.detail
+        ),
+    };
+    let mut next_steps = report.next_steps.clone();
+    if key.kind == KeyKind::Standard && key.source == Source::CwdDotenv {
+        next_steps.push(
+            "To replace it, run `qianwen-auth init --key-stdin --replace` and paste the new key \
+             when asked."
+                .into(),
+        );
+    }
     Plan {
         outcome: outcome_of(&changes),
         changes,
-        summary: format!("A key is already configured: {place} ({masked})"),
-        next_steps: report.next_steps.clone(),
+        summary,
+        next_steps,
         links: report.links.clone(),
     }
 }
@@ -255,11 +279,18 @@ fn fill_in_steps(place: &str, system: System) -> Vec<String> {
 /// The key given, masked, when it is a standard key; else the plan that refuses it.
 fn standard_key(key: &str) -> Result<String, Plan> {
     if key.is_empty() {
-        return Err(refused(
-            InitOutcome::KeyRefused,
-            "Standard input held no key; nothing was written".into(),
-            vec![links::get(LinkTopic::ApiKeys)],
-        ));
+        return Err(Plan {
+            next_steps: vec![
+                "Copy the key from the API-key page, run `qianwen-auth init --key-stdin` again \
+                 and paste it when asked."
+                    .into(),
+            ],
+            ..refused(
+                InitOutcome::KeyRefused,
+                "No key was entered; nothing was written".into(),
+                vec![links::get(LinkTopic::ApiKeys)],
+            )
+        });
     }
     let class = keys::classify(key);
     match class.kind {
@@ -281,7 +312,8 @@ fn standard_key(key: &str) -> Result<String, Plan> {
 }
 
 /// A key given on standard input: write it to `./.env` if it is a standard key.
-fn plan_given_key(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv, key: &str) -> Plan {
+fn plan_given_key(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv, given: Given) -> Plan {
+    let key = given.key;
     let masked = match standard_key(key) {
         Ok(masked) => masked,
         Err(plan) => return plan,
@@ -313,28 +345,55 @@ fn plan_given_key(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv, key:
         let value = keys::normalize(e.value.expose());
         value.is_empty() || keys::classify(value).kind == KeyKind::Placeholder
     });
-    if let Some(real) = current.iter().find(|e| {
+    let real = current.iter().find(|e| {
         let value = keys::normalize(e.value.expose());
         !value.is_empty() && keys::classify(value).kind != KeyKind::Placeholder
-    }) {
-        return Plan {
-            changes: Vec::new(),
-            outcome: InitOutcome::KeyRefused,
-            summary: format!(
-                "./.env already holds a key in {} on line {}; init never overwrites a key, and \
-                 wrote nothing",
-                real.name, real.line
+    });
+    if let Some(real) = real {
+        return match (given.replace, dotenv.line_of(real)) {
+            (true, Some(at)) => {
+                let description = format!(
+                    "replaced the key on line {} of ./.env ({}) with the key given on standard \
+                     input ({masked})",
+                    at.number, real.name
+                );
+                let change = (Change::WriteKey(real.name.clone(), Some(at)), description);
+                let mut plan = done(inputs, "The key in ./.env was replaced", vec![change]);
+                env_still_wins(&mut plan, resolved);
+                plan
+            }
+            (true, None) => refused_overwrite(
+                format!(
+                    "The key in {} on line {} of ./.env spans several lines, so it cannot be \
+                     replaced in place; nothing was written",
+                    real.name, real.line
+                ),
+                format!(
+                    "Remove that key from ./.env, then run `qianwen-auth init --key-stdin` \
+                     again (line {}).",
+                    real.line
+                ),
             ),
-            next_steps: vec![format!(
-                "To replace it, remove line {} of ./.env, then run `qianwen-auth init \
-                 --key-stdin` again.",
-                real.line
-            )],
-            links: Vec::new(),
+            (false, _) => refused_overwrite(
+                format!(
+                    "./.env already holds a key in {} on line {}; init replaces a key only \
+                     when asked, and wrote nothing",
+                    real.name, real.line
+                ),
+                "To replace it, run `qianwen-auth init --key-stdin --replace` and paste the new \
+                 key when asked."
+                    .into(),
+            ),
         };
     }
     let change = key_change(dotenv, replaceable.copied(), &masked);
     let mut plan = done(inputs, "The key was written to ./.env", vec![change]);
+    env_still_wins(&mut plan, resolved);
+    plan
+}
+
+/// A key in the environment wins over the one just written: say so first.
+fn env_still_wins(plan: &mut Plan, resolved: &Resolved) {
     if let Some(env_key) = resolved
         .report
         .key
@@ -350,7 +409,17 @@ fn plan_given_key(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv, key:
             ),
         );
     }
-    plan
+}
+
+/// A key in `./.env` that `init --key-stdin` does not overwrite.
+fn refused_overwrite(summary: String, step: String) -> Plan {
+    Plan {
+        changes: Vec::new(),
+        outcome: InitOutcome::KeyRefused,
+        summary,
+        next_steps: vec![step],
+        links: Vec::new(),
+    }
 }
 
 /// Where the key goes: in place of `replaceable` (an empty or placeholder key line), or

@@ -54,17 +54,20 @@ pub enum Command {
     )]
     Verify(VerifyArgs),
 
-    /// Set up: add the placeholder line to ./.env and keep .env files out of git.
+    /// Set up: add the placeholder line to ./.env (or a key you paste), and keep .env files
+    /// out of git.
     #[command(
         long_about = format!(
-            "Set up: add the placeholder line to ./.env and keep .env files out of git.\n\n\
+            "Set up: add the placeholder line to ./.env (or a key you paste), and keep .env \
+             files out of git.\n\n\
              When no key is configured, appends {DEFAULT_KEY_NAME}={PLACEHOLDER} to ./.env \
-             (created with mode 0600) for you to fill in, and adds .env, .env.local and *.env \
+             (created with mode 0600) for you to fill in. When a key is configured, leaves it \
+             as it is and says where. Either way, makes a ./.env holding a secret readable by \
+             you only (mode 0600) and adds .env, .env.local, *.env and output/qianwen-ops-auth/ \
              to ./.gitignore where not already covered. Never rewrites or reorders other lines; \
-             a second run changes nothing. When a key is configured, says where and changes \
-             nothing."
+             a second run changes nothing."
         ),
-        after_help = "Example:\n  qianwen-auth init\n  qianwen-auth init --key-stdin < key.txt   # write a key you saved, never shown"
+        after_help = "Example:\n  qianwen-auth init\n  qianwen-auth init --key-stdin             # paste the key when asked; never shown\n  qianwen-auth init --key-stdin --replace   # rotate the key in ./.env in place"
     )]
     Init(InitArgs),
 
@@ -160,6 +163,11 @@ pub struct InitArgs {
     /// replacing the placeholder line in place (or appended). Only a standard sk- key is written.
     #[arg(long)]
     pub key_stdin: bool,
+
+    /// With --key-stdin: replace the key already in ./.env, in place (rotating it). Without it
+    /// a key is never overwritten.
+    #[arg(long, requires = "key_stdin")]
+    pub replace: bool,
 
     #[command(flatten)]
     pub format: FormatArgs,

@@ -226,7 +226,7 @@ fn shown(path: &Path) -> String {
 /// `init`: add the placeholder (or the key piped in) and keep `.env` files out of git.
 pub fn init(cwd: &Path, args: &InitArgs, io: &mut Io) -> Result<Exit> {
     let key = if args.key_stdin {
-        let prompt = "Reading the key from standard input; it is not shown as you type.";
+        let prompt = "Paste your API key and press Enter (it is not shown as you type): ";
         Some(
             io.read_secret_line(prompt)
                 .context("reading the key from standard input")?,
@@ -240,7 +240,9 @@ pub fn init(cwd: &Path, args: &InitArgs, io: &mut Io) -> Result<Exit> {
     };
     let mut grants = Grants::for_cwd(cwd);
     grants.setup = Some(setup);
-    let report = Sandbox::new()?.instantiate(grants)?.init(key.as_deref())?;
+    let report = Sandbox::new()?
+        .instantiate(grants)?
+        .init(key.as_deref(), args.replace)?;
     let exit = match report.outcome {
         InitOutcome::Changed | InitOutcome::Unchanged => Exit::Ok,
         InitOutcome::KeyRefused | InitOutcome::KeyLineUnreadable => Exit::NoUsableKey,

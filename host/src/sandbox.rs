@@ -352,10 +352,12 @@ impl Instance {
         })
     }
 
-    /// Set up, writing through the setup grant; `key` is what the user piped in, if anything.
-    pub fn init(&mut self, key: Option<&str>) -> Result<InitReport> {
+    /// Set up, writing through the setup grant; `key` is what the user piped in, if anything,
+    /// and `replace` whether it may replace the key in `./.env`.
+    pub fn init(&mut self, key: Option<&str>, replace: bool) -> Result<InitReport> {
         self.call(POLICY_BUDGET, |c, s| {
-            c.qianwen_auth_auth().call_init(s, platform::SYSTEM, key)
+            c.qianwen_auth_auth()
+                .call_init(s, platform::SYSTEM, key, replace)
         })
     }
 

@@ -38,7 +38,7 @@ impl auth::Guest for Component {
         report
     }
 
-    fn init(system: System, key: Option<String>) -> InitReport {
+    fn init(system: System, key: Option<String>, replace: bool) -> InitReport {
         let options = Options {
             system,
             region: None,
@@ -50,7 +50,7 @@ impl auth::Guest for Component {
         let plan = setup::plan(
             &inputs,
             &status::resolve(&inputs, &options),
-            key.as_deref(),
+            key.as_deref().map(|key| setup::Given { key, replace }),
             system,
         );
         let (applied, failure) = imports::apply(&plan.changes);

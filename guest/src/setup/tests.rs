@@ -18,6 +18,16 @@ fn inputs(
 }
 
 fn plan_for(i: &Inputs, key: Option<&str>) -> Plan {
+    plan_with(
+        i,
+        key.map(|key| Given {
+            key,
+            replace: false,
+        }),
+    )
+}
+
+fn plan_with(i: &Inputs, given: Option<Given>) -> Plan {
     let resolved = resolve(
         i,
         &Options {
@@ -28,7 +38,7 @@ fn plan_for(i: &Inputs, key: Option<&str>) -> Plan {
             verification_time_limit_ms: 0,
         },
     );
-    plan(i, &resolved, key, System::Unix)
+    plan(i, &resolved, given, System::Unix)
 }
 
 fn changes(p: &Plan) -> Vec<Change> {
@@ -157,7 +167,13 @@ fn a_configured_key_changes_nothing_where_its_files_are_safe() {
         let p = plan_for(&inputs(&env, dotenv.as_deref(), Some(COVERED), true), None);
         assert_eq!(p.outcome, InitOutcome::Unchanged);
         assert!(p.changes.is_empty());
-        assert!(p.summary.contains("already configured"), "{}", p.summary);
+        let usable = !env.iter().any(|(_, v)| v.starts_with("LTAI"));
+        let said = if usable {
+            "already configured"
+        } else {
+            "cannot be used"
+        };
+        assert!(p.summary.contains(said), "{}", p.summary);
         assert!(!p.summary.contains("Zq8vX3mK"));
         assert!(!p.summary.contains("nothing was changed"), "{}", p.summary);
     }
@@ -293,4 +309,60 @@ fn unusable_dotenv_is_left_alone() {
         mode: None,
     }));
     assert_eq!(plan_for(&i, None).outcome, InitOutcome::Failed);
+}
+
+/// `replace` rotates the key in `./.env` in place; without it the key stays and the advice
+/// names the option; a key spanning lines is never replaced by half.
+#[test]
+fn a_key_is_replaced_only_when_asked() {
+    let other = "sk-0123456789abcdef0123456789abcdef";
+    let i = inputs(
+        &[],
+        Some(&format!("A=1\nDASHSCOPE_API_KEY={KEY}\n")),
+        Some(COVERED),
+        true,
+    );
+    let kept = plan_with(
+        &i,
+        Some(Given {
+            key: other,
+            replace: false,
+        }),
+    );
+    assert_eq!(kept.outcome, InitOutcome::KeyRefused);
+    assert!(kept.changes.is_empty());
+    assert!(
+        kept.next_steps[0].contains("--key-stdin --replace"),
+        "{:?}",
+        kept.next_steps
+    );
+    let replaced = plan_with(
+        &i,
+        Some(Given {
+            key: other,
+            replace: true,
+        }),
+    );
+    assert_eq!(replaced.outcome, InitOutcome::Changed);
+    match &changes(&replaced)[..] {
+        [Change::WriteKey(name, Some(at))] => {
+            assert_eq!((name.as_str(), at.number), ("DASHSCOPE_API_KEY", 2));
+        }
+        other => panic!("{other:?}"),
+    }
+    let spanning = inputs(
+        &[],
+        Some(&format!("DASHSCOPE_API_KEY=\"{KEY}\n\"\n")),
+        Some(COVERED),
+        true,
+    );
+    let refused = plan_with(
+        &spanning,
+        Some(Given {
+            key: other,
+            replace: true,
+        }),
+    );
+    assert_eq!(refused.outcome, InitOutcome::KeyRefused);
+    assert!(refused.changes.is_empty());
 }

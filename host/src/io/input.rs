@@ -17,11 +17,15 @@ impl Io {
         let stdin = std::io::stdin();
         let echo_off = stdin.is_terminal().then(EchoOff::new).transpose()?;
         if self.terminal.stdin {
-            errln!(self, "{prompt}");
+            err!(self, "{prompt}");
         }
         let mut line = String::new();
         let read = stdin.lock().read_line(&mut line);
         drop(echo_off);
+        // The Enter typed was not echoed: end the prompt's line.
+        if self.terminal.stdin {
+            errln!(self);
+        }
         read?;
         Ok(line.trim().to_string())
     }
