@@ -50,29 +50,49 @@ fn at_a_terminal_401_then_200_passes_after_answer_1() {
     }
 }
 
+/// Answer 2 at a terminal waits for the key to be replaced: Enter with the old key still in
+/// place sends nothing and names where it is; once it is replaced, the new key is verified.
 #[cfg(unix)]
 #[test]
-fn at_a_terminal_401_twice_ends_at_step_4() {
+fn at_a_terminal_answer_2_never_resends_the_unchanged_key() {
     let dir = tempdir();
+    let dotenv = dir.path().join(".env");
+    std::fs::write(&dotenv, format!("DASHSCOPE_API_KEY={STANDARD}\n")).unwrap();
     let mock = Mock::start(vec![rejected()]);
     let url = mock.url();
     let grant = mock.grant();
-    let mut term = Terminal::spawn(dir.path(), &env(&url), &["verify", "--allow-host", &grant]);
+    let env = [("QWEN_BASE_URL", url.as_str())];
+    let mut term = Terminal::spawn(dir.path(), &env, &["verify", "--allow-host", &grant]);
     term.wait_for("Answer 1 or 2:", LIMIT);
     // A wrong answer is asked again.
     term.type_text("3\n");
     term.wait_for("Answer 1 or 2: 3", LIMIT);
     term.type_text("invalid\n");
     term.wait_for("Press Enter", LIMIT);
+    let screen = term.screen();
     assert!(
-        term.screen()
-            .contains("https://platform.qianwenai.com/home/api-keys")
+        screen.contains("https://platform.qianwenai.com/home/api-keys"),
+        "{screen}"
     );
+    assert!(
+        screen.contains(&format!("DASHSCOPE_API_KEY in {}", dotenv.display())),
+        "the file is named: {screen}"
+    );
+    term.type_text("\n");
+    term.wait_for("The key is unchanged", LIMIT);
+    assert_eq!(mock.connections(), 1, "the unchanged key was sent again");
+    std::fs::write(&dotenv, format!("DASHSCOPE_API_KEY={STANDARD_2}\n")).unwrap();
+    let started = std::time::Instant::now();
+    while term.screen().matches("Press Enter").count() < 2 {
+        assert!(started.elapsed() < LIMIT, "{}", term.screen());
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     term.type_text("\n");
     let (code, screen) = term.finish(LIMIT);
     assert_eq!(code, 4, "{screen}");
     assert!(screen.contains("the key itself is invalid"), "{screen}");
     assert_eq!(mock.connections(), 2);
+    assert_no_leak(&screen, &ALL_KEYS, "the interactive flow");
 }
 
 #[test]
@@ -154,7 +174,7 @@ fn answer_option_continues_without_a_prompt() {
             v["flow"]["guidance"]
                 .as_str()
                 .unwrap()
-                .contains("then run `qianwen-auth verify` again"),
+                .contains("then verify again"),
             "{v}"
         );
         assert_eq!(mock.connections(), 1, "the unchanged key was sent again");

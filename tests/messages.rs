@@ -96,7 +96,8 @@ fn refused_keys_read_as_sentences_and_get_only_advice_that_applies() {
     assert_eq!(out.code, 3);
     assert_no_leak(&out.all(), &ALL_KEYS, "init --key-stdin over a key");
     assert!(
-        out.stdout.contains("`qianwen-auth init --key-stdin --replace`"),
+        out.stdout
+            .contains("`qianwen-auth init --key-stdin --replace`"),
         "{}",
         out.stdout
     );

@@ -37,10 +37,10 @@ assert.deepEqual(parsed.entries.map((e) => e.name), ["A"]);
 assert.equal(parsed.problems.length, 1);
 assert.ok(parsed.problems[0].startsWith(".env:2: ") && !parsed.problems[0].includes("Zq8v"));
 assert.equal(policy.links().length, 9);
-const flow = policy.flowStep(undefined, undefined);
+const flow = policy.flowStep(undefined, undefined, undefined);
 assert.equal(flow.tag, "asked");
 assert.equal(flow.val.choices.length, 2);
-assert.equal(policy.flowStep("console", true).tag, "still-rejected");
+assert.equal(policy.flowStep("console", true, undefined).tag, "still-rejected");
 assert.ok(guidance.tokenPlanFacts().refusal.length > 0);
 assert.ok(guidance.agentSnippet().includes("<!-- QIANWEN_SKILLS -->"));
 

@@ -82,8 +82,8 @@ def main(component_path):
     assert [e.name for e in parsed.entries] == ["A"]
     assert parsed.problems[0].startswith(".env:2: ") and "Zq8v" not in parsed.problems[0]
     assert len(export("policy", "links")()) == 9
-    assert export("policy", "flow-step")(None, None).tag == "asked"
-    assert export("policy", "flow-step")("console", True).tag == "still-rejected"
+    assert export("policy", "flow-step")(None, None, None).tag == "asked"
+    assert export("policy", "flow-step")("console", True, None).tag == "still-rejected"
     assert export("guidance", "token-plan-facts")().refusal
     assert "<!-- QIANWEN_SKILLS -->" in export("guidance", "agent-snippet")()
 

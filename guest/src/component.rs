@@ -4,7 +4,7 @@
 
 use crate::wit::guidance::{self, TokenPlan};
 use crate::wit::policy::{self, DirectoryInput, DotenvEntry, DotenvParse, KeyClass};
-use crate::wit::types::{Flow, FlowAnswer, Link, Options, StatusReport};
+use crate::wit::types::{Flow, FlowAnswer, KeyReport, Link, Options, StatusReport};
 use crate::{dotenv, flow, keys, links, snippet, status, tokenplan};
 
 #[cfg(feature = "credential")]
@@ -54,8 +54,12 @@ impl policy::Guest for Component {
             .collect()
     }
 
-    fn flow_step(answer: Option<FlowAnswer>, rejected_again: Option<bool>) -> Flow {
-        flow::step(answer, rejected_again)
+    fn flow_step(
+        answer: Option<FlowAnswer>,
+        rejected_again: Option<bool>,
+        rejected: Option<KeyReport>,
+    ) -> Flow {
+        flow::step(answer, rejected_again, rejected.as_ref())
     }
 
     fn resolve(

@@ -3,8 +3,9 @@
 //! asks for the key's value.
 
 use crate::links;
+use crate::names::Named;
 use crate::wit::types::{
-    Flow, FlowAnswer, FlowChoice, FlowProgress, FlowQuestion, LinkTopic, Outcome,
+    Flow, FlowAnswer, FlowChoice, FlowProgress, FlowQuestion, KeyReport, LinkTopic, Outcome,
 };
 
 const QUESTION: &str = "Your API key failed authentication. Please confirm where it came from:";
@@ -14,8 +15,35 @@ pub fn is_401(outcome: Outcome) -> bool {
     matches!(outcome, Outcome::AuthRejected | Outcome::AuthMissing)
 }
 
-/// The flow after `answer` and the outcome of verifying again, as far as they are known.
-pub fn step(answer: Option<FlowAnswer>, rejected_again: Option<bool>) -> Flow {
+/// Where `key` is configured, for the words: `DASHSCOPE_API_KEY in /repo/.env`.
+fn place(key: &KeyReport) -> String {
+    let from = key.path.as_deref().unwrap_or("the environment");
+    format!("{} in {from}", key.name.name())
+}
+
+/// Step 2 again, after answer 2, when the key found is still the one the server rejected: it
+/// is not sent again, only to be called invalid a second time.
+pub fn unchanged(rejected: &KeyReport) -> Flow {
+    let masked = rejected.masked.as_deref().unwrap_or("a malformed value");
+    Flow::Applying(FlowProgress {
+        answer: FlowAnswer::Invalid,
+        guidance: format!(
+            "The key is unchanged: {} still holds the rejected key ({masked}), so it was not \
+             sent again. Replace it with a new key from the API-key page ({}); then verify \
+             again.",
+            place(rejected),
+            links::get(LinkTopic::ApiKeys).url
+        ),
+    })
+}
+
+/// The flow after `answer` and the outcome of verifying again, as far as they are known;
+/// `rejected`, the key the server rejected, is named where it must be replaced.
+pub fn step(
+    answer: Option<FlowAnswer>,
+    rejected_again: Option<bool>,
+    rejected: Option<&KeyReport>,
+) -> Flow {
     let console = links::get(LinkTopic::Console).url;
     let api_keys = links::get(LinkTopic::ApiKeys).url;
     let Some(answer) = answer else {
@@ -46,8 +74,9 @@ pub fn step(answer: Option<FlowAnswer>, rejected_again: Option<bool>) -> Flow {
             guidance: match answer {
                 FlowAnswer::Console => "Verifying the key again.".into(),
                 FlowAnswer::Invalid => format!(
-                    "Create a new key on the API-key page ({api_keys}) and put it where the old \
-                     one is configured, replacing it; then run `qianwen-auth verify` again."
+                    "Create a new key on the API-key page ({api_keys}) and put it in place of \
+                     the rejected one{}; then verify again.",
+                    rejected.map_or(String::new(), |k| format!(", {}", place(k)))
                 ),
             },
         }),
@@ -90,7 +119,7 @@ mod tests {
 
     #[test]
     fn step_one_offers_exactly_two_choices() {
-        let Flow::Asked(q) = step(None, None) else {
+        let Flow::Asked(q) = step(None, None, None) else {
             panic!("step 1 asks")
         };
         assert_eq!(q.choices.len(), 2);
@@ -106,11 +135,14 @@ mod tests {
 
     #[test]
     fn the_steps_follow_the_answers() {
-        assert_eq!(number(&step(None, None)), 1);
-        assert_eq!(number(&step(Some(FlowAnswer::Console), None)), 2);
-        assert_eq!(number(&step(Some(FlowAnswer::Invalid), None)), 2);
-        assert_eq!(number(&step(Some(FlowAnswer::Console), Some(false))), 3);
-        let last = step(Some(FlowAnswer::Console), Some(true));
+        assert_eq!(number(&step(None, None, None)), 1);
+        assert_eq!(number(&step(Some(FlowAnswer::Console), None, None)), 2);
+        assert_eq!(number(&step(Some(FlowAnswer::Invalid), None, None)), 2);
+        assert_eq!(
+            number(&step(Some(FlowAnswer::Console), Some(false), None)),
+            3
+        );
+        let last = step(Some(FlowAnswer::Console), Some(true), None);
         assert_eq!(number(&last), 4);
         assert!(guidance(&last).contains("the key itself is invalid"));
     }
@@ -124,7 +156,7 @@ mod tests {
             (Some(FlowAnswer::Invalid), Some(true)),
             (Some(FlowAnswer::Console), Some(false)),
         ] {
-            let f = step(a, r);
+            let f = step(a, r, None);
             let mut text = guidance(&f).to_string();
             if let Flow::Asked(q) = &f {
                 text.push_str(&q.question);

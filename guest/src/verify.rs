@@ -79,7 +79,7 @@ fn verify(resolved: &Resolved, transport: &mut impl Transport, limits: TimeLimit
     finish(&mut report, judgement, last.as_ref(), &resolved.scrubber);
     // Any 401 enters the flow (SPEC §5), whether the key was refused or did not arrive.
     if flow::is_401(report.outcome) {
-        report.flow = Some(flow::step(None, None));
+        report.flow = Some(flow::step(None, None, None));
     }
     if report.outcome == Outcome::AuthRejected
         && let Some(other) = endpoint::other_region(report.endpoint.region.name())
@@ -94,7 +94,7 @@ fn verify(resolved: &Resolved, transport: &mut impl Transport, limits: TimeLimit
 }
 
 /// The report of a verification that has sent nothing yet.
-fn unsent(status: &StatusReport) -> VerifyReport {
+pub fn unsent(status: &StatusReport) -> VerifyReport {
     VerifyReport {
         outcome: Outcome::NoKey,
         http_status: None,

@@ -21,7 +21,7 @@ use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 use crate::bindings;
 use crate::bindings::exports::qianwen::auth::guidance::TokenPlan;
 use crate::bindings::exports::qianwen::auth::types::{
-    Flow, FlowAnswer, InitReport, Link, Options, StatusReport, VerifyReport,
+    Flow, FlowAnswer, InitReport, KeyReport, Link, Options, StatusReport, VerifyReport,
 };
 use crate::bindings::exports::qianwen::auth::update_check::{
     SkillCandidates, UpdateInput, UpdateReport,
@@ -398,15 +398,17 @@ impl Instance {
         self.call(POLICY_BUDGET, |c, s| c.qianwen_auth_policy().call_links(s))
     }
 
-    /// The 401 flow's step for an answer and the outcome of verifying again.
+    /// The 401 flow's step for an answer and the outcome of verifying again; `rejected` is the
+    /// key the server rejected, which step 2 names.
     pub fn flow_step(
         &mut self,
         answer: Option<FlowAnswer>,
         rejected_again: Option<bool>,
+        rejected: Option<&KeyReport>,
     ) -> Result<Flow> {
         self.call(POLICY_BUDGET, |c, s| {
             c.qianwen_auth_policy()
-                .call_flow_step(s, answer, rejected_again)
+                .call_flow_step(s, answer, rejected_again, rejected)
         })
     }
 

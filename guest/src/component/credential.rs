@@ -7,8 +7,11 @@ use std::rc::Rc;
 use super::Component;
 use crate::bindings::exports::qianwen::auth::auth;
 use crate::scrub::Scrubber;
+use crate::scrub::reports::ScrubText;
 use crate::wit::project::Directory;
-use crate::wit::types::{FlowAnswer, InitReport, Options, StatusReport, System, VerifyReport};
+use crate::wit::types::{
+    FlowAnswer, InitReport, KeyJudgement, Options, Outcome, StatusReport, System, VerifyReport,
+};
 use crate::wit::update_check::{self, SkillCandidates, UpdateInput, UpdateReport};
 use crate::{flow, imports, program_output, setup, status, update, verify};
 
@@ -32,9 +35,14 @@ impl auth::Guest for Component {
     }
 
     fn continue_flow(options: Options, answer: FlowAnswer) -> VerifyReport {
+        if answer == FlowAnswer::Invalid
+            && let Some(report) = unchanged_key(&options)
+        {
+            return report;
+        }
         let mut report = verify_and_record(options);
         let rejected = flow::is_401(report.outcome);
-        report.flow = Some(flow::step(Some(answer), Some(rejected)));
+        report.flow = Some(flow::step(Some(answer), Some(rejected), None));
         report
     }
 
@@ -88,6 +96,34 @@ impl update_check::Guest for Component {
 }
 
 /// Verify, then write the evidence record of what happened.
+/// After answer 2, the key found when it is still the one the server rejected: a report that
+/// sends nothing and asks again for the key to be replaced.
+fn unchanged_key(options: &Options) -> Option<VerifyReport> {
+    let resolved = status::resolve(&imports::inputs(), options);
+    let now = resolved.key.as_ref().map(|k| fingerprint(k.expose()));
+    if now.is_none() || now != REJECTED.get() {
+        return None;
+    }
+    let key = resolved.report.key.clone()?;
+    let mut report = verify::unsent(&resolved.report);
+    report.outcome = Outcome::AuthRejected;
+    report.key_judgement = KeyJudgement::Rejected;
+    report.cause = "The key was not sent again: it is the one the server just rejected".into();
+    report.next_step = "Replace the key, then verify again.".into();
+    report.flow = Some(flow::unchanged(&key));
+    report.scrub_with(&resolved.scrubber);
+    remember(resolved.scrubber);
+    Some(report)
+}
+
+/// A key's fingerprint, to tell a replaced key from the one rejected without keeping the key.
+fn fingerprint(key: &str) -> u64 {
+    // FNV-1a: stable within the run, which is all it is compared across.
+    key.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 fn verify_and_record(options: Options) -> VerifyReport {
     let started = imports::now();
     let resolved = status::resolve(&imports::inputs(), &options);
@@ -100,11 +136,17 @@ fn verify_and_record(options: Options) -> VerifyReport {
         Ok(path) => report.evidence = Some(path),
         Err(why) => report.evidence_error = Some(why),
     }
+    if flow::is_401(report.outcome) {
+        REJECTED.set(resolved.key.as_ref().map(|k| fingerprint(k.expose())));
+    }
     remember(resolved.scrubber);
     report
 }
 
 thread_local! {
+    /// The fingerprint of the key the server last rejected in this run.
+    static REJECTED: std::cell::Cell<Option<u64>> = const { std::cell::Cell::new(None) };
+
     /// The scrubber of this instance's run, built once from the secrets on the chain, so that
     /// each `scrub`, `holds-key` and `sanitize-output` call does not read the project again (and the
     /// turned forms of the secrets are worked out once). A later `verify` or `init` adds what

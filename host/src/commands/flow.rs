@@ -11,6 +11,9 @@ use crate::io::{Io, errln, out, outln};
 use crate::render;
 use crate::sandbox::Instance;
 
+/// How many times a person is waited for while an unchanged key is still to be replaced.
+const WAITS: usize = 3;
+
 /// What the spinner says while a verification is in flight.
 pub const VERIFYING: &str = "Verifying the API key";
 
@@ -48,6 +51,7 @@ impl Dialogue<'_> {
             return Ok((report, None));
         }
         let mut step = Step::Asked;
+        let mut waits = 0;
         loop {
             step = match step {
                 Step::Asked => match self.answer(&report)? {
@@ -55,7 +59,9 @@ impl Dialogue<'_> {
                     None => return Ok((report, None)),
                 },
                 Step::Answered(answer) => {
-                    let applying = self.instance.flow_step(Some(answer), None)?;
+                    let applying =
+                        self.instance
+                            .flow_step(Some(answer), None, report.key.as_ref())?;
                     if answer == FlowAnswer::Invalid && !self.person() {
                         // The key must be replaced first, and nobody is there to say when it
                         // has been: the flow stops at step 2, and the next `verify` checks the
@@ -88,7 +94,18 @@ impl Dialogue<'_> {
                     let again = self.io.spin(VERIFYING, self.json, || {
                         instance.continue_flow(options, answer)
                     })?;
-                    return Ok((again, Some(report)));
+                    // The key found is still the rejected one, so nothing was sent: a person
+                    // at the terminal is told where it is, and waited for again.
+                    if let Some(Flow::Applying(unchanged)) = &again.flow
+                        && self.person()
+                        && waits < WAITS
+                    {
+                        waits += 1;
+                        outln!(self.io, "\n{}", unchanged.guidance)?;
+                        Step::Replacing
+                    } else {
+                        return Ok((again, Some(report)));
+                    }
                 }
             };
         }
