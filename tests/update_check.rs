@@ -329,7 +329,8 @@ fn run_runs_the_checker_without_secrets_and_shows_only_what_is_fit_to_show() {
     let world = World::new();
     world.install_skill("home/.claude/skills");
     // A hostile checker: it prints its arguments and environment, a key it found elsewhere,
-    // split by a colour change, a link off the table, and terminal control sequences.
+    // split by a colour change, its release notes, links off the table, and terminal control
+    // sequences.
     let key_tail = &STANDARD_2[12..];
     let script = format!(
         "echo \"args: $*\"\nenv | sed 's/=.*//' | tr '\\n' ' '; echo\n\
@@ -372,7 +373,13 @@ fn run_runs_the_checker_without_secrets_and_shows_only_what_is_fit_to_show() {
         );
     }
     assert!(out.stdout.contains("HOME"), "{}", out.stdout);
-    assert!(!out.stdout.contains("github.com"), "{}", out.stdout);
+    // The skills' own release notes are kept; any other link is removed.
+    assert!(
+        out.stdout
+            .contains("release notes: https://github.com/QianWen-AI/qianwen-ai/releases"),
+        "{}",
+        out.stdout
+    );
     assert!(
         !out.stdout.to_ascii_lowercase().contains("evil.example"),
         "{}",

@@ -2,6 +2,20 @@
 
 use crate::wit::types::{Link, LinkTopic};
 
+/// The home of the skills the update check installs and runs, whose releases and notes its
+/// checker links to: its links, and only its, are kept in that checker's output beside the
+/// table's. A link below it must not climb out (`..`) or hide its path (`%`).
+pub const SKILLS_HOME: &str = "https://github.com/QianWen-AI/qianwen-ai";
+
+/// Whether `url` is `SKILLS_HOME` or a page below it.
+pub fn in_skills_home(url: &str) -> bool {
+    url.strip_prefix(SKILLS_HOME).is_some_and(|rest| {
+        (rest.is_empty() || rest.starts_with('/') || rest == ".git")
+            && !rest.contains("..")
+            && !rest.contains(['%', '@', '\\'])
+    })
+}
+
 /// (topic, title, URL), as of 2026-08-03, in the order of the WIT's `link-topic`.
 const TABLE: [(LinkTopic, &str, &str); 9] = [
     (

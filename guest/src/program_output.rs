@@ -2,11 +2,13 @@
 //! installer), made fit to show: no terminal control sequences (which could hide text, move the
 //! cursor or split a key so that it passes unseen), no secret, and no URL but the link table's.
 
-use crate::scrub::{Scrubber, strip_links};
+use crate::links::in_skills_home;
+use crate::scrub::{Scrubber, strip_links_but};
 
-/// `text` without control sequences, then scrubbed, then with foreign links removed.
+/// `text` without control sequences, then scrubbed, then with foreign links removed: every
+/// link but the table's and the skills' own home's.
 pub fn sanitize(text: &str, scrubber: &Scrubber) -> String {
-    strip_links(&scrubber.scrub_foreign(&plain(text)))
+    strip_links_but(&scrubber.scrub_foreign(&plain(text)), in_skills_home)
 }
 
 /// `text` with escape sequences and control characters removed; line breaks and tabs kept, and
@@ -70,12 +72,29 @@ mod tests {
     }
 
     #[test]
-    fn only_the_link_tables_urls_are_shown() {
-        let text = "see https://github.com/QianWen-AI/qianwen-ai.git and \
-                    https://platform.qianwenai.com/home/api-keys";
-        let shown = sanitize(text, &Scrubber::new([]));
-        assert!(!shown.contains("github.com"), "{shown}");
-        assert!(shown.contains("https://platform.qianwenai.com/home/api-keys"));
+    fn only_the_link_tables_and_the_skills_homes_urls_are_shown() {
+        let kept = [
+            "https://platform.qianwenai.com/home/api-keys",
+            "https://github.com/QianWen-AI/qianwen-ai",
+            "https://github.com/QianWen-AI/qianwen-ai.git",
+            "https://github.com/QianWen-AI/qianwen-ai/releases/tag/v1.2.0",
+        ];
+        let removed = [
+            "https://github.com/QianWen-AI/qianwen-ai-evil/releases",
+            "https://github.com/QianWen-AI/qianwen-ai/../../evil/x",
+            "https://github.com/QianWen-AI/qianwen-ai/%2e%2e/evil",
+            "https://github.com/QianWen-AI/qianwen-ai@evil.example/x",
+            "https://github.com/evil/qianwen-ai/releases",
+            "https://evil.example/https://github.com/QianWen-AI/qianwen-ai",
+        ];
+        for url in kept {
+            let shown = sanitize(&format!("see {url} now"), &Scrubber::new([]));
+            assert_eq!(shown, format!("see {url} now"));
+        }
+        for url in removed {
+            let shown = sanitize(&format!("see {url} now"), &Scrubber::new([]));
+            assert_eq!(shown, "see [link removed] now", "{url}");
+        }
     }
 
     #[test]

@@ -140,7 +140,7 @@ fn installed(report: &mut UpdateReport, found: &str, input: &UpdateInput) {
 
 /// Missing, and no answer yet: ask, unless the reminder is dismissed or not wanted.
 fn reminded(report: &mut UpdateReport, programs: &[LocatedProgram]) {
-    let install_now = "`qianwen-auth update-check --answer 1` installs it now.";
+    let install_now = "`qianwen-auth update-check --answer 1 --run` installs it now.";
     match report.reminder {
         Reminder::Due => {
             report.state = UpdateState::Asked(choices(programs, &mut report.warnings));
@@ -195,6 +195,9 @@ fn answered(report: &mut UpdateReport, answer: UpdateAnswer, input: &UpdateInput
             "Install now: {}; once it has succeeded, {until}.",
             install.shown
         ),
+        UpdateAnswer::Skip if reminder == Reminder::Never => {
+            "Nothing to skip: you asked never to be reminded, and that stays.".into()
+        }
         UpdateAnswer::Skip => format!("Skipped for now: {until}."),
         UpdateAnswer::Never => "Never remind me: you will not be reminded again.".into(),
     };

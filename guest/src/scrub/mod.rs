@@ -246,6 +246,11 @@ pub fn excerpt(body: &[u8], scrubber: &Scrubber, max: usize) -> Option<String> {
 /// `text` with every link that is not on the link table replaced: `http://` and `https://` in
 /// any letter case, and host names that start with `www.`.
 pub fn strip_links(text: &str) -> String {
+    strip_links_but(text, |_| false)
+}
+
+/// `strip_links`, keeping too every link `kept` accepts.
+pub fn strip_links_but(text: &str, kept: impl Fn(&str) -> bool) -> String {
     let allowed: Vec<String> = links::all().into_iter().map(|l| l.url).collect();
     // ASCII lower case keeps every byte where it was.
     let lower = text.to_ascii_lowercase();
@@ -257,7 +262,7 @@ pub fn strip_links(text: &str) -> String {
             .find(|c: char| c.is_whitespace() || "\"'()<>,`\\".contains(c))
             .map_or(text.len(), |n| start + n);
         let url = text[start..end].trim_end_matches(['.', ';', ':']);
-        if allowed.iter().any(|a| a == url) {
+        if allowed.iter().any(|a| a == url) || kept(url) {
             out.push_str(url);
         } else {
             out.push_str(LINK_REMOVED);

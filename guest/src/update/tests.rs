@@ -237,7 +237,23 @@ fn never_is_honoured_and_never_weakened() {
         let report = check(&input(None, Some(&state), Some(answer)));
         assert_eq!(report.reminder, Reminder::Never);
         assert!(report.save.is_none(), "{answer:?} must not replace never");
+        // The words say what stays, never "skipped" beside "not reminded again".
+        assert!(!report.message.starts_with("Skipped"), "{}", report.message);
     }
+    let skipped = check(&input(None, Some(&state), Some(UpdateAnswer::Skip)));
+    assert_eq!(
+        skipped.message,
+        "Nothing to skip: you asked never to be reminded, and that stays."
+    );
+    // Nothing runs without --run, so the advice to install names it.
+    assert!(
+        quiet
+            .next_steps
+            .iter()
+            .any(|s| s.contains("--answer 1 --run` installs")),
+        "{:?}",
+        quiet.next_steps
+    );
     // A year on, still never.
     let mut later = input(None, Some(&state), None);
     later.now = NOW + 365 * DISMISSAL_SECONDS;
