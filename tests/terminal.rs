@@ -23,6 +23,9 @@ fn colour_follows_the_conventions_off_a_terminal() {
     };
     assert!(!coloured(&[], &["status"]), "no colour into a pipe");
     assert!(coloured(&[("CLICOLOR_FORCE", "1")], &["status"]));
+    // 0 does not force: the convention forces only for a value other than 0.
+    assert!(!coloured(&[("CLICOLOR_FORCE", "0")], &["status"]));
+    assert!(!coloured(&[("CLICOLOR_FORCE", "0")], &["--help"]));
     assert!(!coloured(
         &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")],
         &["status"]

@@ -11,6 +11,7 @@ use crate::io::{Io, err, errln, out};
 use qianwen_auth_facts::endpoints::REGIONS;
 use qianwen_auth_facts::evidence::DEFAULT_OUTPUT;
 use qianwen_auth_facts::keys;
+use qianwen_auth_facts::names::LINK_TOPIC;
 use qianwen_auth_facts::variables::{DEFAULT_KEY_NAME, GRANTED, PLACEHOLDER};
 
 #[derive(Parser, Debug)]
@@ -176,7 +177,8 @@ pub struct InitArgs {
 /// `links`.
 #[derive(Args, Debug)]
 pub struct LinksArgs {
-    /// Only this topic's URL, e.g. api-keys, billing, usage, token-plan.
+    /// Only this topic's URL.
+    #[arg(value_parser = LINK_TOPIC)]
     pub topic: Option<String>,
 
     #[command(flatten)]
@@ -237,7 +239,7 @@ pub enum UpdateChoice {
 #[derive(Args, Debug)]
 pub struct UpdateCheckArgs {
     /// Answer the reminder without being asked: 1 (install), 2 (skip) or 3 (never).
-    #[arg(long, value_enum, value_name = "1|2|3")]
+    #[arg(long, value_enum, value_name = "1|2|3", hide_possible_values = true)]
     pub answer: Option<UpdateChoice>,
 
     /// Run the command the check names: the skill's checker, or with --answer 1 the install
@@ -310,7 +312,7 @@ pub struct VerifyArgs {
     pub output: PathBuf,
 
     /// After a 401, answer the question without being asked: 1 (or console) or 2 (or invalid).
-    #[arg(long, value_enum, value_name = "1|2")]
+    #[arg(long, value_enum, value_name = "1|2", hide_possible_values = true)]
     pub answer: Option<Answer>,
 
     /// Also show the endpoint, each request and its latency, the server's code, request id and

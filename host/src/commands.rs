@@ -289,13 +289,25 @@ pub fn links(cwd: &Path, args: &LinksArgs, io: &mut Io) -> Result<Exit> {
     } else if args.topic.is_some() {
         outln!(io, "{}", chosen[0].url)?;
     } else {
-        let width = chosen
+        // Two columns of words, padded, then the URLs, whose lengths vary most.
+        let topics = chosen
             .iter()
             .map(|l| l.topic.name().len())
             .max()
             .unwrap_or(0);
+        let titles = chosen
+            .iter()
+            .map(|l| l.title.chars().count())
+            .max()
+            .unwrap_or(0);
         for l in chosen {
-            outln!(io, "{:width$}  {}  {}", l.topic.name(), l.url, l.title)?;
+            outln!(
+                io,
+                "{:topics$}  {:titles$}  {}",
+                l.topic.name(),
+                l.title,
+                l.url
+            )?;
         }
     }
     Ok(Exit::Ok)

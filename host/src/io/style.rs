@@ -72,5 +72,16 @@ impl Style {
 
 /// Whether anstream would colour `stream`.
 fn colors<S: anstream::stream::RawStream>(stream: &S) -> bool {
+    // The convention forces colour when CLICOLOR_FORCE is set to anything but 0; anstream
+    // takes 0 as forcing too, so with 0 the choice is made as if it were not set.
+    if std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v == "0") {
+        let clicolor = anstyle_query::clicolor();
+        return !anstyle_query::no_color()
+            && clicolor != Some(false)
+            && stream.is_terminal()
+            && (anstyle_query::term_supports_color()
+                || clicolor == Some(true)
+                || anstyle_query::is_ci());
+    }
     anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never
 }
