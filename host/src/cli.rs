@@ -333,7 +333,7 @@ pub struct FormatArgs {
 }
 
 /// The environment variables the tool reads, for `--help`.
-fn environment() -> String {
+pub(crate) fn environment() -> String {
     format!(
         "Environment:\n  {}: the credentials and settings the policy reads (keys are never \
          shown)\n  HTTPS_PROXY, ALL_PROXY, NO_PROXY (and their lower-case forms): proxies, as \

@@ -13,6 +13,7 @@ use crate::cli::{
 
 mod capabilities;
 mod flow;
+mod man;
 mod update_check;
 use crate::exit::{self, Exit};
 use crate::files::{CannotChange, WritableDir};
@@ -24,6 +25,7 @@ use crate::render::{self, json};
 use crate::sandbox::{Instance, Sandbox};
 use crate::timings;
 pub use capabilities::capabilities;
+pub use man::man;
 pub use update_check::update_check;
 
 /// How long connecting may take, at most; the total limit is `--timeout`.
@@ -434,15 +436,6 @@ pub fn completions(shell: CompletionShell, io: &mut Io) -> Result<Exit> {
 /// `version`: as `--version` prints it.
 pub fn version(io: &mut Io) -> Result<Exit> {
     outln!(io, "qianwen-auth {}", env!("CARGO_PKG_VERSION"))?;
-    Ok(Exit::Ok)
-}
-
-/// `man`: the manual page, in roff.
-pub fn man(io: &mut Io) -> Result<Exit> {
-    use clap::CommandFactory;
-    let mut page = Vec::new();
-    clap_mangen::Man::new(crate::cli::Cli::command()).render(&mut page)?;
-    out!(io, "{}", String::from_utf8_lossy(&page))?;
     Ok(Exit::Ok)
 }
 
