@@ -180,7 +180,10 @@ mod tests {
             assert!(page.contains(&format!(".SH {section}")), "{section}");
         }
         assert!(!page.contains(".SH EXTRA"));
-        assert!(!page.contains("<VERBOSE>"), "a flag shown as taking a value");
+        assert!(
+            !page.contains("<VERBOSE>"),
+            "a flag shown as taking a value"
+        );
         for command in ["status", "verify", "init", "update-check", "links"] {
             assert!(
                 page.contains(&format!(".SS \"qianwen-auth {command}\"")),

@@ -261,5 +261,10 @@ fn the_flow_question_and_where_it_ended() {
         Outcome::AuthRejected,
         Some(Flow::StillRejected(progress("Create a new key."))),
     );
-    assert!(verify(&still, &shown(&[], false), Style::plain()).contains("  ✗ Create a new key."));
+    let text = verify(&still, &shown(&[], false), Style::plain());
+    assert!(text.contains("\nNext: Create a new key.\n"), "{text}");
+    assert!(
+        !text.contains("Check the key."),
+        "the 401's own step repeated: {text}"
+    );
 }

@@ -37,11 +37,22 @@ pub fn verify(r: &VerifyReport, shown: &Shown, style: Style) -> String {
     for w in &r.warnings {
         let _ = writeln!(out, "  {} {}", style.warn(), w.message);
     }
-    if let Some(flow) = &r.flow {
-        flow_lines(&mut out, flow, style);
-    }
-    if r.outcome != Outcome::Pass && !matches!(r.flow, Some(Flow::Asked(_))) {
-        super::next_step(&mut out, &r.next_step, &r.links, style);
+    // After a 401 the flow's step is the next step: the report's own would repeat the
+    // question's advice.
+    match &r.flow {
+        Some(Flow::Asked(_)) => {}
+        Some(Flow::Passed(p)) => {
+            let _ = writeln!(out, "  {} {}", style.ok(), p.guidance);
+        }
+        Some(Flow::StillRejected(p)) => super::next_step(&mut out, &p.guidance, &[], style),
+        Some(Flow::Applying(p)) => {
+            super::next_step(&mut out, &p.guidance, &[], style);
+            let _ = writeln!(out, "  When it is in place: qianwen-auth verify");
+        }
+        None if r.outcome != Outcome::Pass => {
+            super::next_step(&mut out, &r.next_step, &r.links, style);
+        }
+        None => {}
     }
     match (&r.evidence, &r.evidence_error) {
         (Some(path), _) => {
@@ -117,24 +128,6 @@ fn attempts_line(r: &VerifyReport) -> Option<String> {
         r.endpoint.authority,
         attempts.join(", then ")
     ))
-}
-
-/// Where the 401 flow ended: verified again and passed, still rejected, or waiting at step 2
-/// for the key to be replaced.
-fn flow_lines(out: &mut String, flow: &Flow, style: Style) {
-    match flow {
-        Flow::Passed(p) => {
-            let _ = writeln!(out, "  {} {}", style.ok(), p.guidance);
-        }
-        Flow::StillRejected(p) => {
-            let _ = writeln!(out, "  {} {}", style.bad(), p.guidance);
-        }
-        // Stopped at step 2 until the key is replaced.
-        Flow::Applying(p) => {
-            let _ = writeln!(out, "  {} {}", style.warn(), p.guidance);
-        }
-        Flow::Asked(_) => {}
-    }
 }
 
 /// The 401 flow's open question and its two choices; without a terminal to answer at, how to
