@@ -1,5 +1,5 @@
 //! The capabilities the WIT world's doc comment lists, read by build.rs so that the CLI's
-//! `capabilities` command and the README say what the WIT says, from one text.
+//! `capabilities` command and docs/reference/capabilities.md say what the WIT says, from one text.
 
 /// One bullet of the world's capability list: the imports it names (as written, with
 /// `qianwen:auth/` added to the package's own), and what is granted through them.

@@ -6,7 +6,7 @@ use std::fs;
 use crate::common::*;
 use crate::mock::{Mock, Reply, compat_error, native_error};
 
-/// SPEC §7, as of 2026-08-03: the only URLs a person is ever pointed to.
+/// docs/behaviour.md#links, as of 2026-08-03: the only URLs a person is ever pointed to.
 const LINKS: [&str; 9] = [
     "https://platform.qianwenai.com/home/",
     "https://platform.qianwenai.com/home/api-keys",
@@ -80,7 +80,7 @@ fn tokenplan_lists_the_facts_with_their_date() {
         "qwen-audio-3.0-tts-plus",
         "Credits",
         "https://platform.qianwenai.com/docs/token-plan/overview",
-        // The seed names the Token Plan endpoint, a host this tool never contacts.
+        // The original skill names the Token Plan endpoint, a host this tool never contacts.
         "token-plan.cn-beijing.maas.aliyuncs.com",
     ] {
         assert!(out.stdout.contains(expected), "missing {expected:?}");

@@ -1,5 +1,5 @@
-//! `.env` lines as users write them (SPEC §1): a key line whose quote is never closed, and
-//! comments typed after the white space of a Chinese input method.
+//! `.env` lines as users write them (docs/behaviour.md#dotenv): a key line whose quote is never
+//! closed, and comments typed after the white space of a Chinese input method.
 
 use crate::common::*;
 

@@ -1,5 +1,5 @@
-//! The 401 flow (SPEC §5) end to end: at a terminal through a pseudo-terminal, and without one
-//! as agents and CI run it.
+//! The 401 flow (docs/behaviour.md#the-401-flow) end to end: at a terminal through a
+//! pseudo-terminal, and without one as agents and CI run it.
 
 #[cfg(unix)]
 use crate::common::pty::Terminal;
@@ -205,7 +205,7 @@ fn answer_option_continues_without_a_prompt() {
     assert_eq!(out.code, 2);
 }
 
-/// A 401 saying no key arrived enters the flow too (SPEC §5: any 401).
+/// A 401 saying no key arrived enters the flow too (docs/behaviour.md#the-401-flow: any 401).
 #[test]
 fn a_401_without_a_key_received_asks_too() {
     let dir = tempdir();

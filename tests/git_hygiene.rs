@@ -1,6 +1,7 @@
-//! Git hygiene (SPEC §1) against real repositories made with git itself: a `.env` holding a
-//! secret that git tracks is the worst case and says so with its fix; one that git ignores by
-//! any of its rules (`.gitignore`, `.git/info/exclude`, `core.excludesFile`) gets no warning.
+//! Git hygiene (docs/behaviour.md#git-hygiene) against real repositories made with git itself: a
+//! `.env` holding a secret that git tracks is the worst case and says so with its fix; one that git
+//! ignores by any of its rules (`.gitignore`, `.git/info/exclude`, `core.excludesFile`) gets no
+//! warning.
 
 use std::path::Path;
 use std::process::Command;

@@ -1,12 +1,12 @@
-//! The agent skill we ship (`skill/qianwen-ops-auth/SKILL.md`): the seed's name, description and
-//! triggers; only commands and flags that exist; only links from the link table; and the
-//! seed's security rules.
+//! The agent skill we ship (`skill/qianwen-ops-auth/SKILL.md`): the original skill's name,
+//! description and triggers; only commands and flags that exist; only links from the link
+//! table; and the original skill's security rules.
 
 use crate::common::*;
 
 const SKILL: &str = include_str!("../skill/qianwen-ops-auth/SKILL.md");
 
-/// The seed's description, triggers included, word for word.
+/// The original skill's description, triggers included, word for word.
 const SEED_DESCRIPTION: &str = "[QianWen] Configure authentication (API keys, endpoints). \
     TRIGGER when: setting up QIANWEN_API_KEY, troubleshooting 401/auth errors, when another \
     skill reports missing credentials, or user explicitly invokes this skill by name (e.g. use \
@@ -40,7 +40,7 @@ fn commands() -> Vec<Vec<String>> {
 }
 
 #[test]
-fn the_skill_keeps_the_seed_name_and_triggers() {
+fn the_skill_keeps_the_original_name_and_triggers() {
     assert_eq!(front_matter("name"), "qianwen-ops-auth");
     assert_eq!(front_matter("description"), SEED_DESCRIPTION);
 }
@@ -96,7 +96,7 @@ fn every_link_in_it_is_on_the_link_table() {
 }
 
 #[test]
-fn it_carries_the_seeds_security_rules() {
+fn it_carries_the_original_security_rules() {
     for rule in [
         "Never ask the user for their API key",
         "Never print, log or repeat a key or an OSS credential",

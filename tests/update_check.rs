@@ -1,5 +1,6 @@
-//! The update check (SPEC §10) end to end: where it looks, what it runs and how, the three
-//! answers and the reminder they leave in the user's state directory, and where it never writes.
+//! The update check (docs/behaviour.md#update-check) end to end: where it looks, what it runs and
+//! how, the three answers and the reminder they leave in the user's state directory, and where it
+//! never writes.
 
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::PathBuf;

@@ -1,6 +1,6 @@
-//! SPEC §4, where a request may go: DashScope's hosts on 443 over https, a host the user
-//! granted with `--allow-host` (https, or plain http to a loopback host), and never a Token
-//! Plan endpoint. One judgement, used by the component when it reports on an endpoint and by
+//! docs/behaviour.md#verification, where a request may go: DashScope's hosts on 443 over https, a
+//! host the user granted with `--allow-host` (https, or plain http to a loopback host), and never a
+//! Token Plan endpoint. One judgement, used by the component when it reports on an endpoint and by
 //! the host on every request the component actually makes, so the two cannot disagree.
 
 use std::fmt;

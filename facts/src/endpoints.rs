@@ -1,4 +1,5 @@
-//! SPEC §4: DashScope's regions and the API this tool checks, as of 2026-08-03.
+//! docs/behaviour.md#verification: DashScope's regions and the API this tool checks, as of
+//! 2026-08-03.
 
 /// One region of DashScope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,11 +64,12 @@ pub fn region_of_host(host: &str) -> Option<Region> {
         .find(|r| r.host.eq_ignore_ascii_case(host))
 }
 
-/// The Token Plan endpoint the seed names (China site); other regions have their own
+/// The Token Plan endpoint the original skill names (China site); other regions have their own
 /// `token-plan.*.maas.aliyuncs.com`. Never contacted.
 pub const TOKEN_PLAN_HOST: &str = "token-plan.cn-beijing.maas.aliyuncs.com";
 
-/// Whether `host` is a Token Plan endpoint (SPEC §8), which this tool never contacts.
+/// Whether `host` is a Token Plan endpoint (docs/behaviour.md#token-plan), which this tool never
+/// contacts.
 pub fn is_token_plan_host(host: &str) -> bool {
     let host = host.to_ascii_lowercase();
     host.starts_with("token-plan.") && host.ends_with(".maas.aliyuncs.com")

@@ -1,4 +1,5 @@
-//! The limits both sides keep, and the README states (SPEC §1, §4; README "Security model").
+//! The limits both sides keep, as docs/security.md states them (docs/behaviour.md#chain,
+//! #verification).
 
 /// The most of a project file (`.env`, `.gitignore`) the host hands over and the policy reads.
 pub const MAX_PROJECT_FILE: usize = 1 << 20;

@@ -1,7 +1,8 @@
 //! Which characters of text from outside may reach a terminal or a JSON document as they are
-//! (SPEC §3): none that a terminal acts on or hides. Paths, environment and `.env` values,
-//! option values, server answers and program output all pass through here on their way out:
-//! the host's output seam for the terminal, and both sides' JSON (`--json`, evidence records).
+//! (docs/behaviour.md#masking): none that a terminal acts on or hides. Paths, environment and
+//! `.env` values, option values, server answers and program output all pass through here on their
+//! way out: the host's output seam for the terminal, and both sides' JSON (`--json`, evidence
+//! records).
 //!
 //! Not safe as they are: C0 control characters but line feed and tab (escape sequences start
 //! with one), DEL, C1 control characters (a lone U+009B is a CSI on some terminals), the

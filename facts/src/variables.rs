@@ -1,5 +1,6 @@
-//! The environment variables the policy reads (SPEC §1, §2, §6). The host grants exactly
-//! these to the component; everything else in the process environment stays in the host.
+//! The environment variables the policy reads (docs/behaviour.md#chain, #key-kinds, #oss). The host
+//! grants exactly these to the component; everything else in the process environment stays in the
+//! host.
 
 /// The key's names, in the order the chain prefers them.
 pub const KEY_NAMES: [&str; 2] = ["QIANWEN_API_KEY", "DASHSCOPE_API_KEY"];
@@ -16,7 +17,7 @@ pub const BASE_URL: &str = "QWEN_BASE_URL";
 /// The region whose endpoint is used when no base URL is set.
 pub const REGION: &str = "QWEN_REGION";
 
-/// SPEC §6: custom OSS upload storage.
+/// docs/behaviour.md#oss: custom OSS upload storage.
 pub mod oss {
     /// The bucket uploads go to; set, it turns custom storage on.
     pub const BUCKET: &str = "QWEN_TMP_OSS_BUCKET";

@@ -1,7 +1,7 @@
-//! SPEC §1, the priority chain: the process environment, then `.env` in the current directory,
-//! then `.env` in the repository root. The first level with a non-empty value wins; within a
-//! level `QIANWEN_API_KEY` beats `DASHSCOPE_API_KEY`. Nothing here overwrites anything: each
-//! level is only read.
+//! docs/behaviour.md#chain, the priority chain: the process environment, then `.env` in the current
+//! directory, then `.env` in the repository root. The first level with a non-empty value wins;
+//! within a level `QIANWEN_API_KEY` beats `DASHSCOPE_API_KEY`. Nothing here overwrites anything:
+//! each level is only read.
 
 use std::collections::BTreeMap;
 

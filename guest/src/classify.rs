@@ -1,6 +1,6 @@
-//! SPEC §4, verification's judgement: what an answer from the verification request means
-//! (the error table in `table`, matched on the server's error code, never on message text
-//! alone), what it shows about the key, and what a transport failure means.
+//! docs/behaviour.md#verification, verification's judgement: what an answer from the verification
+//! request means (the error table in `table`, matched on the server's error code, never on message
+//! text alone), what it shows about the key, and what a transport failure means.
 
 mod fields;
 mod table;

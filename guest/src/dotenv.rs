@@ -1,6 +1,6 @@
-//! SPEC §1, the `.env` format: `NAME=VALUE` lines, `#` comments, blank lines, an optional
-//! `export ` prefix; single-quoted values are literal, double-quoted ones take `\n \t \" \\`
-//! and may span lines; unquoted values end at ` #` (any Unicode white space before the `#`:
+//! docs/behaviour.md#dotenv, the `.env` format: `NAME=VALUE` lines, `#` comments, blank lines, an
+//! optional `export ` prefix; single-quoted values are literal, double-quoted ones take `\n \t \"
+//! \\` and may span lines; unquoted values end at ` #` (any Unicode white space before the `#`:
 //! Chinese input methods type U+3000); CRLF and a UTF-8 BOM are accepted.
 //!
 //! Problems are reported by line number and never quote the line, because the line may hold
@@ -219,13 +219,13 @@ fn parse_entry(lines: &[&str], i: usize) -> Step {
     }
 }
 
-/// Expand references as python-dotenv does (SPEC §1): `${NAME}` and `${NAME:-default}` in
-/// unquoted and double-quoted values, looked up first in `outer` (the variables the policy
-/// reads, which win as the environment wins for python-dotenv), then among the entries before
-/// it in this file. A reference that resolves nowhere and has no default, or a whole value of
-/// the form `$NAME` (which python-dotenv leaves as it stands), is not a value: the entry
-/// becomes empty and says why in `reference`. So does one whose references, with all those
-/// before it, would expand past `MAX_EXPANDED` bytes: the work is linear in the file.
+/// Expand references as python-dotenv does (docs/behaviour.md#dotenv): `${NAME}` and
+/// `${NAME:-default}` in unquoted and double-quoted values, looked up first in `outer` (the
+/// variables the policy reads, which win as the environment wins for python-dotenv), then among the
+/// entries before it in this file. A reference that resolves nowhere and has no default, or a whole
+/// value of the form `$NAME` (which python-dotenv leaves as it stands), is not a value: the entry
+/// becomes empty and says why in `reference`. So does one whose references, with all those before
+/// it, would expand past `MAX_EXPANDED` bytes: the work is linear in the file.
 pub fn expand(parsed: &mut Parsed, outer: impl Fn(&str) -> Option<String>) {
     // A name whose value was cut for its length maps to none: whatever refers to it is too.
     let mut defined: std::collections::BTreeMap<String, Option<Secret>> = Default::default();

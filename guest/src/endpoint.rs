@@ -1,7 +1,7 @@
-//! SPEC §4, endpoints: which base URL a verification goes to, and whether a custom
-//! `QWEN_BASE_URL` may be used at all. The allowlist is judged by the same rule the host
-//! applies to every request (`qianwen_auth_facts::allowlist`); this module applies it early,
-//! so that `status` and `verify` agree, and explains a refusal.
+//! docs/behaviour.md#verification, endpoints: which base URL a verification goes to, and whether a
+//! custom `QWEN_BASE_URL` may be used at all. The allowlist is judged by the same rule the host
+//! applies to every request (`qianwen_auth_facts::allowlist`); this module applies it early, so
+//! that `status` and `verify` agree, and explains a refusal.
 
 use qianwen_auth_facts::allowlist::{self, AllowedHost, Scheme};
 use qianwen_auth_facts::endpoints::{self, COMPATIBLE_PATH, DEFAULT_REGION, REGIONS, Region};

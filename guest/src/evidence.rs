@@ -1,5 +1,6 @@
-//! SPEC §4, evidence: each verification leaves a record (time, endpoint host, masked key, HTTP
-//! status, outcome, latency, scrubbed excerpt) as a timestamped file and as `latest.json`.
+//! docs/behaviour.md#verification, evidence: each verification leaves a record (time, endpoint
+//! host, masked key, HTTP status, outcome, latency, scrubbed excerpt) as a timestamped file and as
+//! `latest.json`.
 
 use serde_json::{Value, json};
 

@@ -1,6 +1,6 @@
-//! SPEC §5, the 401 flow: (1) ask where the key came from, offering exactly two choices;
-//! (2) apply the answer; (3) verify again; (4) still 401: the key itself is invalid. No step
-//! asks for the key's value.
+//! docs/behaviour.md#the-401-flow, the 401 flow: (1) ask where the key came from, offering exactly
+//! two choices; (2) apply the answer; (3) verify again; (4) still 401: the key itself is invalid.
+//! No step asks for the key's value.
 
 use crate::links;
 use crate::names::Named;
@@ -99,7 +99,7 @@ pub fn step(
 mod tests {
     use super::*;
 
-    /// The step's number, as SPEC §5 counts them.
+    /// The step's number, as docs/behaviour.md#the-401-flow counts them.
     fn number(flow: &Flow) -> u8 {
         match flow {
             Flow::Asked(_) => 1,

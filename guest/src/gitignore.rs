@@ -1,5 +1,6 @@
-//! SPEC §3: `.env` files belong in `.gitignore`. This answers one question, whether git would
-//! ignore a given path, from the `.gitignore` files between the repository's top and that path.
+//! docs/behaviour.md#masking: `.env` files belong in `.gitignore`. This answers one question,
+//! whether git would ignore a given path, from the `.gitignore` files between the repository's top
+//! and that path.
 //!
 //! It follows gitignore(5): comments, `\` escapes, trailing-space trimming, `!` negation, a
 //! trailing `/` for directories only, a `/` elsewhere anchoring the pattern to its file's

@@ -1,4 +1,5 @@
-//! SPEC §2 and §3: what kind of key a value is, and the only form in which it may be shown.
+//! docs/behaviour.md#key-kinds and §3: what kind of key a value is, and the only form in which it
+//! may be shown.
 
 use crate::wit::types::KeyKind;
 

@@ -1,4 +1,5 @@
-//! SPEC §7: the only URLs the tool may print. Nothing else builds a URL for a person to open.
+//! docs/behaviour.md#links: the only URLs the tool may print. Nothing else builds a URL for a
+//! person to open.
 
 use crate::wit::types::{Link, LinkTopic};
 

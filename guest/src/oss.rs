@@ -1,4 +1,4 @@
-//! SPEC §6, custom OSS upload storage, as status only: which variables are set, which
+//! docs/behaviour.md#oss, custom OSS upload storage, as status only: which variables are set, which
 //! AccessKey pair is in use, and what is missing. Values are never reported; the AccessKey id
 //! only masked.
 

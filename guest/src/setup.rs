@@ -1,6 +1,7 @@
-//! SPEC §3, setting up: never ask for the key; when none is configured, add the placeholder
-//! line to `./.env` and keep `.env` files out of git; write a real key only when the user gave
-//! one on standard input. The plan is pure; `imports` applies it through the `setup` grant.
+//! docs/behaviour.md#masking, setting up: never ask for the key; when none is configured, add the
+//! placeholder line to `./.env` and keep `.env` files out of git; write a real key only when the
+//! user gave one on standard input. The plan is pure; `imports` applies it through the `setup`
+//! grant.
 
 use crate::chain::KEY_NAMES;
 use crate::dotenv;

@@ -1,5 +1,5 @@
-//! SPEC §9: the block agents keep in `AGENTS.md` / `CLAUDE.md`, between two markers. A file is
-//! changed only where the markers are, or by appending after one blank line.
+//! docs/behaviour.md#agents: the block agents keep in `AGENTS.md` / `CLAUDE.md`, between two
+//! markers. A file is changed only where the markers are, or by appending after one blank line.
 
 /// The marker before the block.
 pub const START: &str = "<!-- QIANWEN_SKILLS -->";

@@ -1,5 +1,5 @@
-//! SPEC §8, the Token Plan facts, as of 2026-08-03: one table, so that a change of plan is a
-//! change of data.
+//! docs/behaviour.md#token-plan, the Token Plan facts, as of 2026-08-03: one table, so that a
+//! change of plan is a change of data.
 
 use crate::links;
 use crate::wit::guidance::{PlanModel, TokenPlan};
@@ -78,7 +78,7 @@ const KNOWN_ERRORS: [&str; 5] = [
     "API rate limit reached — the Credits are used up",
 ];
 
-/// The Token Plan facts (SPEC §8).
+/// The Token Plan facts (docs/behaviour.md#token-plan).
 pub fn facts() -> TokenPlan {
     let models = |table: &[(&str, bool)]| {
         table
@@ -134,7 +134,7 @@ pub fn facts() -> TokenPlan {
 mod tests {
     use super::*;
 
-    /// The seed names the Token Plan endpoint; so does the tool, as a host it never contacts.
+    /// The original skill names the Token Plan endpoint; so does the tool, as a host it never contacts.
     #[test]
     fn the_token_plan_endpoint_is_named() {
         let f = facts();
@@ -154,7 +154,7 @@ mod tests {
     }
 
     #[test]
-    fn the_seed_list_is_a_subset() {
+    fn the_original_list_is_a_subset() {
         let f = facts();
         let names: Vec<&str> = f
             .text_models
@@ -162,7 +162,7 @@ mod tests {
             .chain(&f.image_models)
             .map(|m| m.name.as_str())
             .collect();
-        for seed in [
+        for model in [
             "qwen3.6-plus",
             "glm-5",
             "MiniMax-M2.5",
@@ -172,7 +172,7 @@ mod tests {
             "wan2.7-image",
             "wan2.7-image-pro",
         ] {
-            assert!(names.contains(&seed), "{seed}");
+            assert!(names.contains(&model), "{model}");
         }
     }
 }

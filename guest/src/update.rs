@@ -1,7 +1,7 @@
-//! SPEC §10, the update check: where the `qianwen-update-check` skill may be, the checker it
-//! brings, and, when it is missing, the reminder with its three choices and the state they
-//! leave behind. Runs nothing and reads nothing: the caller finds, records and runs. Only
-//! directories the user chose are looked in, never one the current directory or a cloned
+//! docs/behaviour.md#update-check, the update check: where the `qianwen-update-check` skill may be,
+//! the checker it brings, and, when it is missing, the reminder with its three choices and the
+//! state they leave behind. Runs nothing and reads nothing: the caller finds, records and runs.
+//! Only directories the user chose are looked in, never one the current directory or a cloned
 //! repository could have put there, and each command names the file that would run.
 
 use qianwen_auth_facts::text::one_line;
@@ -26,11 +26,11 @@ const HOME_SKILLS: [&str; 2] = [".claude/skills", ".agents/skills"];
 /// How long "skip for now" (and installing) keeps the reminder quiet.
 pub const DISMISSAL_SECONDS: u64 = 24 * 60 * 60;
 
-/// The seed's words for a missing skill.
+/// The original skill's words for a missing skill.
 const MISSING: &str = "The update-check skill is not installed. It keeps you informed about \
                        new QianWen-AI/qianwen-ai features and bug fixes.";
 
-/// The install command, as the seed gives it.
+/// The install command, as the original skill gives it.
 const INSTALL: [&str; 7] = [
     "npx",
     "skills",
@@ -43,7 +43,7 @@ const INSTALL: [&str; 7] = [
 
 /// The first line of the state file: what it is, and how to undo it.
 const STATE_HEADER: &str =
-    "# qianwen-auth: the update check's reminder (SPEC §10). Delete this file to be asked again.";
+    "# qianwen-auth: the update check's reminder. Delete this file to be asked again.";
 
 /// The `SKILL.md` files to look for, in order, and the repository root (where the reminder's
 /// state is never kept).
@@ -213,7 +213,7 @@ fn answered(report: &mut UpdateReport, answer: UpdateAnswer, input: &UpdateInput
     report.state = UpdateState::Answered((answer, command));
 }
 
-/// The three choices, as the seed words them.
+/// The three choices, as the original skill words them.
 fn choices(programs: &[LocatedProgram], warnings: &mut Vec<String>) -> Vec<UpdateChoice> {
     let install = install(programs, warnings);
     vec![
@@ -259,7 +259,7 @@ fn checker(
     command(located("python3", programs, warnings), args)
 }
 
-/// The seed's install command, `npx skills add …`.
+/// The original skill's install command, `npx skills add …`.
 fn install(programs: &[LocatedProgram], warnings: &mut Vec<String>) -> Command {
     command(
         located(INSTALL[0], programs, warnings),

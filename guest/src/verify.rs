@@ -1,7 +1,7 @@
-//! SPEC §4, verification: refuse what must not be sent, send the request, retry 429 and 5xx at
-//! most twice (1.5 s × 2^attempt, or the server's `Retry-After`), judge the last answer.
-//! The transport is a trait so that every path here is tested natively; the component's
-//! implementation sends through `wasi:http`.
+//! docs/behaviour.md#verification, verification: refuse what must not be sent, send the request,
+//! retry 429 and 5xx at most twice (1.5 s × 2^attempt, or the server's `Retry-After`), judge the
+//! last answer. The transport is a trait so that every path here is tested natively; the
+//! component's implementation sends through `wasi:http`.
 
 use crate::classify::{self, Judgement};
 use crate::endpoint::{self, Endpoint};
@@ -16,7 +16,7 @@ use crate::wit::types::{
     Attempt, KeyJudgement, Outcome, StatusReport, Verdict, VerifyReport, WarningCode,
 };
 
-/// The verification request's body (SPEC §4).
+/// The verification request's body (docs/behaviour.md#verification).
 pub const BODY: &[u8] = qianwen_auth_facts::endpoints::PROBE_BODY.as_bytes();
 
 /// At most this many retries after the first request.
@@ -77,7 +77,8 @@ fn verify(resolved: &Resolved, transport: &mut impl Transport, limits: TimeLimit
     let request = request(&resolved.endpoint, key.expose());
     let (judgement, last) = send(&mut report, &request, transport, limits, &resolved.scrubber);
     finish(&mut report, judgement, last.as_ref(), &resolved.scrubber);
-    // Any 401 enters the flow (SPEC §5), whether the key was refused or did not arrive.
+    // Any 401 enters the flow (docs/behaviour.md#the-401-flow), whether the key was refused or did
+    // not arrive.
     if flow::is_401(report.outcome) {
         report.flow = Some(flow::step(None, None, None));
     }

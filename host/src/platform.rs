@@ -1,6 +1,6 @@
 //! Every difference between the systems this runs on, one concern per module, each behind
 //! `cfg` gates, so that the rest of the host reads the same everywhere. What a system cannot
-//! do is said where it is decided, and in the README's platform table.
+//! do is said where it is decided, and in docs/platforms.md.
 
 use crate::bindings::exports::qianwen::auth::types::System;
 

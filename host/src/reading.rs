@@ -127,7 +127,7 @@ mod tests {
 
 /// The host's rule, held to its source: every place that opens, lists or runs something by
 /// itself is one of these, each bounded as the policy is. A new one fails this test until it
-/// is listed here with its bounds, and the README's security model says the same. (It reads the
+/// is listed here with its bounds, and docs/security.md says the same. (It reads the
 /// source tree, which an emulated Windows cannot name: run where the source is, on Unix.)
 #[cfg(all(test, unix))]
 mod readers {

@@ -1,8 +1,8 @@
-//! What the update check may run, judged before anything runs (SPEC §10): a program found in an
-//! absolute directory on `PATH` outside the repository and the current directory, and a skill
-//! whose files, and every directory above them, belong to the user (or the system's
-//! administrator) and can be changed by no one else. So neither a cloned repository nor another
-//! user with a shared directory chooses what runs as the user.
+//! What the update check may run, judged before anything runs (docs/behaviour.md#update-check): a
+//! program found in an absolute directory on `PATH` outside the repository and the current
+//! directory, and a skill whose files, and every directory above them, belong to the user (or the
+//! system's administrator) and can be changed by no one else. So neither a cloned repository nor
+//! another user with a shared directory chooses what runs as the user.
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};

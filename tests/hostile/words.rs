@@ -1,6 +1,6 @@
 //! The scrubber hides keys, not words. A project named `flask-api-server` once showed as
 //! `fla[redacted]` in every path, in `--json`, in the advice to type and in the argv of the
-//! checker `update-check --run` starts; the seed's placeholder was hidden from the sentence
+//! checker `update-check --run` starts; the original skill's placeholder was hidden from the sentence
 //! that tells the user to replace it; and a server could still show the key turned around,
 //! spaced out, fullwidth, rotated or encoded twice.
 
@@ -65,7 +65,7 @@ fn words_that_hold_sk_are_never_hidden() {
     }
 }
 
-/// The seed's step 2, word for word, after `init` writes the placeholder; and `status` names
+/// The original skill's step 2, word for word, after `init` writes the placeholder; and `status` names
 /// the placeholder it found.
 #[test]
 fn the_placeholder_is_named_as_it_is() {

@@ -1,4 +1,4 @@
-//! What an error answer names, in either of DashScope's shapes (SPEC §4):
+//! What an error answer names, in either of DashScope's shapes (docs/behaviour.md#verification):
 //! compatible mode `{"error":{"message","type","param","code"},"request_id"}` and native mode
 //! `{"code","message","request_id"}`. Workspace hosts put the ids inside `error` too.
 

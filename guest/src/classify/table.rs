@@ -1,6 +1,6 @@
-//! SPEC §4's error table: which answers DashScope gives, what each means, and what to do.
-//! Decided on the status and the error code; a message's wording decides only where the code
-//! is missing or too general to tell (`refines`), from a small set of known phrasings.
+//! docs/behaviour.md#verification's error table: which answers DashScope gives, what each means,
+//! and what to do. Decided on the status and the error code; a message's wording decides only where
+//! the code is missing or too general to tell (`refines`), from a small set of known phrasings.
 //! Where the answer comes from past the key check, the cause says the key was accepted.
 
 use std::ops::RangeInclusive;

@@ -289,8 +289,8 @@ fn empty_input() {
 
 /// python-dotenv itself, as the control: random files of references (defaults, quotes, chains
 /// that double, names redefined) expand here exactly as python-dotenv 1.x expands them, value
-/// for value. Left out on purpose, where this parser takes another side (README, ".env
-/// files"): a single-quoted value is literal here, and a reference to a name defined nowhere
+/// for value. Left out on purpose, where this parser takes another side (docs/behaviour.md#dotenv):
+/// a single-quoted value is literal here, and a reference to a name defined nowhere
 /// makes the value unset and reported rather than empty in part. Run with
 /// `QIANWEN_AUTH_PYTHON` (a Python with python-dotenv installed; CI sets it, and then it must
 /// be there) or `python3`; skipped, and said so, when that has no python-dotenv.

@@ -1,8 +1,8 @@
-//! SPEC §3: nothing the tool shows or saves may hold a key. Servers echo keys back, fully, in
-//! part, or turned into something else; programs print them; people paste them where a path
-//! belongs. The scrubber knows what a secret is: the values the tool holds (the keys and OSS
-//! credentials at every level of the chain, a key piped to `init`), and it hides them in every
-//! form this module can read them in:
+//! docs/behaviour.md#masking: nothing the tool shows or saves may hold a key. Servers echo keys
+//! back, fully, in part, or turned into something else; programs print them; people paste them
+//! where a path belongs. The scrubber knows what a secret is: the values the tool holds (the keys
+//! and OSS credentials at every level of the chain, a key piped to `init`), and it hides them in
+//! every form this module can read them in:
 //!
 //! - as they are, in any letter case, and as their skeleton (`normal`): with separators,
 //!   spaces, line breaks and invisible characters dropped and compatibility forms folded, so a
@@ -18,11 +18,11 @@
 //! It never touches anything else: not a path or word of the user's (`flask-api-server`), not
 //! the placeholder `sk-your-key-here`, which is no key and is named as it is.
 //!
-//! The work is linear in the text: each decoding is one pass, decoding goes only a few layers
-//! deep and only into what reads as text, under a budget of a fixed multiple of the text's
-//! length, and every window of eight bytes is looked up in a sorted set of the secrets' pieces.
-//! SPEC §7: server messages carry trailing URLs, which are not on the link table, so they go
-//! too (`strip_links`).
+//! The work is linear in the text: each decoding is one pass, decoding goes only a few layers deep
+//! and only into what reads as text, under a budget of a fixed multiple of the text's length, and
+//! every window of eight bytes is looked up in a sorted set of the secrets' pieces.
+//! docs/behaviour.md#links: server messages carry trailing URLs, which are not on the link table,
+//! so they go too (`strip_links`).
 
 mod decode;
 mod normal;

@@ -1,6 +1,6 @@
-//! SPEC §3 at the component's edge: every report passes the scrubber as a whole before it
-//! leaves, so no text that came from outside (a path, `QWEN_BASE_URL`, a server's words) can
-//! carry a secret out, whatever module put it there. Masked keys and the link table hold no
+//! docs/behaviour.md#masking at the component's edge: every report passes the scrubber as a whole
+//! before it leaves, so no text that came from outside (a path, `QWEN_BASE_URL`, a server's words)
+//! can carry a secret out, whatever module put it there. Masked keys and the link table hold no
 //! secret and pass unchanged.
 
 use crate::scrub::Scrubber;

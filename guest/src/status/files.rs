@@ -1,5 +1,5 @@
 //! The `.env` files on the chain: read and parsed, and checked as files that hold secrets must
-//! be (SPEC §1, git hygiene): private to their owner, and ignored by git.
+//! be (docs/behaviour.md#git-hygiene): private to their owner, and ignored by git.
 
 use qianwen_auth_facts::variables::GRANTED;
 

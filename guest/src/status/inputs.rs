@@ -149,7 +149,7 @@ pub fn one_directory(
     inputs_from(env, &[directory])
 }
 
-/// The most of a `.env` file the policy reads, as SPEC §1 says.
+/// The most of a `.env` file the policy reads, as docs/behaviour.md#dotenv says.
 pub use qianwen_auth_facts::limits::MAX_PROJECT_FILE as MAX_DOTENV;
 
 /// The `.env` files the chain consults, as (source, depth): the current directory's, and the

@@ -146,7 +146,7 @@ fn missing_asks_exactly_three_choices_and_runs_nothing() {
         choices[0]
             .label
             .contains("(npx skills add QianWen-AI/qianwen-ai --skill"),
-        "the seed's words: {}",
+        "the original skill's words: {}",
         choices[0].label
     );
     assert!(choices[1].command.is_none() && choices[2].command.is_none());

@@ -16,8 +16,8 @@ pub use project::ProjectFiles;
 pub use proxy::Proxies;
 pub use setup::SetupFiles;
 
-/// The environment variables the component may see (SPEC §1, §6). Everything else in the
-/// process environment stays in the host.
+/// The environment variables the component may see (docs/behaviour.md#chain, #oss). Everything else
+/// in the process environment stays in the host.
 pub use qianwen_auth_facts::variables::GRANTED as VARIABLES;
 
 /// Everything one run grants.

@@ -1,10 +1,10 @@
-//! Proxies as curl takes them (SPEC §4): `https_proxy` or `HTTPS_PROXY` for https, else
-//! `all_proxy` or `ALL_PROXY`; `no_proxy` or `NO_PROXY` lists hosts, domains (with their
-//! subdomains), addresses and networks to reach directly, or `*`. Loopback is never proxied,
-//! and nothing goes through a proxy in clear text: plain http, which only ever goes to a
-//! granted loopback host, is never proxied (so `http_proxy`, and the upper-case `HTTP_PROXY`
-//! that curl ignores, have no effect), and over https the key is encrypted from here to the
-//! server, through an HTTP proxy's tunnel or a SOCKS proxy alike.
+//! Proxies as curl takes them (docs/behaviour.md#verification): `https_proxy` or `HTTPS_PROXY` for
+//! https, else `all_proxy` or `ALL_PROXY`; `no_proxy` or `NO_PROXY` lists hosts, domains (with
+//! their subdomains), addresses and networks to reach directly, or `*`. Loopback is never proxied,
+//! and nothing goes through a proxy in clear text: plain http, which only ever goes to a granted
+//! loopback host, is never proxied (so `http_proxy`, and the upper-case `HTTP_PROXY` that curl
+//! ignores, have no effect), and over https the key is encrypted from here to the server, through
+//! an HTTP proxy's tunnel or a SOCKS proxy alike.
 
 use std::net::IpAddr;
 

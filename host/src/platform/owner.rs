@@ -5,7 +5,7 @@
 //!   others' write bits (a directory with the sticky bit, like `/tmp`, lets others add their
 //!   own entries but not change the entries of others).
 //! - Windows: owners are access lists, which nothing here reads: every file counts as the
-//!   user's own and as changed by the user alone. The README says so.
+//!   user's own and as changed by the user alone. docs/platforms.md says so.
 
 use std::fs::Metadata;
 
