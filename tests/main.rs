@@ -14,6 +14,9 @@ mod init;
 mod leaks;
 mod messages;
 mod sandbox;
+// The advice names the shell's `export`, and the paths are Unix paths.
+#[cfg(unix)]
+mod screens;
 mod skill;
 mod status;
 // Terminals (a pty) and stand-in programs (shell scripts): Unix only.

@@ -208,7 +208,7 @@ fn plan_placeholder(
             outcome: outcome_of(&changes),
             changes,
             summary: format!("The placeholder is already in place ({place})"),
-            next_steps: fill_in_steps(&place, system),
+            next_steps: fill_in_steps(key.path.as_deref().unwrap_or("the environment"), system),
             links: vec![links::get(LinkTopic::ApiKeys)],
         };
     }

@@ -166,7 +166,7 @@ fn send(
         {
             report.hints.push(format!(
                 "No retry was made: {} {}, and another request after that could not end within \
-                 the {} s the whole verification may take",
+                 the {} the whole verification may take",
                 if asked {
                     "the server asked to wait"
                 } else {

@@ -69,7 +69,7 @@ fn verdict_line(out: &mut String, r: &StatusReport, style: Style) {
             "The endpoint would be refused: verify would send nothing".to_string(),
         ),
         (Some(k), Verdict::PlanKey) => (style.bad(), capitalize(&k.detail)),
-        (Some(k), _) => (style.bad(), format!("No usable key: {}", k.detail)),
+        (Some(k), _) => (style.bad(), capitalize(&k.detail)),
     };
     let _ = writeln!(out, "{mark} {words}");
 }
@@ -87,7 +87,7 @@ fn details(out: &mut String, r: &StatusReport, style: Style) {
     let _ = writeln!(out, "\n{}", style.heading("Details"));
     let _ = writeln!(
         out,
-        "  - Endpoint: {} ({}, {})",
+        "  - Endpoint: {} ({}), chosen by {}",
         r.endpoint.base,
         r.endpoint.region.name(),
         r.endpoint.chosen_by

@@ -140,7 +140,7 @@ fn status_details_come_with_verbose() {
         true,
     );
     for detail in [
-        "  - Endpoint: https://dashscope-intl.aliyuncs.com (ap-southeast-1, QWEN_REGION (the environment))",
+        "  - Endpoint: https://dashscope-intl.aliyuncs.com (ap-southeast-1), chosen by QWEN_REGION (the environment)",
         "  - Verification request: POST https://dashscope-intl.aliyuncs.com/compatible-mode/v1/chat/completions",
         "  - /repo/app/.env (current directory): absent",
         "  - /repo/.env (repository root): 1 entry",
@@ -211,7 +211,7 @@ fn verify_shows_the_verdict_key_and_step_and_with_verbose_what_was_sent() {
 
     let text = verify(&report, &shown(&granted, true), Style::plain());
     for detail in [
-        "  - Endpoint: https://dashscope-intl.aliyuncs.com (ap-southeast-1, ",
+        "  - Endpoint: https://dashscope-intl.aliyuncs.com (ap-southeast-1), chosen by ",
         "  - Sent to dashscope-intl.aliyuncs.com: HTTP 401 in 42 ms",
         "  - Server code: InvalidApiKey",
         "  - Request id: req-1",

@@ -82,7 +82,7 @@ fn details(out: &mut String, r: &VerifyReport, style: Style) {
     let _ = writeln!(out, "\n{}", style.heading("Details"));
     let _ = writeln!(
         out,
-        "  - Endpoint: {} ({}, {})",
+        "  - Endpoint: {} ({}), chosen by {}",
         r.endpoint.base,
         r.endpoint.region.name(),
         r.endpoint.chosen_by
