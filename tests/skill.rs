@@ -110,3 +110,78 @@ fn it_carries_the_original_security_rules() {
     assert!(!SKILL.contains("sk-sp-") || SKILL.contains("Token Plan"));
     assert_no_leak(SKILL, &ALL_KEYS, "the skill");
 }
+
+/// Every answer `status` can give, produced for real, has its row in the skill: the verdict and,
+/// where it decides what to do, the key's kind; every exit code of every command is covered.
+#[test]
+fn it_covers_every_answer_the_tool_gives() {
+    let dir = tempdir();
+    let cases: [&[(&str, &str)]; 7] = [
+        &[],
+        &[("DASHSCOPE_API_KEY", STANDARD)],
+        &[("DASHSCOPE_API_KEY", PLAN)],
+        &[("DASHSCOPE_API_KEY", "sk-your-key-here")],
+        &[("DASHSCOPE_API_KEY", ACCESS_KEY_ID)],
+        &[("DASHSCOPE_API_KEY", "sk-FAKE has space")],
+        &[
+            ("DASHSCOPE_API_KEY", STANDARD),
+            ("QWEN_BASE_URL", "https://llm.example.com"),
+        ],
+    ];
+    for env in cases {
+        let v = run(dir.path(), env, &["status", "--json"]).json();
+        let verdict = v["verdict"].as_str().unwrap();
+        let code = v["exit_code"].as_u64().unwrap();
+        let row = SKILL
+            .lines()
+            .filter(|l| l.starts_with(&format!("| {code} | `{verdict}`")))
+            .find(|l| match v["key"]["kind"].as_str() {
+                Some(kind @ ("placeholder" | "foreign" | "malformed")) => {
+                    l.contains(&format!("`{kind}`"))
+                }
+                Some(_) => true,
+                None => l.contains("`key` null"),
+            });
+        assert!(
+            row.is_some(),
+            "no row for exit {code}, {verdict}, {}",
+            v["key"]
+        );
+    }
+    write(
+        dir.path().join(".env"),
+        &format!("DASHSCOPE_API_KEY=\"{STANDARD}\n"),
+    );
+    let v = run(dir.path(), &[], &["status", "--json"]).json();
+    assert!(!v["unreadable_keys"].as_array().unwrap().is_empty());
+    assert!(SKILL.contains("`unreadable_keys` not empty"));
+    for exit in qianwen_auth_facts::exit::Exit::ALL {
+        let code = exit.code();
+        assert!(
+            SKILL.contains(&format!("| {code} |")) || SKILL.contains(&format!("Exit {code} ")),
+            "the skill says nothing of exit {code}"
+        );
+    }
+    for step in 1..=4 {
+        assert!(
+            SKILL.contains(&format!("`flow.step` {step}")) || SKILL.contains(&format!("{step}: "))
+        );
+    }
+    for state in ["installed", "asked", "quiet"] {
+        assert!(SKILL.contains(&format!("`state` `{state}`")), "{state}");
+    }
+}
+
+/// The three ways of the original skill to provide a key, and what to do without the tool.
+#[test]
+fn it_offers_the_three_ways_and_a_fallback() {
+    for way in [
+        "DASHSCOPE_API_KEY=sk-your-key-here",
+        "export DASHSCOPE_API_KEY='sk-...'",
+        "qianwen-auth init --key-stdin",
+        "is not installed",
+    ] {
+        assert!(SKILL.contains(way), "{way}");
+    }
+    assert!(!SKILL.contains("echo sk-") || SKILL.contains("Never suggest `echo sk-... |`"));
+}
