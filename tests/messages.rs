@@ -253,3 +253,23 @@ fn a_custom_server_is_not_called_dashscope() {
     let first = out.stdout.lines().next().unwrap();
     assert!(!first.contains("DashScope"), "{first}");
 }
+
+/// A key in `.env.local`, which `init` keeps out of git but the chain does not read, is named
+/// where it is instead of a bare "no key".
+#[test]
+fn a_key_in_dotenv_local_is_named() {
+    let dir = tempdir();
+    write(
+        dir.path().join(".env.local"),
+        &format!("DASHSCOPE_API_KEY={STANDARD}\n"),
+    );
+    let out = run(dir.path(), &[], &["status"]);
+    assert_eq!(out.code, 3);
+    let next = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("Next: "))
+        .unwrap();
+    assert!(next.contains(".env.local exists"), "{}", out.stdout);
+    assert_no_leak(&out.all(), &ALL_KEYS, "status beside .env.local");
+}

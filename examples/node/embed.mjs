@@ -64,6 +64,7 @@ for (let dir = path.join(project, "app"); ; dir = path.dirname(dir)) {
   directories.push({
     path: dir,
     hasGit: fs.existsSync(path.join(dir, ".git")),
+    hasDotenvLocal: fs.existsSync(path.join(dir, ".env.local")),
     hasSkills: fs.existsSync(path.join(dir, "skills")) && fs.statSync(path.join(dir, "skills")).isDirectory(),
     dotenv: isFile ? read(dotenv) : undefined,
     dotenvMode: isFile ? fs.statSync(dotenv).mode & 0o777 : undefined,

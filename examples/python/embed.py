@@ -45,6 +45,7 @@ def directory_inputs(start):
         inputs.append(record(
             path=str(d),
             has_git=(d / ".git").exists(),
+            has_dotenv_local=(d / ".env.local").exists(),
             has_skills=(d / "skills").is_dir(),
             dotenv=read(dotenv),
             dotenv_mode=dotenv.stat().st_mode & 0o777 if dotenv.is_file() else None,

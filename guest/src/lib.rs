@@ -68,8 +68,8 @@ mod bindings {
         inline: "
             package qianwen:pure-build;
             world pure-with-records {
-                include qianwen:auth/pure@0.4.0;
-                import qianwen:auth/project@0.4.0;
+                include qianwen:auth/pure@0.5.0;
+                import qianwen:auth/project@0.5.0;
             }
         ",
         path: "../wit",

@@ -100,6 +100,7 @@ pub fn inputs_from(env: Vec<(String, String)>, directories: &[DirectoryInput]) -
             path: d.path.clone(),
             has_git: d.has_git,
             has_skills: d.has_skills,
+            has_dotenv_local: d.has_dotenv_local,
         })
         .collect();
     gather(
@@ -138,6 +139,7 @@ pub fn one_directory(
         path: "/p".into(),
         has_git,
         has_skills: false,
+        has_dotenv_local: false,
         dotenv: dotenv.map(|t| t.as_bytes().to_vec()),
         dotenv_mode: Some(0o600),
         gitignore: gitignore.map(|t| t.as_bytes().to_vec()),

@@ -25,11 +25,13 @@ mod inputs;
 #[cfg(test)]
 mod tests;
 
+use crate::wit::project::Directory;
 use files::{DotenvFile, check_files, read_dotenv};
 pub use files::{read_error, relative_dir};
 #[cfg(test)]
 pub use inputs::{FileInput, one_directory};
 pub use inputs::{GitLookup, Inputs, gather, git_top, inputs_from};
+use inputs::{dotenv_locations, file_path};
 
 /// The scrubber for every value on the chain that must never show: the secrets, and the OSS
 /// AccessKey ids, which are shown only masked. A placeholder (`sk-your-key-here`, `<your key>`)
@@ -129,7 +131,13 @@ pub fn resolve(inputs: &Inputs, options: &Options) -> Resolved {
         _ => Verdict::NoUsableKey,
     };
     let unreadable_keys = unreadable_key_lines(&dotenvs, &levels);
-    let (mut next_steps, links) = next_steps(key.as_ref(), &unreadable_keys, options.system);
+    let local = dotenv_local(&inputs.dirs);
+    let (mut next_steps, links) = next_steps(
+        key.as_ref(),
+        &unreadable_keys,
+        local.as_deref(),
+        options.system,
+    );
     if let (Verdict::EndpointRefused, Some(refused)) = (verdict, &endpoint.refused) {
         next_steps.push(refused.fix.clone());
     }
@@ -283,9 +291,18 @@ fn shadowed_warning(winner: &Found, key: &KeyReport, lost: &Found, report: &KeyR
     )
 }
 
+/// A `.env.local` beside a `.env` the chain reads: other loaders read it, this tool does not.
+fn dotenv_local(dirs: &[Directory]) -> Option<String> {
+    dotenv_locations(dirs)
+        .into_iter()
+        .find(|(_, depth)| dirs.get(*depth).is_some_and(|d| d.has_dotenv_local))
+        .map(|(_, depth)| file_path(dirs, depth, ".env.local"))
+}
+
 fn next_steps(
     key: Option<&KeyReport>,
     unreadable: &[String],
+    local: Option<&str>,
     system: System,
 ) -> (Vec<String>, Vec<Link>) {
     let place = |k: &KeyReport| match &k.path {
@@ -299,6 +316,13 @@ fn next_steps(
             "Fix the key line at {} (the warning says what is wrong with it) rather than adding \
              another, then run `qianwen-auth status` again.",
             unreadable.join(", ")
+        )],
+        // A key may be waiting in a file other loaders read and this one does not.
+        None if local.is_some() => vec![format!(
+            "{} exists, but this tool reads only `.env`: if your key is in it, move that line \
+             to the `.env` beside it (kept out of git as well), then run `qianwen-auth status` \
+             again.",
+            local.unwrap_or_default()
         )],
         // The one step first; the other two ways to give a key after it.
         None => vec![

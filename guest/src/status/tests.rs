@@ -81,6 +81,7 @@ impl Project {
                 path: path.to_string(),
                 has_git: *has_git,
                 has_skills: *has_skills,
+                has_dotenv_local: false,
             })
             .collect();
         gather(
@@ -350,6 +351,7 @@ fn inputs_a_caller_gathered_resolve_like_the_imports() {
         path: path.into(),
         has_git: git,
         has_skills: false,
+        has_dotenv_local: false,
         dotenv: dotenv.map(|t| t.as_bytes().to_vec()),
         dotenv_mode: Some(0o600),
         gitignore: git.then(|| b".env\n".to_vec()),
@@ -512,4 +514,35 @@ fn git_is_asked_only_when_its_answer_is_used() {
             r.warnings
         );
     }
+}
+
+/// A `.env.local` beside the `.env` the chain reads is named when no key is found: other
+/// loaders read it, and a key put there would otherwise meet a bare "no key".
+#[test]
+fn a_dotenv_local_is_named_when_no_key_is_found() {
+    let dir = |local: bool, dotenv: Option<&str>| DirectoryInput {
+        path: "/p".into(),
+        has_git: true,
+        has_skills: false,
+        has_dotenv_local: local,
+        dotenv: dotenv.map(|t| t.as_bytes().to_vec()),
+        dotenv_mode: Some(0o600),
+        gitignore: None,
+    };
+    let options = Options {
+        system: System::Unix,
+        region: None,
+        granted_hosts: Vec::new(),
+        request_time_limit_ms: 0,
+        verification_time_limit_ms: 0,
+    };
+    let steps = |d: DirectoryInput| build(&inputs_from(Vec::new(), &[d]), &options).next_steps;
+    let named = steps(dir(true, None));
+    assert!(named[0].starts_with("/p/.env.local exists"), "{named:?}");
+    assert!(!steps(dir(false, None))[0].contains(".env.local"));
+    let key = format!("DASHSCOPE_API_KEY={KEY}\n");
+    assert!(
+        steps(dir(true, Some(&key))).is_empty(),
+        "a key was found: nothing to say"
+    );
 }

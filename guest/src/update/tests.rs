@@ -8,6 +8,7 @@ fn dir(path: &str, has_git: bool, has_skills: bool) -> Directory {
         path: path.into(),
         has_git,
         has_skills,
+        has_dotenv_local: false,
     }
 }
 

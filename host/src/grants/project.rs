@@ -56,6 +56,7 @@ impl ProjectFiles {
             .map(|dir| Directory {
                 path: one_line(&dir.to_string_lossy()).into_owned(),
                 has_git: std::fs::symlink_metadata(dir.join(".git")).is_ok(),
+                has_dotenv_local: std::fs::symlink_metadata(dir.join(".env.local")).is_ok(),
                 has_skills: dir.join("skills").is_dir(),
             })
             .collect()
