@@ -47,6 +47,35 @@ macro_rules! named_wit_enums {
     };
 }
 
+/// Every case of `enum outcome` in the WIT's order, as the generated type in `$types` (guest
+/// or host) spells it; held to `OUTCOME` where it is used.
+#[macro_export]
+macro_rules! wit_outcomes {
+    ($($types:ident)::+) => {{
+        use $($types)::+::Outcome::*;
+        [
+            Pass,
+            AuthRejected,
+            AuthMissing,
+            PlanKeyRefused,
+            NoKey,
+            Billing,
+            AccessDenied,
+            QuotaExhausted,
+            RateLimited,
+            ModelNotFound,
+            ParameterRefused,
+            ContentRefused,
+            BadRequest,
+            ServerError,
+            BadResponse,
+            Network,
+            Timeout,
+            HostDenied,
+        ]
+    }};
+}
+
 /// `enum source`.
 pub const SOURCE: [&str; 3] = ["env", "cwd-dotenv", "repo-dotenv"];
 

@@ -41,29 +41,8 @@ mod tests {
     use qianwen_auth_facts::reference;
 
     /// Every outcome, in the WIT's order (held to the names table below).
-    const OUTCOMES: [Outcome; 18] = {
-        use Outcome::*;
-        [
-            Pass,
-            AuthRejected,
-            AuthMissing,
-            PlanKeyRefused,
-            NoKey,
-            Billing,
-            AccessDenied,
-            QuotaExhausted,
-            RateLimited,
-            ModelNotFound,
-            ParameterRefused,
-            ContentRefused,
-            BadRequest,
-            ServerError,
-            BadResponse,
-            Network,
-            Timeout,
-            HostDenied,
-        ]
-    };
+    const OUTCOMES: [Outcome; 18] =
+        qianwen_auth_facts::wit_outcomes!(crate::bindings::exports::qianwen::auth::types);
 
     #[test]
     fn every_outcome_is_listed() {

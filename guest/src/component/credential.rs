@@ -47,13 +47,7 @@ impl auth::Guest for Component {
     }
 
     fn init(system: System, key: Option<String>, replace: bool) -> InitReport {
-        let options = Options {
-            system,
-            region: None,
-            granted_hosts: Vec::new(),
-            request_time_limit_ms: 0,
-            verification_time_limit_ms: 0,
-        };
+        let options = status::sending_nothing(system);
         let inputs = imports::inputs();
         let plan = setup::plan(
             &inputs,

@@ -111,13 +111,7 @@ mod tests {
             false,
         );
         inputs.dirs[0].path = format!("/home/me/{}", &KEY[3..]);
-        let options = Options {
-            system: System::Unix,
-            region: None,
-            granted_hosts: Vec::new(),
-            request_time_limit_ms: 0,
-            verification_time_limit_ms: 0,
-        };
+        let options = crate::status::sending_nothing(System::Unix);
         let report = resolve(&inputs, &options).report;
         let all = format!("{report:?}").to_ascii_lowercase();
         assert!(!all.contains("zq8vx3mk"), "{all}");

@@ -28,16 +28,7 @@ fn plan_for(i: &Inputs, key: Option<&str>) -> Plan {
 }
 
 fn plan_with(i: &Inputs, given: Option<Given>) -> Plan {
-    let resolved = resolve(
-        i,
-        &Options {
-            system: System::Unix,
-            region: None,
-            granted_hosts: Vec::new(),
-            request_time_limit_ms: 0,
-            verification_time_limit_ms: 0,
-        },
-    );
+    let resolved = resolve(i, &crate::status::sending_nothing(System::Unix));
     plan(i, &resolved, given, System::Unix)
 }
 
@@ -69,16 +60,7 @@ fn fresh_directory_gets_the_placeholder_and_gitignore_lines() {
 #[test]
 fn on_windows_the_placeholder_advice_is_for_powershell() {
     let i = inputs(&[], None, None, true);
-    let resolved = resolve(
-        &i,
-        &Options {
-            system: System::Windows,
-            region: None,
-            granted_hosts: Vec::new(),
-            request_time_limit_ms: 0,
-            verification_time_limit_ms: 0,
-        },
-    );
+    let resolved = resolve(&i, &crate::status::sending_nothing(System::Windows));
     let p = plan(&i, &resolved, None, System::Windows);
     assert!(
         p.next_steps[0].contains("`$env:DASHSCOPE_API_KEY = 'sk-...'` in PowerShell"),
@@ -315,7 +297,7 @@ fn unusable_dotenv_is_left_alone() {
 /// names the option; a key spanning lines is never replaced by half.
 #[test]
 fn a_key_is_replaced_only_when_asked() {
-    let other = "sk-0123456789abcdef0123456789abcdef";
+    let other = "sk-FAKE_Rotated_Wq3Lm8Xc5Vb2_e5f6";
     let i = inputs(
         &[],
         Some(&format!("A=1\nDASHSCOPE_API_KEY={KEY}\n")),

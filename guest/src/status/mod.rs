@@ -33,6 +33,17 @@ pub use inputs::{FileInput, one_directory};
 pub use inputs::{GitLookup, Inputs, gather, git_top, inputs_from};
 use inputs::{dotenv_locations, file_path};
 
+/// The options of a run that sends nothing (`init`, and the tests), advising for `system`.
+pub fn sending_nothing(system: System) -> Options {
+    Options {
+        system,
+        region: None,
+        granted_hosts: Vec::new(),
+        request_time_limit_ms: 0,
+        verification_time_limit_ms: 0,
+    }
+}
+
 /// The scrubber for every value on the chain that must never show: the secrets, and the OSS
 /// AccessKey ids, which are shown only masked. A placeholder (`sk-your-key-here`, `<your key>`)
 /// is no secret: it is named as it is, so that the user can find and replace it.

@@ -109,16 +109,7 @@ impl Project {
     }
 
     fn status(&self) -> StatusReport {
-        build(
-            &self.inputs(),
-            &Options {
-                system: System::Unix,
-                region: None,
-                granted_hosts: Vec::new(),
-                request_time_limit_ms: 0,
-                verification_time_limit_ms: 0,
-            },
-        )
+        build(&self.inputs(), &sending_nothing(System::Unix))
     }
 }
 
@@ -293,16 +284,7 @@ fn files_without_secrets_raise_no_file_warnings() {
 fn unusable_dotenv_is_reported() {
     let mut inputs = Project::new(FLAT).inputs();
     inputs.dotenvs[0].read = Err(ReadError::TooLarge(5_000_000));
-    let r = build(
-        &inputs,
-        &Options {
-            system: System::Unix,
-            region: None,
-            granted_hosts: Vec::new(),
-            request_time_limit_ms: 0,
-            verification_time_limit_ms: 0,
-        },
-    );
+    let r = build(&inputs, &sending_nothing(System::Unix));
     assert_eq!(r.dotenv_files[0].state.name(), "unusable");
     assert!(r.warnings[0].message.contains("larger than the 1 MiB"));
 }
@@ -313,13 +295,7 @@ fn unusable_dotenv_is_reported() {
 fn the_advice_is_for_the_system_the_host_names() {
     let inputs = Project::new(FLAT).inputs();
     let advice = |system| {
-        let options = Options {
-            system,
-            region: None,
-            granted_hosts: Vec::new(),
-            request_time_limit_ms: 0,
-            verification_time_limit_ms: 0,
-        };
+        let options = sending_nothing(system);
         build(&inputs, &options).next_steps.join(" ")
     };
     let windows = advice(System::Windows);
@@ -362,41 +338,20 @@ fn inputs_a_caller_gathered_resolve_like_the_imports() {
         dir("/", false, Some("ignored: above the repository root")),
     ];
     let inputs = inputs_from(Vec::new(), &directories);
-    let r = build(
-        &inputs,
-        &Options {
-            system: System::Unix,
-            region: None,
-            granted_hosts: Vec::new(),
-            request_time_limit_ms: 0,
-            verification_time_limit_ms: 0,
-        },
-    );
+    let r = build(&inputs, &sending_nothing(System::Unix));
     assert_eq!(r.key.as_ref().unwrap().source, Source::RepoDotenv);
     assert!(r.warnings.is_empty(), "{:?}", codes(&r));
     let mut big = directories.clone();
     big[0].dotenv = Some(vec![b'#'; MAX_DOTENV + 1]);
     let r = build(
         &inputs_from(Vec::new(), &big),
-        &Options {
-            system: System::Unix,
-            region: None,
-            granted_hosts: Vec::new(),
-            request_time_limit_ms: 0,
-            verification_time_limit_ms: 0,
-        },
+        &sending_nothing(System::Unix),
     );
     assert_eq!(r.dotenv_files[0].state.name(), "unusable");
     // No directories at all: nothing to read, and no panic.
     let r = build(
         &inputs_from(Vec::new(), &[]),
-        &Options {
-            system: System::Unix,
-            region: None,
-            granted_hosts: Vec::new(),
-            request_time_limit_ms: 0,
-            verification_time_limit_ms: 0,
-        },
+        &sending_nothing(System::Unix),
     );
     assert!(r.key.is_none());
 }
@@ -529,13 +484,7 @@ fn a_dotenv_local_is_named_when_no_key_is_found() {
         dotenv_mode: Some(0o600),
         gitignore: None,
     };
-    let options = Options {
-        system: System::Unix,
-        region: None,
-        granted_hosts: Vec::new(),
-        request_time_limit_ms: 0,
-        verification_time_limit_ms: 0,
-    };
+    let options = sending_nothing(System::Unix);
     let steps = |d: DirectoryInput| build(&inputs_from(Vec::new(), &[d]), &options).next_steps;
     let named = steps(dir(true, None));
     assert!(named[0].starts_with("/p/.env.local exists"), "{named:?}");

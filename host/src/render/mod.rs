@@ -16,8 +16,9 @@ pub use verify::{Shown, flow_question, verify};
 
 use std::fmt::Write;
 
-use crate::bindings::exports::qianwen::auth::types::Link;
+use crate::bindings::exports::qianwen::auth::types::{EndpointReport, Link};
 use crate::io::Style;
+use crate::names::Named;
 
 /// The "Next steps" section: each step, then each link.
 fn next_steps(out: &mut String, steps: &[String], links: &[Link], style: Style) {
@@ -39,6 +40,17 @@ fn next_step(out: &mut String, step: &str, links: &[Link], style: Style) {
     for link in links {
         let _ = writeln!(out, "  {}: {}", link.title, link.url);
     }
+}
+
+/// The `--verbose` line naming the endpoint, its region and what chose it.
+fn endpoint_line(out: &mut String, endpoint: &EndpointReport) {
+    let _ = writeln!(
+        out,
+        "  - Endpoint: {} ({}), chosen by {}",
+        endpoint.base,
+        endpoint.region.name(),
+        endpoint.chosen_by
+    );
 }
 
 fn capitalize(text: &str) -> String {

@@ -85,13 +85,7 @@ fn key_line(k: &KeyReport) -> String {
 /// settings, and every step and link.
 fn details(out: &mut String, r: &StatusReport, style: Style) {
     let _ = writeln!(out, "\n{}", style.heading("Details"));
-    let _ = writeln!(
-        out,
-        "  - Endpoint: {} ({}), chosen by {}",
-        r.endpoint.base,
-        r.endpoint.region.name(),
-        r.endpoint.chosen_by
-    );
+    super::endpoint_line(out, &r.endpoint);
     let _ = writeln!(
         out,
         "  - Verification request: POST {}",

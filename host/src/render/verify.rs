@@ -80,13 +80,7 @@ pub struct Shown<'a> {
 /// With `--verbose`: the endpoint, the requests, and what the server said.
 fn details(out: &mut String, r: &VerifyReport, style: Style) {
     let _ = writeln!(out, "\n{}", style.heading("Details"));
-    let _ = writeln!(
-        out,
-        "  - Endpoint: {} ({}), chosen by {}",
-        r.endpoint.base,
-        r.endpoint.region.name(),
-        r.endpoint.chosen_by
-    );
+    super::endpoint_line(out, &r.endpoint);
     if let Some(line) = attempts_line(r) {
         let _ = writeln!(out, "  - {line}");
     }
