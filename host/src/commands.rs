@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use crate::bindings::exports::qianwen::auth::types::{Flow, InitOutcome, Options, VerifyReport};
+use crate::bindings::exports::qianwen::auth::types::{
+    Flow, InitOutcome, KeyReport, Options, VerifyReport,
+};
 use crate::cli::{
     CompletionShell, ComponentArgs, FormatArgs, InitArgs, LinksArgs, SnippetArgs, StatusArgs,
     VerifyArgs,
@@ -125,7 +127,8 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, io: &mut Io) -> Result<Exit> {
         if previous.is_some() {
             outln!(io)?;
         }
-        show(io, &mut instance, &report, &granted, args.verbose)?;
+        let again = previous.as_ref().map(|first| first.key.as_ref());
+        show(io, &mut instance, &report, &granted, args.verbose, again)?;
         if let Some(Flow::Asked(question)) = &report.flow {
             out!(io, "{}", render::flow_question(question, false))?;
         }
@@ -174,12 +177,14 @@ fn show(
     report: &VerifyReport,
     granted: &[String],
     verbose: bool,
+    again: Option<Option<&KeyReport>>,
 ) -> Result<()> {
     let refused = refusals(instance)?;
     let shown = render::Shown {
         granted,
         refused: &refused,
         verbose,
+        again,
     };
     out!(io, "{}", render::verify(report, &shown, io.style))?;
     Ok(())

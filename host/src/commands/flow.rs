@@ -72,7 +72,14 @@ impl Dialogue<'_> {
                     if !self.json {
                         if self.given.is_some() {
                             // The first check, not shown yet: both checks are reported.
-                            show(self.io, self.instance, &report, self.granted, self.verbose)?;
+                            show(
+                                self.io,
+                                self.instance,
+                                &report,
+                                self.granted,
+                                self.verbose,
+                                None,
+                            )?;
                         }
                         outln!(self.io, "\n{}", applying.guidance())?;
                     }
@@ -125,7 +132,14 @@ impl Dialogue<'_> {
         if !self.person() {
             return Ok(None);
         }
-        show(self.io, self.instance, report, self.granted, self.verbose)?;
+        show(
+            self.io,
+            self.instance,
+            report,
+            self.granted,
+            self.verbose,
+            None,
+        )?;
         let Some(Flow::Asked(question)) = &report.flow else {
             return Ok(None);
         };

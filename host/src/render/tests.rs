@@ -104,6 +104,7 @@ fn shown<'a>(granted: &'a [String], verbose: bool) -> Shown<'a> {
         granted,
         refused: &[],
         verbose,
+        again: None,
     }
 }
 
@@ -266,5 +267,34 @@ fn the_flow_question_and_where_it_ended() {
     assert!(
         !text.contains("Check the key."),
         "the 401's own step repeated: {text}"
+    );
+}
+
+/// A check made again says what changed: not the same key, nor the grants, a second time.
+#[test]
+fn a_check_made_again_says_only_what_changed() {
+    let report = verify_report(Outcome::AuthRejected, None);
+    let granted = ["127.0.0.1:8080".to_string()];
+    let first = key();
+    let again = Shown {
+        granted: &granted,
+        refused: &[],
+        verbose: false,
+        again: Some(Some(&first)),
+    };
+    let text = verify(&report, &again, Style::plain());
+    assert!(
+        !text.contains("Key:") && !text.contains("Granted"),
+        "{text}"
+    );
+    let mut other = key();
+    other.masked = Some("sk-****************9999".into());
+    let replaced = Shown {
+        again: Some(Some(&other)),
+        ..again
+    };
+    assert!(
+        verify(&report, &replaced, Style::plain())
+            .contains(&format!("Key: DASHSCOPE_API_KEY from /repo/.env: {MASKED}"))
     );
 }

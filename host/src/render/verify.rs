@@ -2,7 +2,9 @@
 
 use std::fmt::Write;
 
-use crate::bindings::exports::qianwen::auth::types::{Flow, FlowQuestion, Outcome, VerifyReport};
+use crate::bindings::exports::qianwen::auth::types::{
+    Flow, FlowQuestion, KeyReport, Outcome, VerifyReport,
+};
 use crate::io::Style;
 use crate::names::Named;
 
@@ -16,12 +18,16 @@ pub fn verify(r: &VerifyReport, shown: &Shown, style: Style) -> String {
         style.bad()
     };
     let _ = writeln!(out, "{mark} {}", r.cause);
-    if let Some(k) = &r.key {
+    // A check made again says only what changed: the key only when it is another.
+    let same_key = shown
+        .again
+        .is_some_and(|before| same(before, r.key.as_ref()));
+    if let Some(k) = r.key.as_ref().filter(|_| !same_key) {
         let from = k.path.as_deref().unwrap_or("the environment");
         let masked = k.masked.as_deref().unwrap_or("(not shown)");
         let _ = writeln!(out, "  Key: {} from {from}: {masked}", k.name.name());
     }
-    if !shown.granted.is_empty() {
+    if !shown.granted.is_empty() && shown.again.is_none() {
         let _ = writeln!(
             out,
             "  Granted by --allow-host: {}",
@@ -69,12 +75,23 @@ pub fn verify(r: &VerifyReport, shown: &Shown, style: Style) -> String {
     out
 }
 
+/// Whether two reports name the same key, where and as what.
+fn same(a: Option<&KeyReport>, b: Option<&KeyReport>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => (a.name, &a.path, &a.masked) == (b.name, &b.path, &b.masked),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
 /// What the report is shown with: the hosts `--allow-host` granted, what the network grant
 /// refused, and whether to show the details.
 pub struct Shown<'a> {
     pub granted: &'a [String],
     pub refused: &'a [String],
     pub verbose: bool,
+    /// For a check made again, the key the first one reported.
+    pub again: Option<Option<&'a KeyReport>>,
 }
 
 /// With `--verbose`: the endpoint, the requests, and what the server said.
