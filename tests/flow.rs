@@ -270,7 +270,11 @@ fn the_spinner_turns_only_on_a_terminal() {
 fn a_key_typed_at_the_terminal_is_never_echoed() {
     let dir = tempdir();
     let mut term = Terminal::spawn(dir.path(), &[], &["init", "--key-stdin"]);
-    term.wait_for("it is not shown as you type", LIMIT);
+    // The prompt says what to do, on the line the key is typed on.
+    term.wait_for(
+        "Paste your API key and press Enter (it is not shown as you type): ",
+        LIMIT,
+    );
     term.type_text(&format!("{STANDARD}\n"));
     let (code, screen) = term.finish(LIMIT);
     assert_eq!(code, 0, "{screen}");

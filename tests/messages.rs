@@ -273,3 +273,60 @@ fn a_key_in_dotenv_local_is_named() {
     assert!(next.contains(".env.local exists"), "{}", out.stdout);
     assert_no_leak(&out.all(), &ALL_KEYS, "status beside .env.local");
 }
+
+/// The shadow warning says what is true: this tool uses the winner, and a program that reads
+/// the other variable there still gets the other key (the dashscope SDK reads only
+/// DASHSCOPE_API_KEY).
+#[test]
+fn a_shadowed_key_is_not_called_unused() {
+    let dir = tempdir();
+    write(
+        dir.path().join(".env"),
+        &format!("DASHSCOPE_API_KEY={STANDARD_2}\n"),
+    );
+    let v = run(
+        dir.path(),
+        &[("QIANWEN_API_KEY", STANDARD)],
+        &["status", "--json"],
+    )
+    .json();
+    let shadowed = json_warning(&v, "shadowed-key").expect("a shadowed-key warning");
+    assert!(!shadowed.contains("not used"), "{shadowed}");
+    assert!(
+        shadowed.contains("this tool uses QIANWEN_API_KEY"),
+        "{shadowed}"
+    );
+    assert!(
+        shadowed.contains("a program that reads DASHSCOPE_API_KEY there gets the other"),
+        "{shadowed}"
+    );
+}
+
+/// `init --help` says what init changes, and no advice anywhere pipes a key through `echo`.
+#[test]
+fn help_and_advice_say_what_is_true() {
+    let dir = tempdir();
+    let help = run(dir.path(), &[], &["init", "--help"]).stdout;
+    assert!(!help.contains("changes nothing"), "{help}");
+    assert!(
+        help.contains("mode 0600") && help.contains("--replace"),
+        "{help}"
+    );
+    let screens = [
+        run(dir.path(), &[], &["status"]),
+        run(dir.path(), &[], &["status", "--verbose"]),
+        run(dir.path(), &[], &["status", "--json"]),
+        run(
+            dir.path(),
+            &[("DASHSCOPE_API_KEY", PLAN)],
+            &["status", "--verbose"],
+        ),
+        run(dir.path(), &[], &["init"]),
+        run_with_stdin(dir.path(), &[], &["init", "--key-stdin"], "\n"),
+    ];
+    for out in screens {
+        let all = out.all();
+        assert!(!all.contains("echo "), "{all}");
+        assert!(!all.contains("pipe it"), "{all}");
+    }
+}
