@@ -307,7 +307,7 @@ fn a_shadowed_key_is_not_called_unused() {
 fn help_and_advice_say_what_is_true() {
     let dir = tempdir();
     let help = run(dir.path(), &[], &["init", "--help"]).stdout;
-    assert!(!help.contains("changes nothing"), "{help}");
+    assert!(!help.contains("says where and changes nothing"), "{help}");
     assert!(
         help.contains("mode 0600") && help.contains("--replace"),
         "{help}"

@@ -25,7 +25,7 @@ use qianwen_auth_facts::variables::{DEFAULT_KEY_NAME, GRANTED, PLACEHOLDER};
 )]
 pub struct Cli {
     /// When to use colour, here and in --help: auto (on a terminal that supports it; never with
-    /// NO_COLOR or CLICOLOR=0 set, always with CLICOLOR_FORCE set), always, never.
+    /// NO_COLOR or CLICOLOR=0 set, always with CLICOLOR_FORCE set to other than 0), always, never.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
