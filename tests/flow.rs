@@ -75,8 +75,11 @@ fn at_a_terminal_answer_2_never_resends_the_unchanged_key() {
         "{screen}"
     );
     assert!(
-        screen.contains(&format!("DASHSCOPE_API_KEY in {}", dotenv.display())),
-        "the file is named: {screen}"
+        screen.contains(&format!(
+            "DASHSCOPE_API_KEY on line 1 of {}",
+            dotenv.display()
+        )),
+        "the file and line are named: {screen}"
     );
     term.type_text("\n");
     term.wait_for("The key is unchanged", LIMIT);

@@ -26,6 +26,8 @@ pub struct Level {
     /// The `.env` file, as shown to the user; none for the environment.
     pub path: Option<String>,
     values: BTreeMap<String, Secret>,
+    /// The line each name's value is on, in a `.env` file.
+    lines: BTreeMap<String, u32>,
     /// Names whose value is a reference that could not be resolved, with its line.
     references: BTreeMap<String, u32>,
 }
@@ -37,6 +39,7 @@ impl Level {
             source: Source::Env,
             path: None,
             values: vars.into_iter().map(|(k, v)| (k, Secret::new(v))).collect(),
+            lines: BTreeMap::new(),
             references: BTreeMap::new(),
         }
     }
@@ -47,6 +50,11 @@ impl Level {
             .entries
             .iter()
             .map(|entry| (entry.name.clone(), entry.value.clone()))
+            .collect();
+        let lines = parsed
+            .entries
+            .iter()
+            .map(|entry| (entry.name.clone(), entry.line))
             .collect();
         let mut references = BTreeMap::new();
         for entry in &parsed.entries {
@@ -59,8 +67,14 @@ impl Level {
             source,
             path: Some(path),
             values,
+            lines,
             references,
         }
+    }
+
+    /// The line of the `.env` file that sets `name`; none in the environment.
+    pub fn line(&self, name: &str) -> Option<u32> {
+        self.lines.get(name).copied()
     }
 
     /// The line of `name` when its value here is a reference that could not be resolved.
@@ -93,6 +107,8 @@ pub struct Found {
     pub name: KeyName,
     pub source: Source,
     pub path: Option<String>,
+    /// The line of the `.env` file it is on; none in the environment.
+    pub line: Option<u32>,
     /// Normalized: surrounding whitespace and one pair of quotes removed.
     pub value: Secret,
 }
@@ -118,6 +134,7 @@ pub fn resolve_key(levels: &[Level]) -> Resolution {
                 name,
                 source: level.source,
                 path: level.path.clone(),
+                line: level.line(name.name()),
                 value: Secret::new(keys::normalize(raw.expose())),
             };
             match &resolution.key {

@@ -75,6 +75,7 @@ mod tests {
                 name: KeyName::DashscopeApiKey,
                 source: Source::Env,
                 path: None,
+                line: None,
                 kind: KeyKind::Standard,
                 masked: Some("sk-****************a1b2".into()),
                 detail: String::new(),

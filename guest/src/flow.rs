@@ -17,8 +17,11 @@ pub fn is_401(outcome: Outcome) -> bool {
 
 /// Where `key` is configured, for the words: `DASHSCOPE_API_KEY in /repo/.env`.
 fn place(key: &KeyReport) -> String {
-    let from = key.path.as_deref().unwrap_or("the environment");
-    format!("{} in {from}", key.name.name())
+    match (&key.path, key.line) {
+        (Some(path), Some(line)) => format!("{} on line {line} of {path}", key.name.name()),
+        (Some(path), None) => format!("{} in {path}", key.name.name()),
+        (None, _) => format!("{} in the environment", key.name.name()),
+    }
 }
 
 /// Step 2 again, after answer 2, when the key found is still the one the server rejected: it

@@ -270,6 +270,7 @@ fn key_report(found: &Found) -> KeyReport {
         name: found.name,
         source: found.source,
         path: found.path.clone(),
+        line: found.line,
         kind: class.kind,
         masked: class.masked,
         detail: class.detail,

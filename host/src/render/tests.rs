@@ -15,6 +15,7 @@ fn key() -> KeyReport {
         name: KeyName::DashscopeApiKey,
         source: Source::RepoDotenv,
         path: Some("/repo/.env".into()),
+        line: Some(1),
         kind: KeyKind::Standard,
         masked: Some(MASKED.into()),
         detail: "a standard pay-as-you-go key".into(),

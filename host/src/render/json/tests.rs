@@ -47,13 +47,14 @@ fn keys_warnings_and_links_by_their_stable_names() {
         name: wit::KeyName::DashscopeApiKey,
         source: wit::Source::RepoDotenv,
         path: Some("/p/.env".into()),
+        line: Some(3),
         kind: wit::KeyKind::Standard,
         masked: Some("sk-****************a1b2".into()),
         detail: "a standard key".into(),
     };
     assert_eq!(
         json(&Key::from(&key)),
-        r#"{"name":"DASHSCOPE_API_KEY","source":"repo-dotenv","path":"/p/.env","kind":"standard","masked":"sk-****************a1b2","detail":"a standard key"}"#
+        r#"{"name":"DASHSCOPE_API_KEY","source":"repo-dotenv","path":"/p/.env","line":3,"kind":"standard","masked":"sk-****************a1b2","detail":"a standard key"}"#
     );
     let warning = wit::Warning {
         code: wit::WarningCode::DotenvNotIgnored,
