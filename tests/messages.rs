@@ -59,22 +59,35 @@ fn no_advice_nests_parentheses() {
     }
 }
 
+/// The shadow warning says what is true: a placeholder that loses is called a placeholder,
+/// this tool uses the winner, and a program that reads the other variable there still gets
+/// the other value (the dashscope SDK reads only DASHSCOPE_API_KEY): never "not used".
 #[test]
-fn a_placeholder_that_loses_is_called_a_placeholder() {
+fn a_shadowed_value_is_named_for_what_it_is() {
     let dir = tempdir();
-    write(
-        dir.path().join(".env"),
-        "DASHSCOPE_API_KEY=sk-your-key-here\n",
+    let shadowed = |loser: &str| {
+        write(
+            dir.path().join(".env"),
+            &format!("DASHSCOPE_API_KEY={loser}\n"),
+        );
+        let v = run(
+            dir.path(),
+            &[("QIANWEN_API_KEY", STANDARD)],
+            &["status", "--json"],
+        )
+        .json();
+        json_warning(&v, "shadowed-key").expect("a shadowed-key warning")
+    };
+    let placeholder = shadowed("sk-your-key-here");
+    assert!(!placeholder.contains("a different key"), "{placeholder}");
+    assert!(placeholder.contains("the placeholder"), "{placeholder}");
+    let other = shadowed(STANDARD_2);
+    assert!(!other.contains("not used"), "{other}");
+    assert!(other.contains("this tool uses QIANWEN_API_KEY"), "{other}");
+    assert!(
+        other.contains("a program that reads DASHSCOPE_API_KEY there gets the other"),
+        "{other}"
     );
-    let v = run(
-        dir.path(),
-        &[("QIANWEN_API_KEY", STANDARD)],
-        &["status", "--json"],
-    )
-    .json();
-    let shadowed = json_warning(&v, "shadowed-key").expect("a shadowed-key warning");
-    assert!(!shadowed.contains("a different key"), "{shadowed}");
-    assert!(shadowed.contains("the placeholder"), "{shadowed}");
 }
 
 #[test]
@@ -272,34 +285,6 @@ fn a_key_in_dotenv_local_is_named() {
         .unwrap();
     assert!(next.contains(".env.local exists"), "{}", out.stdout);
     assert_no_leak(&out.all(), &ALL_KEYS, "status beside .env.local");
-}
-
-/// The shadow warning says what is true: this tool uses the winner, and a program that reads
-/// the other variable there still gets the other key (the dashscope SDK reads only
-/// DASHSCOPE_API_KEY).
-#[test]
-fn a_shadowed_key_is_not_called_unused() {
-    let dir = tempdir();
-    write(
-        dir.path().join(".env"),
-        &format!("DASHSCOPE_API_KEY={STANDARD_2}\n"),
-    );
-    let v = run(
-        dir.path(),
-        &[("QIANWEN_API_KEY", STANDARD)],
-        &["status", "--json"],
-    )
-    .json();
-    let shadowed = json_warning(&v, "shadowed-key").expect("a shadowed-key warning");
-    assert!(!shadowed.contains("not used"), "{shadowed}");
-    assert!(
-        shadowed.contains("this tool uses QIANWEN_API_KEY"),
-        "{shadowed}"
-    );
-    assert!(
-        shadowed.contains("a program that reads DASHSCOPE_API_KEY there gets the other"),
-        "{shadowed}"
-    );
 }
 
 /// `init --help` says what init changes, and no advice anywhere pipes a key through `echo`.
