@@ -153,3 +153,27 @@ fn a_repository_cannot_make_status_run_a_program() {
     git(&repo, &["status", "--short"]);
     assert!(marker.exists(), "the control: git runs core.fsmonitor");
 }
+
+/// A key in a `.env` that git tracks is in the repository's history: rotating it is the one
+/// next step, before verifying it.
+#[test]
+fn a_tracked_key_makes_rotating_it_the_next_step() {
+    if !git_runs() {
+        return;
+    }
+    let (dir, repo) = repository();
+    git(&repo, &["add", ".env"]);
+    let home = dir.path().join("home").to_string_lossy().into_owned();
+    let out = run(&repo, &[("HOME", &home)], &["status"]);
+    let next = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("Next: "))
+        .unwrap_or_default();
+    assert!(
+        next.starts_with("Next: Rotate the key first"),
+        "{}",
+        out.stdout
+    );
+    assert_no_leak(&out.all(), &ALL_KEYS, "status with a tracked key");
+}

@@ -152,6 +152,18 @@ pub fn resolve(inputs: &Inputs, options: &Options) -> Resolved {
     if let (Verdict::EndpointRefused, Some(refused)) = (verdict, &endpoint.refused) {
         next_steps.push(refused.fix.clone());
     }
+    // A secret in the repository's history outranks every other step.
+    if warnings
+        .iter()
+        .any(|w| w.code == WarningCode::DotenvTracked)
+    {
+        next_steps.insert(
+            0,
+            "Rotate the key first: git tracks a .env that holds it, so it is in the repository's \
+             history (the warning says how to stop that)."
+                .into(),
+        );
+    }
 
     let mut report = StatusReport {
         key,

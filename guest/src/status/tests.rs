@@ -405,6 +405,12 @@ fn git_s_own_answer_decides_tracked_and_ignored() {
         tracked[0]
     );
     assert!(tracked[0].contains("rotate the key"), "{}", tracked[0]);
+    // And it is the one next step, before any other.
+    assert!(
+        r.next_steps[0].starts_with("Rotate the key first"),
+        "{:?}",
+        r.next_steps
+    );
     assert!(
         !tracked[0].contains("add `.env` to .gitignore"),
         "{}",
