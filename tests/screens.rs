@@ -1,8 +1,9 @@
 //! Representative screens, pinned as snapshots (`tests/snapshots/`): what people read for the
 //! commonest cases, in the output style of docs/style.md. A change to the words shows as a
-//! diff to review (`cargo insta review`, or `INSTA_UPDATE=always` then `git diff`). The
-//! temporary directory, the mock's port and the evidence record's time are replaced, so the
-//! screens are the same on every run; Unix only, where the advice names `export`.
+//! diff to review: `QIANWEN_AUTH_BLESS=1 cargo test --workspace`, then `git diff`,
+//! as for the generated reference. The temporary directory, the mock's port, the evidence
+//! record's time and latencies are replaced, so the screens are the same on every run; Unix
+//! only, where the advice names `export`.
 
 use crate::common::*;
 use crate::mock::{Mock, Reply, compat_error};
@@ -33,6 +34,11 @@ fn screen(dir: &std::path::Path, out: &Output, mock: Option<&Mock>) -> String {
     format!("exit {}\n{}", out.code, words.join(" "))
 }
 
+/// `text` is the screen pinned as `tests/snapshots/NAME.txt`.
+fn snapshot(name: &str, text: String) {
+    qianwen_auth_facts::reference::check_file(&format!("tests/snapshots/{name}.txt"), &text);
+}
+
 fn rejected() -> Reply {
     Reply::json(
         401,
@@ -48,17 +54,17 @@ fn status_screens() {
         all.extend_from_slice(args);
         screen(dir.path(), &run(dir.path(), env, &all), None)
     };
-    insta::assert_snapshot!("status_no_key", status(&[], &[]));
-    insta::assert_snapshot!(
+    snapshot("status_no_key", status(&[], &[]));
+    snapshot(
         "status_usable",
-        status(&[("DASHSCOPE_API_KEY", STANDARD)], &[])
+        status(&[("DASHSCOPE_API_KEY", STANDARD)], &[]),
     );
-    insta::assert_snapshot!(
+    snapshot(
         "status_usable_verbose",
-        status(&[("DASHSCOPE_API_KEY", STANDARD)], &["--verbose"])
+        status(&[("DASHSCOPE_API_KEY", STANDARD)], &["--verbose"]),
     );
-    insta::assert_snapshot!("status_plan_key", status(&[("QIANWEN_API_KEY", PLAN)], &[]));
-    insta::assert_snapshot!(
+    snapshot("status_plan_key", status(&[("QIANWEN_API_KEY", PLAN)], &[]));
+    snapshot(
         "status_loopback_port_not_granted",
         status(
             &[
@@ -66,25 +72,25 @@ fn status_screens() {
                 ("QWEN_BASE_URL", "http://127.0.0.1:8080"),
             ],
             &["--allow-host", "127.0.0.1"],
-        )
+        ),
     );
     run(dir.path(), &[], &["init"]);
-    insta::assert_snapshot!("status_placeholder", status(&[], &[]));
+    snapshot("status_placeholder", status(&[], &[]));
 }
 
 #[test]
 fn init_screens() {
     let dir = tempdir();
     let init = |env: &[(&str, &str)]| screen(dir.path(), &run(dir.path(), env, &["init"]), None);
-    insta::assert_snapshot!("init_fresh", init(&[]));
-    insta::assert_snapshot!("init_again", init(&[]));
+    snapshot("init_fresh", init(&[]));
+    snapshot("init_again", init(&[]));
     let other = tempdir();
     let out = run(
         other.path(),
         &[("DASHSCOPE_API_KEY", ACCESS_KEY_ID)],
         &["init"],
     );
-    insta::assert_snapshot!("init_unusable_key", screen(other.path(), &out, None));
+    snapshot("init_unusable_key", screen(other.path(), &out, None));
 }
 
 #[test]
@@ -102,20 +108,20 @@ fn verify_screens() {
         all.extend_from_slice(args);
         screen(dir.path(), &run(dir.path(), &env, &all), Some(&mock))
     };
-    insta::assert_snapshot!(
+    snapshot(
         "verify_pass",
-        verify(vec![Reply::json(200, crate::mock::OK_BODY)], &[])
+        verify(vec![Reply::json(200, crate::mock::OK_BODY)], &[]),
     );
-    insta::assert_snapshot!("verify_401_asks", verify(vec![rejected()], &[]));
-    insta::assert_snapshot!(
+    snapshot("verify_401_asks", verify(vec![rejected()], &[]));
+    snapshot(
         "verify_401_still_rejected",
-        verify(vec![rejected()], &["--answer", "1"])
+        verify(vec![rejected()], &["--answer", "1"]),
     );
-    insta::assert_snapshot!(
+    snapshot(
         "verify_401_replace_the_key",
-        verify(vec![rejected()], &["--answer", "2"])
+        verify(vec![rejected()], &["--answer", "2"]),
     );
-    insta::assert_snapshot!(
+    snapshot(
         "verify_server_error_verbose",
         verify(
             vec![
@@ -125,7 +131,7 @@ fn verify_screens() {
                 );
                 3
             ],
-            &["--verbose", "--timeout", "1"]
-        )
+            &["--verbose", "--timeout", "1"],
+        ),
     );
 }

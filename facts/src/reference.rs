@@ -1,6 +1,7 @@
 //! The reference under `docs/reference/` and the README's generated regions are written from
 //! the code, never by hand: each crate's tests render its tables and compare them with the
-//! files. `QIANWEN_AUTH_BLESS=1 cargo test --workspace reference` writes them instead.
+//! files. `QIANWEN_AUTH_BLESS=1 cargo test --workspace` writes them instead. The
+//! pinned screens under `tests/snapshots/` are checked and written the same way.
 
 use std::path::PathBuf;
 
@@ -20,7 +21,7 @@ fn blessing() -> bool {
 
 fn stale(file: &str) -> String {
     format!(
-        "{file} is not what the code says; write it with `{BLESS}=1 cargo test --workspace reference`"
+        "{file} is not what the code says; write it with `{BLESS}=1 cargo test --workspace`"
     )
 }
 
@@ -28,7 +29,7 @@ fn stale(file: &str) -> String {
 pub fn check_file(file: &str, text: &str) {
     let path = top().join(file);
     let text = format!(
-        "<!-- Generated from the code; edit the code, then `{BLESS}=1 cargo test --workspace reference`. -->\n\n{text}"
+        "<!-- Generated from the code; edit the code, then `{BLESS}=1 cargo test --workspace`. -->\n\n{text}"
     );
     if blessing() {
         std::fs::write(&path, &text).unwrap_or_else(|e| panic!("{file}: {e}"));
