@@ -20,9 +20,7 @@ fn blessing() -> bool {
 }
 
 fn stale(file: &str) -> String {
-    format!(
-        "{file} is not what the code says; write it with `{BLESS}=1 cargo test --workspace`"
-    )
+    format!("{file} is not what the code says; write it with `{BLESS}=1 cargo test --workspace`")
 }
 
 /// `file` (from the repository's top) holds exactly `text`, a generated file.
