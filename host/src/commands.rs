@@ -68,7 +68,7 @@ pub fn status(cwd: &Path, args: &StatusArgs, io: &mut Io) -> Result<Exit> {
     if args.format.json {
         json::print(io, &json::Status::new(&report, exit.code()))?;
     } else {
-        out!(io, "{}", render::status(&report, io.style, args.verbose))?;
+        io.write_text(&render::status(&report, io.style, args.verbose))?;
     }
     timings::mark("rendered");
     Ok(exit)
@@ -130,7 +130,7 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, io: &mut Io) -> Result<Exit> {
         let again = previous.as_ref().map(|first| first.key.as_ref());
         show(io, &mut instance, &report, &granted, args.verbose, again)?;
         if let Some(Flow::Asked(question)) = &report.flow {
-            out!(io, "{}", render::flow_question(question, false))?;
+            io.write_text(&render::flow_question(question, false))?;
         }
     }
     if let Some(why) = &report.evidence_error {
@@ -186,7 +186,7 @@ fn show(
         verbose,
         again,
     };
-    out!(io, "{}", render::verify(report, &shown, io.style))?;
+    io.write_text(&render::verify(report, &shown, io.style))?;
     Ok(())
 }
 
@@ -259,7 +259,7 @@ pub fn init(cwd: &Path, args: &InitArgs, io: &mut Io) -> Result<Exit> {
     if args.format.json {
         json::print(io, &json::Init::new(&report, exit.code()))?;
     } else {
-        out!(io, "{}", render::init(&report, io.style))?;
+        io.write_text(&render::init(&report, io.style))?;
     }
     Ok(exit)
 }

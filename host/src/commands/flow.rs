@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use super::show;
 use crate::bindings::exports::qianwen::auth::types::{Flow, FlowAnswer, Options, VerifyReport};
 use crate::cli::Answer;
-use crate::io::{Io, errln, out, outln};
+use crate::io::{Io, errln, outln};
 use crate::render;
 use crate::sandbox::Instance;
 
@@ -143,7 +143,7 @@ impl Dialogue<'_> {
         let Some(Flow::Asked(question)) = &report.flow else {
             return Ok(None);
         };
-        out!(self.io, "{}", render::flow_question(question, true))?;
+        self.io.write_text(&render::flow_question(question, true))?;
         let choices: Vec<(u8, FlowAnswer)> = question
             .choices
             .iter()

@@ -79,3 +79,32 @@ fn status_as_json_carries_its_exit_code() {
     assert_eq!(v["region"], "ap-southeast-1");
     assert_eq!(v["exit_code"], exit.code());
 }
+
+/// At a terminal, reports for people wrap to its width; JSON never does, since a line break
+/// inside one of its strings would make it invalid.
+#[test]
+fn words_wrap_at_a_terminal_and_json_never_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = |json| StatusArgs {
+        endpoint: RegionArg { region: None },
+        allow_host: Vec::new(),
+        verbose: true,
+        format: FormatArgs { json },
+    };
+    let (mut io, out, _) = captured::io();
+    io.width = Some(30);
+    status(dir.path(), &args(true), &mut io).unwrap();
+    let text = out.text();
+    assert_eq!(text.lines().count(), 1, "{text}");
+    serde_json::from_str::<serde_json::Value>(&text).expect("valid JSON");
+
+    let (mut io, out, _) = captured::io();
+    io.width = Some(30);
+    status(dir.path(), &args(false), &mut io).unwrap();
+    let text = out.text();
+    assert!(
+        text.lines()
+            .all(|l| l.chars().count() <= 30 || !l.trim().contains(' ')),
+        "{text}"
+    );
+}

@@ -122,11 +122,13 @@ impl Done<'_> {
             );
             return Ok(json::print(io, &out)?);
         }
-        out!(
-            io,
-            "{}",
-            render::update(self.report, self.place, self.ran, self.recorded, io.style)
-        )?;
+        io.write_text(&render::update(
+            self.report,
+            self.place,
+            self.ran,
+            self.recorded,
+            io.style,
+        ))?;
         if let Some(ran) = self.ran
             && !ran.stderr.is_empty()
         {

@@ -75,6 +75,15 @@ impl Io {
         self.style = Style::new(choice, self.terminal.stdout);
     }
 
+    /// A report for people on standard output, wrapped to the terminal's width when it is
+    /// one. Only words are wrapped: JSON, scripts and pages go through `write_out` as they are.
+    pub fn write_text(&mut self, text: &str) -> std::io::Result<()> {
+        match self.width {
+            Some(width) => self.write_out(format_args!("{}", wrap::wrap(text, width))),
+            None => self.write_out(format_args!("{text}")),
+        }
+    }
+
     /// Write to standard output and flush.
     pub fn write_out(&mut self, text: fmt::Arguments) -> std::io::Result<()> {
         if self.out_closed {
@@ -82,10 +91,6 @@ impl Io {
         }
         let text = text.to_string();
         let text = for_terminal(&text, self.style.is_color());
-        let text = match self.width {
-            Some(width) => std::borrow::Cow::Owned(wrap::wrap(&text, width)),
-            None => text,
-        };
         match self
             .out
             .write_all(text.as_bytes())
