@@ -74,14 +74,19 @@ fn commands(roff: &mut Roff, command: &clap::Command) {
     }
 }
 
+/// One term and what it means, as a tagged paragraph.
+fn term(roff: &mut Roff, name: roff::Inline, what: &str) {
+    roff.control("TP", []);
+    roff.text([name]);
+    roff.text([roman(what)]);
+}
+
 /// ENVIRONMENT: the variables `--help` names, one paragraph each.
 fn environment(roff: &mut Roff) {
     roff.control("SH", ["ENVIRONMENT"]);
     for line in crate::cli::environment().lines().skip(1) {
         if let Some((names, what)) = line.trim().split_once(": ") {
-            roff.control("TP", []);
-            roff.text([bold(names)]);
-            roff.text([roman(what)]);
+            term(roff, bold(names), what);
         }
     }
 }
@@ -116,9 +121,7 @@ fn files(roff: &mut Roff) {
             "Where update-check looks for the qianwen-update-check skill.",
         ),
     ] {
-        roff.control("TP", []);
-        roff.text([italic(file)]);
-        roff.text([roman(what)]);
+        term(roff, italic(file), what);
     }
 }
 
@@ -126,9 +129,8 @@ fn files(roff: &mut Roff) {
 fn exit_status(roff: &mut Roff) {
     roff.control("SH", ["EXIT STATUS"]);
     for exit in Exit::ALL {
-        roff.control("TP", []);
-        roff.text([bold(exit.code().to_string())]);
-        roff.text([roman(format!("{}: {}.", exit.meaning(), exit.detail()))]);
+        let what = format!("{}: {}.", exit.meaning(), exit.detail());
+        term(roff, bold(exit.code().to_string()), &what);
     }
 }
 
@@ -157,9 +159,7 @@ fn examples(roff: &mut Roff) {
             "The page where keys are created.",
         ),
     ] {
-        roff.control("TP", []);
-        roff.text([bold(command)]);
-        roff.text([roman(what)]);
+        term(roff, bold(command), what);
     }
 }
 
