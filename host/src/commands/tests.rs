@@ -102,9 +102,11 @@ fn words_wrap_at_a_terminal_and_json_never_does() {
     io.width = Some(30);
     status(dir.path(), &args(false), &mut io).unwrap();
     let text = out.text();
+    // A line may run over only when it is one unbreakable word (a path or URL) after its
+    // indent and bullet: Windows' temporary directories are longer than 30 characters.
+    let one_word = |l: &str| !l.trim().trim_start_matches("- ").contains(' ');
     assert!(
-        text.lines()
-            .all(|l| l.chars().count() <= 30 || !l.trim().contains(' ')),
+        text.lines().all(|l| l.chars().count() <= 30 || one_word(l)),
         "{text}"
     );
 }
