@@ -207,7 +207,10 @@ fn a_loopback_port_not_granted_gets_the_exact_grant() {
         .lines()
         .find(|l| l.starts_with("Next: "))
         .unwrap();
-    assert_eq!(next, "Next: Add `--allow-host 127.0.0.1:8080` to allow it.");
+    assert_eq!(
+        next,
+        "Next: If you trust 127.0.0.1:8080, add `--allow-host 127.0.0.1:8080` to the command."
+    );
     assert!(!out.stdout.contains("only https"), "{}", out.stdout);
 }
 

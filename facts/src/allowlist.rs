@@ -165,29 +165,39 @@ impl Refusal {
         }
     }
 
-    /// The one thing to do about it, with the exact option to type where one helps.
-    pub fn fix(self, host: &str, port: u16) -> String {
-        let grant = grant(host, port);
+    /// The one thing to do about it: words that name no host's option, and the host to grant
+    /// where granting helps (each host spells a grant its own way).
+    pub fn fix(self, host: &str, port: u16) -> Fix {
         let dashscope = "remove QWEN_BASE_URL to use DashScope's own endpoint";
-        match self {
-            Refusal::TokenPlan => format!(
-                "A Token Plan key works only in interactive AI tools; to check a standard key, \
-                 {dashscope}."
-            ),
-            Refusal::PlainHttp | Refusal::UnsupportedScheme => {
-                format!("Use an https:// URL in QWEN_BASE_URL, or {dashscope}.")
-            }
-            Refusal::LoopbackNotGranted => {
-                format!("Add `--allow-host {grant}` to allow it.")
-            }
-            Refusal::NotAllowed => {
+        let (words, grant) = match self {
+            Refusal::TokenPlan => (
                 format!(
-                    "If you trust {}, add `--allow-host {grant}`; otherwise {dashscope}.",
-                    unbracket(host)
-                )
-            }
-        }
+                    "A Token Plan key works only in interactive AI tools; to check a standard \
+                     key, {dashscope}."
+                ),
+                None,
+            ),
+            Refusal::PlainHttp | Refusal::UnsupportedScheme => (
+                format!("Use an https:// URL in QWEN_BASE_URL, or {dashscope}."),
+                None,
+            ),
+            Refusal::LoopbackNotGranted => (String::new(), Some(grant(host, port))),
+            Refusal::NotAllowed => (
+                "To use DashScope's own endpoint instead, remove QWEN_BASE_URL.".into(),
+                Some(grant(host, port)),
+            ),
+        };
+        Fix { words, grant }
     }
+}
+
+/// What to do about a refusal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// In words that name no option; empty when the grant says everything.
+    pub words: String,
+    /// The host to grant, as `HOST` (port 443) or `HOST:PORT`: granting it is the fix.
+    pub grant: Option<String>,
 }
 
 /// The `--allow-host` value that grants `host` on `port`, and how a refused destination is
@@ -336,8 +346,8 @@ mod tests {
         );
     }
 
-    /// The fix names the exact `--allow-host` value: the port whenever it is not 443, since
-    /// `--allow-host 127.0.0.1` means port 443.
+    /// The fix grants the exact value: the port whenever it is not 443, since a grant of
+    /// `127.0.0.1` means port 443; and grants nothing where a grant can never help.
     #[test]
     fn the_fix_names_the_exact_grant() {
         let granted = grants(&["127.0.0.1"]);
@@ -347,24 +357,24 @@ mod tests {
             why.words("127.0.0.1", 8080),
             "127.0.0.1:8080 is this machine over plain http, which is allowed only when granted"
         );
+        let grant = |why: Refusal, host, port| why.fix(host, port).grant;
         assert_eq!(
-            why.fix("127.0.0.1", 8080),
-            "Add `--allow-host 127.0.0.1:8080` to allow it."
+            grant(why, "127.0.0.1", 8080).as_deref(),
+            Some("127.0.0.1:8080")
         );
-        let fix = Refusal::NotAllowed.fix("llm.example.com", 443);
-        assert!(fix.contains("`--allow-host llm.example.com`"), "{fix}");
-        let fix = Refusal::NotAllowed.fix("[::1]", 8443);
-        assert!(fix.contains("`--allow-host [::1]:8443`"), "{fix}");
-        let fix = Refusal::TokenPlan.fix("token-plan.cn-beijing.maas.aliyuncs.com", 443);
-        assert!(
-            !fix.contains("--allow-host"),
-            "a grant never helps here: {fix}"
+        assert_eq!(
+            grant(Refusal::NotAllowed, "llm.example.com", 443).as_deref(),
+            Some("llm.example.com")
         );
-        assert!(
-            !Refusal::PlainHttp
-                .fix("10.0.0.1", 80)
-                .contains("--allow-host")
+        assert_eq!(
+            grant(Refusal::NotAllowed, "[::1]", 8443).as_deref(),
+            Some("[::1]:8443")
         );
+        let plan = Refusal::TokenPlan.fix("token-plan.cn-beijing.maas.aliyuncs.com", 443);
+        assert_eq!(plan.grant, None, "a grant never helps here: {plan:?}");
+        assert!(plan.words.contains("remove QWEN_BASE_URL"), "{plan:?}");
+        assert_eq!(grant(Refusal::PlainHttp, "10.0.0.1", 80), None);
+        assert_eq!(grant(Refusal::UnsupportedScheme, "10.0.0.1", 21), None);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::scrub::Scrubber;
 use crate::transport::{BODY_CAP, Failure, ProxyStage, TransportError};
-use crate::wit::types::{KeyJudgement, LinkTopic, Outcome};
+use crate::wit::types::{Advice, KeyJudgement, LinkTopic, Outcome, Remedy};
 
 pub use table::ROWS;
 
@@ -21,7 +21,7 @@ const QUOTE_CHARS: usize = 200;
 pub struct Judgement {
     pub outcome: Outcome,
     pub cause: String,
-    pub next_step: String,
+    pub next_step: Advice,
     pub links: Vec<LinkTopic>,
     /// The error code the server named.
     pub server_code: Option<String>,
@@ -69,7 +69,7 @@ pub fn response(
     let clean = |text: String| scrubber.scrub_foreign(&text);
     Judgement {
         cause: clean(judgement.cause),
-        next_step: clean(judgement.next_step),
+        next_step: clean(judgement.next_step.words).into(),
         server_code: judgement.server_code.map(clean),
         request_id: judgement.request_id.map(clean),
         ..judgement
@@ -132,7 +132,7 @@ fn judge_answer(
     Judgement {
         outcome,
         cause,
-        next_step,
+        next_step: next_step.into(),
         links,
         server_code: fields.code,
         request_id: fields.request_id,
@@ -232,27 +232,30 @@ fn redirect_host(location: &str) -> Option<String> {
 /// whole.
 pub fn transport(error: &TransportError, host: &str) -> Judgement {
     let not_judged = "The key was not judged.";
-    let (outcome, cause, next_step) = match error {
+    let (outcome, cause, next_step): (Outcome, String, Advice) = match error {
         TransportError::Denied => (
             Outcome::HostDenied,
             format!(
                 "The host refused to send the request to {host}: it is not on the allowlist; \
                  nothing was sent"
             ),
-            format!(
-                "Only dashscope.aliyuncs.com and dashscope-intl.aliyuncs.com are allowed; grant \
-                 another host with --allow-host if you trust it. {not_judged}"
+            Advice::with(
+                format!(
+                    "Only dashscope.aliyuncs.com and dashscope-intl.aliyuncs.com are allowed \
+                     unless another host is granted. {not_judged}"
+                ),
+                Remedy::GrantHost(host.to_string()),
             ),
         ),
         TransportError::Dns => (
             Outcome::Network,
             format!("DNS: the name {host} could not be resolved; nothing was sent"),
-            format!("Check the network, the DNS settings and any proxy. {not_judged}"),
+            format!("Check the network, the DNS settings and any proxy. {not_judged}").into(),
         ),
         TransportError::Refused => (
             Outcome::Network,
             format!("The connection to {host} was refused; nothing was sent"),
-            format!("Check the network, the firewall and any proxy. {not_judged}"),
+            format!("Check the network, the firewall and any proxy. {not_judged}").into(),
         ),
         TransportError::Tls => (
             Outcome::Network,
@@ -260,13 +263,15 @@ pub fn transport(error: &TransportError, host: &str) -> Judgement {
             format!(
                 "A proxy that inspects TLS needs its certificate in SSL_CERT_FILE; otherwise \
                  check the system's clock and certificates. {not_judged}"
-            ),
+            )
+            .into(),
         ),
         TransportError::ConnectTimeout => (
             Outcome::Timeout,
             format!("{host} did not accept a connection within the time limit; nothing was sent"),
-            format!(
-                "Check the network and any firewall, or allow more time with --timeout. {not_judged}"
+            Advice::with(
+                format!("Check the network and any firewall. {not_judged}"),
+                Remedy::MoreTime,
             ),
         ),
         TransportError::Timeout => (
@@ -274,7 +279,7 @@ pub fn transport(error: &TransportError, host: &str) -> Judgement {
             format!(
                 "The request was sent to {host}, but no whole answer came within the time limit"
             ),
-            format!("Check the network, or allow more time with --timeout. {not_judged}"),
+            Advice::with(format!("Check the network. {not_judged}"), Remedy::MoreTime),
         ),
         TransportError::Broken => (
             Outcome::Network,
@@ -282,13 +287,13 @@ pub fn transport(error: &TransportError, host: &str) -> Judgement {
                 "The request was sent to {host}, but the connection broke before the answer \
                  was complete"
             ),
-            format!("Try again; check any proxy in between. {not_judged}"),
+            format!("Try again; check any proxy in between. {not_judged}").into(),
         ),
         TransportError::Proxy(failure) => proxy(failure, host),
         TransportError::Other(what) => (
             Outcome::Network,
             format!("The request to {host} failed: {what}"),
-            format!("Check the network and any proxy. {not_judged}"),
+            format!("Check the network and any proxy. {not_judged}").into(),
         ),
     };
     Judgement {
@@ -305,28 +310,29 @@ pub fn transport(error: &TransportError, host: &str) -> Judgement {
 /// A failure on the way through a proxy: which proxy (as the host shows it, without
 /// credentials), which variable set it, and which step failed. Nothing was sent. One arm per
 /// stage, each with its words: a table, read best whole.
-fn proxy(failure: &Failure, host: &str) -> (Outcome, String, String) {
+fn proxy(failure: &Failure, host: &str) -> (Outcome, String, Advice) {
     let not_judged = "The key was not judged.";
     let f = match failure {
         Failure::Unusable(why) => {
             return (
                 Outcome::Network,
                 format!("{}; nothing was sent", capitalise(why)),
-                not_judged.to_string(),
+                not_judged.into(),
             );
         }
         Failure::Failed(f) => f,
     };
     let proxy = format!("{} (from {})", f.proxy, f.from);
     let unset = format!("or unset {} to connect directly", f.from);
-    let (outcome, cause, next_step) = match f.stage {
+    let (outcome, cause, next_step): (Outcome, String, Advice) = match f.stage {
         ProxyStage::Dns if f.socks => (
             Outcome::Network,
             format!("DNS: the host of the proxy {proxy}, or {host}, could not be resolved"),
             format!(
                 "Check the proxy's name in {}, {unset}. {not_judged}",
                 f.from
-            ),
+            )
+            .into(),
         ),
         ProxyStage::Dns => (
             Outcome::Network,
@@ -334,17 +340,22 @@ fn proxy(failure: &Failure, host: &str) -> (Outcome, String, String) {
             format!(
                 "Check the proxy's name in {}, {unset}. {not_judged}",
                 f.from
-            ),
+            )
+            .into(),
         ),
         ProxyStage::Refused => (
             Outcome::Network,
             format!("The connection to the proxy {proxy} was refused"),
-            format!("Check that the proxy is running at that address, {unset}. {not_judged}"),
+            format!("Check that the proxy is running at that address, {unset}. {not_judged}")
+                .into(),
         ),
         ProxyStage::Timeout => (
             Outcome::Timeout,
             format!("The proxy {proxy} did not connect to {host} within the time limit"),
-            format!("Check the proxy, or allow more time with --timeout, {unset}. {not_judged}"),
+            Advice::with(
+                format!("Check the proxy, {unset}. {not_judged}"),
+                Remedy::MoreTime,
+            ),
         ),
         ProxyStage::Tls => (
             Outcome::Network,
@@ -352,7 +363,8 @@ fn proxy(failure: &Failure, host: &str) -> (Outcome, String, String) {
             format!(
                 "A proxy that inspects TLS needs its certificate in SSL_CERT_FILE; otherwise \
                  check the system's clock and certificates. {not_judged}"
-            ),
+            )
+            .into(),
         ),
         ProxyStage::Auth => (
             Outcome::Network,
@@ -363,7 +375,8 @@ fn proxy(failure: &Failure, host: &str) -> (Outcome, String, String) {
                 "Put the proxy's user and password in {} (http://user:password@host:port). \
                  {not_judged}",
                 f.from
-            ),
+            )
+            .into(),
         ),
         ProxyStage::Tunnel | ProxyStage::Socks => (
             Outcome::Network,
@@ -371,12 +384,13 @@ fn proxy(failure: &Failure, host: &str) -> (Outcome, String, String) {
             format!(
                 "The proxy may block {host} or fail to reach it: check its rules, or name \
                  {host} in NO_PROXY to connect directly. {not_judged}"
-            ),
+            )
+            .into(),
         ),
         ProxyStage::Other => (
             Outcome::Network,
             format!("The connection through the proxy {proxy} failed"),
-            format!("Check the proxy, {unset}. {not_judged}"),
+            format!("Check the proxy, {unset}. {not_judged}").into(),
         ),
     };
     (outcome, format!("{cause}; nothing was sent"), next_step)

@@ -6,7 +6,7 @@
 use qianwen_auth_facts::allowlist::{self, AllowedHost, Scheme};
 use qianwen_auth_facts::endpoints::{self, COMPATIBLE_PATH, DEFAULT_REGION, REGIONS, Region};
 
-use crate::wit::types::WarningCode;
+use crate::wit::types::{Advice, Remedy, WarningCode};
 
 /// Where the verification request goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +32,7 @@ pub struct Endpoint {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refused {
     pub why: String,
-    pub fix: String,
+    pub fix: Advice,
 }
 
 /// What the chain and the command line say about the endpoint.
@@ -176,9 +176,13 @@ fn custom(
 fn refusal(url: &Url, granted: &[String]) -> Option<Refused> {
     let grants: Vec<AllowedHost> = granted.iter().filter_map(|g| g.parse().ok()).collect();
     let why = allowlist::judge(Scheme::named(&url.scheme), &url.host, url.port(), &grants).err()?;
+    let fix = why.fix(&url.host, url.port());
     Some(Refused {
         why: why.words(&url.host, url.port()),
-        fix: why.fix(&url.host, url.port()),
+        fix: Advice {
+            words: fix.words,
+            remedy: fix.grant.map(Remedy::GrantHost),
+        },
     })
 }
 

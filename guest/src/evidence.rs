@@ -68,7 +68,7 @@ mod tests {
             outcome: Outcome::AuthRejected,
             http_status: Some(401),
             cause: "The key was rejected".into(),
-            next_step: String::new(),
+            next_step: "".into(),
             links: Vec::new(),
             hints: Vec::new(),
             key: Some(KeyReport {

@@ -12,6 +12,7 @@
     allow(dead_code, unused_imports)
 )]
 
+mod advice;
 mod chain;
 #[cfg(feature = "credential")]
 mod classify;
@@ -68,8 +69,8 @@ mod bindings {
         inline: "
             package qianwen:pure-build;
             world pure-with-records {
-                include qianwen:auth/pure@0.5.0;
-                import qianwen:auth/project@0.5.0;
+                include qianwen:auth/pure@0.6.0;
+                import qianwen:auth/project@0.6.0;
             }
         ",
         path: "../wit",

@@ -14,7 +14,7 @@ use crate::status::{self, Inputs, Resolved};
 use crate::wit::project::ProjectFile;
 use crate::wit::setup::LineRef;
 use crate::wit::types::LinkTopic;
-use crate::wit::types::{InitOutcome, InitReport, KeyKind, Link, Source, System};
+use crate::wit::types::{Advice, InitOutcome, InitReport, KeyKind, Link, Source, System};
 
 use qianwen_auth_facts::evidence;
 /// The name the placeholder and a key given on standard input are written under.
@@ -47,7 +47,7 @@ pub struct Plan {
     pub changes: Vec<(Change, String)>,
     pub outcome: InitOutcome,
     pub summary: String,
-    pub next_steps: Vec<String>,
+    pub next_steps: Vec<Advice>,
     pub links: Vec<Link>,
 }
 
@@ -266,13 +266,14 @@ fn private_dotenv(inputs: &Inputs, dotenv: &CwdDotenv) -> Vec<(Change, String)> 
     }
 }
 
-fn fill_in_steps(place: &str, system: System) -> Vec<String> {
+fn fill_in_steps(place: &str, system: System) -> Vec<Advice> {
     vec![
         format!(
             "Please replace {PLACEHOLDER} with your actual API key from the QianWen Console. \
              It is in {place}; or run {} instead.",
             crate::paths::set_in_shell(system, DEFAULT_NAME)
-        ),
+        )
+        .into(),
         "Then run `qianwen-auth verify`.".into(),
     ]
 }
@@ -407,7 +408,8 @@ fn env_still_wins(plan: &mut Plan, resolved: &Resolved) {
                 "{} in the environment still wins over ./.env; unset it to use the key just \
                  written.",
                 env_key.name.name()
-            ),
+            )
+            .into(),
         );
     }
 }
@@ -418,7 +420,7 @@ fn refused_overwrite(summary: String, step: String) -> Plan {
         changes: Vec::new(),
         outcome: InitOutcome::KeyRefused,
         summary,
-        next_steps: vec![step],
+        next_steps: vec![step.into()],
         links: Vec::new(),
     }
 }
@@ -450,7 +452,7 @@ fn key_change(
 
 /// Nothing to do while a key line is there that cannot be read (at `lines`, `FILE:LINE`): a
 /// key added below it would be a second key line.
-fn unreadable_key_line(lines: &[String], next_steps: Vec<String>, links: Vec<Link>) -> Plan {
+fn unreadable_key_line(lines: &[String], next_steps: Vec<Advice>, links: Vec<Link>) -> Plan {
     Plan {
         changes: Vec::new(),
         outcome: InitOutcome::KeyLineUnreadable,

@@ -13,7 +13,8 @@ use crate::scrub::{self, Scrubber};
 use crate::status::Resolved;
 use crate::transport::{Request, Response, Transport};
 use crate::wit::types::{
-    Attempt, KeyJudgement, Outcome, StatusReport, Verdict, VerifyReport, WarningCode,
+    Advice, Attempt, KeyJudgement, Outcome, Remedy, StatusReport, Verdict, VerifyReport,
+    WarningCode,
 };
 
 /// The verification request's body (docs/behaviour.md#verification).
@@ -52,7 +53,7 @@ fn verify(resolved: &Resolved, transport: &mut impl Transport, limits: TimeLimit
         (Verdict::EndpointRefused, _, Some(refused)) => {
             report.outcome = Outcome::HostDenied;
             report.cause = format!("{}; nothing was sent", refused.why);
-            report.next_step = status.next_steps.join(" ");
+            report.next_step = Advice::joined(&status.next_steps);
             // The cause says it already.
             report
                 .warnings
@@ -69,7 +70,7 @@ fn verify(resolved: &Resolved, transport: &mut impl Transport, limits: TimeLimit
                 None => "No API key is configured; nothing was sent".into(),
                 Some(k) => format!("{} holds {}; nothing was sent", k.name.name(), k.detail),
             };
-            report.next_step = status.next_steps.join(" ");
+            report.next_step = Advice::joined(&status.next_steps);
             report.links = status.links.clone();
             return report;
         }
@@ -85,10 +86,13 @@ fn verify(resolved: &Resolved, transport: &mut impl Transport, limits: TimeLimit
     if report.outcome == Outcome::AuthRejected
         && let Some(other) = endpoint::other_region(report.endpoint.region.name())
     {
-        report.hints.push(format!(
-            "Keys of one region are not valid in the other. If this key was created for {}, \
-             verify with --region {other}.",
-            endpoint::region_words(other)
+        report.hints.push(Advice::with(
+            format!(
+                "Keys of one region are not valid in the other; this key may have been created \
+                 for {}.",
+                endpoint::region_words(other)
+            ),
+            Remedy::ChooseRegion(other.to_string()),
         ));
     }
     report
@@ -100,7 +104,7 @@ pub fn unsent(status: &StatusReport) -> VerifyReport {
         outcome: Outcome::NoKey,
         http_status: None,
         cause: String::new(),
-        next_step: String::new(),
+        next_step: "".into(),
         links: Vec::new(),
         hints: Vec::new(),
         key: status.key.clone(),
@@ -164,7 +168,7 @@ fn send(
             .saturating_add(limits.request_ms)
             > deadline
         {
-            report.hints.push(format!(
+            report.hints.push(Advice::from(format!(
                 "No retry was made: {} {}, and another request after that could not end within \
                  the {} the whole verification may take",
                 if asked {
@@ -174,7 +178,7 @@ fn send(
                 },
                 seconds(wait),
                 seconds(limits.whole_ms),
-            ));
+            )));
             return (judgement, response);
         }
         transport.sleep_ms(wait);
@@ -193,10 +197,10 @@ fn finish(report: &mut VerifyReport, j: Judgement, last: Option<&Response>, scru
     report.request_id = j.request_id;
     report.excerpt = last.and_then(|r| scrub::excerpt(&r.body, scrubber, EXCERPT_CHARS));
     if report.attempts.len() > 1 {
-        report.hints.push(format!(
+        report.hints.push(Advice::from(format!(
             "{} requests were made (429 and 5xx are retried)",
             report.attempts.len()
-        ));
+        )));
     }
 }
 

@@ -264,6 +264,9 @@ pub struct UpdateCheckArgs {
     pub format: FormatArgs,
 }
 
+/// The longest `verify --timeout`, in seconds.
+pub const LONGEST_TIMEOUT: u64 = 600;
+
 /// `--region`, for `status` and `verify`.
 #[derive(Args, Debug)]
 pub struct RegionArg {
@@ -304,7 +307,7 @@ pub struct VerifyArgs {
     pub allow_host: Vec<AllowedHost>,
 
     /// The time limit for each request, from connecting to the end of the answer.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=LONGEST_TIMEOUT))]
     pub timeout: u64,
 
     /// The base directory for evidence, instead of ./output (records go to DIR/qianwen-ops-auth/).

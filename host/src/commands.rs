@@ -110,7 +110,6 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, io: &mut Io) -> Result<Exit> {
         io: &mut *io,
         instance: &mut instance,
         options: &options,
-        granted: &granted,
         json,
         verbose: args.verbose,
         given: args.answer.map(flow::answer),
@@ -128,7 +127,7 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, io: &mut Io) -> Result<Exit> {
             outln!(io)?;
         }
         let again = previous.as_ref().map(|first| first.key.as_ref());
-        show(io, &mut instance, &report, &granted, args.verbose, again)?;
+        show(io, &mut instance, &report, &options, args.verbose, again)?;
         if let Some(Flow::Asked(question)) = &report.flow {
             io.write_text(&render::flow_question(question, false))?;
         }
@@ -175,16 +174,17 @@ fn show(
     io: &mut Io,
     instance: &mut Instance,
     report: &VerifyReport,
-    granted: &[String],
+    options: &Options,
     verbose: bool,
     again: Option<Option<&KeyReport>>,
 ) -> Result<()> {
     let refused = refusals(instance)?;
     let shown = render::Shown {
-        granted,
+        granted: &options.granted_hosts,
         refused: &refused,
         verbose,
         again,
+        timeout: options.request_time_limit_ms / 1000,
     };
     io.write_text(&render::verify(report, &shown, io.style))?;
     Ok(())

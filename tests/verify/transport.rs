@@ -22,7 +22,15 @@ fn a_hang_ends_at_the_time_limit() {
                 .ends_with("but no whole answer came within the time limit"),
             "{v}"
         );
-        assert!(v["next_step"].as_str().unwrap().contains("not judged"));
+        // The component asks for more time; the CLI names its own option, with a value.
+        let next = v["next_step"].as_str().unwrap();
+        assert!(next.contains("not judged"), "{next}");
+        assert!(
+            next.ends_with(
+                "To allow more time, add `--timeout 4` to the command (the limit was 2 s)."
+            ),
+            "{next}"
+        );
         assert!(elapsed < Duration::from_secs(15), "took {elapsed:?}");
         assert_eq!(mock.connections(), 1, "timeouts are not retried");
     }

@@ -327,7 +327,7 @@ fn every_recorded_answer() {
             "{source}"
         );
         if let Some(says) = a["says"].as_str() {
-            let words = format!("{} {}", j.cause, j.next_step);
+            let words = format!("{} {}", j.cause, j.next_step.words);
             assert!(words.contains(says), "{source}: {words}");
         }
     }
@@ -483,11 +483,36 @@ fn transport_errors_say_the_key_was_not_judged_and_whether_it_was_sent() {
     ] {
         let j = transport(&error, "dashscope.aliyuncs.com");
         assert_eq!(j.outcome, expected);
-        assert!(j.next_step.contains("not judged"), "{error:?}");
+        assert!(j.next_step.words.contains("not judged"), "{error:?}");
         assert!(j.cause.contains("dashscope.aliyuncs.com"), "{error:?}");
         assert_eq!(j.cause.contains("was sent to"), sent, "{}", j.cause);
         assert_eq!(j.cause.contains("nothing was sent"), !sent, "{}", j.cause);
         assert!(!j.retryable);
+    }
+}
+
+/// Advice names no option of any host: more time and a grant travel as remedies, which each
+/// host spells its own way.
+#[test]
+fn transport_advice_names_the_setting_never_an_option() {
+    let remedy = |error| transport(&error, "llm.example.com:8443").next_step;
+    for error in [TransportError::ConnectTimeout, TransportError::Timeout] {
+        let advice = remedy(error);
+        assert_eq!(advice.remedy, Some(Remedy::MoreTime));
+        assert!(!advice.words.contains("--"), "{advice:?}");
+    }
+    let denied = remedy(TransportError::Denied);
+    assert_eq!(
+        denied.remedy,
+        Some(Remedy::GrantHost("llm.example.com:8443".into()))
+    );
+    assert!(!denied.words.contains("--"), "{denied:?}");
+    for error in [
+        TransportError::Dns,
+        TransportError::Tls,
+        TransportError::Broken,
+    ] {
+        assert_eq!(remedy(error).remedy, None);
     }
 }
 

@@ -5,8 +5,8 @@
 
 use crate::scrub::Scrubber;
 use crate::wit::types::{
-    DotenvReport, EndpointReport, Flow, FlowChoice, FlowProgress, FlowQuestion, InitReport,
-    KeyReport, OssReport, StatusReport, VariableState, VerifyReport, Warning,
+    Advice, DotenvReport, EndpointReport, Flow, FlowChoice, FlowProgress, FlowQuestion, InitReport,
+    KeyReport, OssReport, Remedy, StatusReport, VariableState, VerifyReport, Warning,
 };
 #[cfg(feature = "credential")]
 use crate::wit::update_check::{Command, UpdateChoice, UpdateReport, UpdateState};
@@ -58,6 +58,16 @@ scrub_fields!(DotenvReport: path);
 scrub_fields!(FlowQuestion: question, choices, guidance);
 scrub_fields!(FlowChoice: label);
 scrub_fields!(FlowProgress: guidance);
+scrub_fields!(Advice: words, remedy);
+
+impl ScrubText for Remedy {
+    fn scrub_with(&mut self, scrubber: &Scrubber) {
+        match self {
+            Remedy::MoreTime => {}
+            Remedy::GrantHost(text) | Remedy::ChooseRegion(text) => text.scrub_with(scrubber),
+        }
+    }
+}
 
 impl ScrubText for Flow {
     fn scrub_with(&mut self, scrubber: &Scrubber) {

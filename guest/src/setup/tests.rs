@@ -54,7 +54,11 @@ fn fresh_directory_gets_the_placeholder_and_gitignore_lines() {
             append(ProjectFile::Gitignore, "output/qianwen-ops-auth/"),
         ]
     );
-    assert!(p.next_steps[0].contains("export DASHSCOPE_API_KEY='sk-...'"));
+    assert!(
+        p.next_steps[0]
+            .words
+            .contains("export DASHSCOPE_API_KEY='sk-...'")
+    );
 }
 
 #[test]
@@ -63,7 +67,9 @@ fn on_windows_the_placeholder_advice_is_for_powershell() {
     let resolved = resolve(&i, &crate::status::sending_nothing(System::Windows));
     let p = plan(&i, &resolved, None, System::Windows);
     assert!(
-        p.next_steps[0].contains("`$env:DASHSCOPE_API_KEY = 'sk-...'` in PowerShell"),
+        p.next_steps[0]
+            .words
+            .contains("`$env:DASHSCOPE_API_KEY = 'sk-...'` in PowerShell"),
         "{:?}",
         p.next_steps
     );
@@ -277,7 +283,7 @@ fn an_environment_key_is_said_to_still_win() {
         Some(KEY),
     );
     assert_eq!(p.outcome, InitOutcome::Changed);
-    assert!(p.next_steps[0].contains("still wins"));
+    assert!(p.next_steps[0].words.contains("still wins"));
 }
 
 #[test]
@@ -314,7 +320,7 @@ fn a_key_is_replaced_only_when_asked() {
     assert_eq!(kept.outcome, InitOutcome::KeyRefused);
     assert!(kept.changes.is_empty());
     assert!(
-        kept.next_steps[0].contains("--key-stdin --replace"),
+        kept.next_steps[0].words.contains("--key-stdin --replace"),
         "{:?}",
         kept.next_steps
     );

@@ -10,7 +10,7 @@ use crate::oss;
 use crate::scrub::Scrubber;
 use crate::scrub::reports::ScrubText;
 use crate::secret::Secret;
-use crate::wit::types::LinkTopic;
+use crate::wit::types::{Advice, LinkTopic};
 use crate::wit::types::{
     DotenvReport, EndpointReport, KeyKind, KeyReport, Link, Options, StatusReport, System, Verdict,
     Warning, WarningCode,
@@ -143,12 +143,13 @@ pub fn resolve(inputs: &Inputs, options: &Options) -> Resolved {
     };
     let unreadable_keys = unreadable_key_lines(&dotenvs, &levels);
     let local = dotenv_local(&inputs.dirs);
-    let (mut next_steps, links) = next_steps(
+    let (steps, links) = next_steps(
         key.as_ref(),
         &unreadable_keys,
         local.as_deref(),
         options.system,
     );
+    let mut next_steps: Vec<Advice> = steps.into_iter().map(Advice::from).collect();
     if let (Verdict::EndpointRefused, Some(refused)) = (verdict, &endpoint.refused) {
         next_steps.push(refused.fix.clone());
     }

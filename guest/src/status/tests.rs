@@ -139,7 +139,7 @@ fn no_key_anywhere() {
     let r = Project::new(FLAT).status();
     assert!(r.key.is_none());
     assert_eq!(r.verdict, Verdict::NoUsableKey);
-    assert!(r.next_steps[0].contains("Create a standard key"));
+    assert!(r.next_steps[0].words.contains("Create a standard key"));
     assert_eq!(r.links[0].topic.name(), "api-keys");
     assert_eq!(r.dotenv_files.len(), 1, "no repository root, so one .env");
     assert_eq!(r.dotenv_files[0].state.name(), "absent");
@@ -296,7 +296,7 @@ fn the_advice_is_for_the_system_the_host_names() {
     let inputs = Project::new(FLAT).inputs();
     let advice = |system| {
         let options = sending_nothing(system);
-        build(&inputs, &options).next_steps.join(" ")
+        Advice::joined(&build(&inputs, &options).next_steps).words
     };
     let windows = advice(System::Windows);
     assert!(
@@ -407,7 +407,7 @@ fn git_s_own_answer_decides_tracked_and_ignored() {
     assert!(tracked[0].contains("rotate the key"), "{}", tracked[0]);
     // And it is the one next step, before any other.
     assert!(
-        r.next_steps[0].starts_with("Rotate the key first"),
+        r.next_steps[0].words.starts_with("Rotate the key first"),
         "{:?}",
         r.next_steps
     );
@@ -491,7 +491,14 @@ fn a_dotenv_local_is_named_when_no_key_is_found() {
         gitignore: None,
     };
     let options = sending_nothing(System::Unix);
-    let steps = |d: DirectoryInput| build(&inputs_from(Vec::new(), &[d]), &options).next_steps;
+    let steps = |d: DirectoryInput| {
+        let report = build(&inputs_from(Vec::new(), &[d]), &options);
+        report
+            .next_steps
+            .into_iter()
+            .map(|a| a.words)
+            .collect::<Vec<_>>()
+    };
     let named = steps(dir(true, None));
     assert!(named[0].starts_with("/p/.env.local exists"), "{named:?}");
     assert!(!steps(dir(false, None))[0].contains(".env.local"));

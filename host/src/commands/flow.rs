@@ -34,7 +34,6 @@ pub struct Dialogue<'a> {
     pub io: &'a mut Io,
     pub instance: &'a mut Instance,
     pub options: &'a Options,
-    pub granted: &'a [String],
     pub json: bool,
     /// `--verbose`: each report shown with its details.
     pub verbose: bool,
@@ -76,7 +75,7 @@ impl Dialogue<'_> {
                                 self.io,
                                 self.instance,
                                 &report,
-                                self.granted,
+                                self.options,
                                 self.verbose,
                                 None,
                             )?;
@@ -136,7 +135,7 @@ impl Dialogue<'_> {
             self.io,
             self.instance,
             report,
-            self.granted,
+            self.options,
             self.verbose,
             None,
         )?;

@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use super::advice::spell;
 use super::capitalize;
 use crate::bindings::exports::qianwen::auth::types::{InitOutcome, InitReport, Verdict};
 use crate::io::Style;
@@ -28,9 +29,9 @@ pub fn init(r: &InitReport, style: Style) -> String {
         let _ = writeln!(out, "  {} {}", style.warn(), w.message);
     }
     if let Some((first, rest)) = r.next_steps.split_first() {
-        super::next_step(&mut out, first, &[], style);
+        super::next_step(&mut out, &spell(first, None), &[], style);
         for step in rest {
-            let _ = writeln!(out, "  {}", capitalize(step));
+            let _ = writeln!(out, "  {}", capitalize(&spell(step, None)));
         }
     }
     for link in &r.links {

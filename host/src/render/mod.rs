@@ -1,6 +1,7 @@
 //! Turning the component's typed reports into words for people or JSON for programs. Every
 //! string shown comes from the report, which carries masked keys only.
 
+mod advice;
 mod init;
 pub mod json;
 mod status;

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use super::advice::spell;
 use super::capitalize;
 use crate::bindings::exports::qianwen::auth::types::{
     DotenvState, KeyReport, Region, Source, StatusReport, Verdict,
@@ -33,7 +34,7 @@ pub fn status(r: &StatusReport, style: Style, verbose: bool) -> String {
     }
     let usable = "run `qianwen-auth verify` to check the key against the server.";
     match r.next_steps.first() {
-        Some(first) => super::next_step(&mut out, first, &r.links, style),
+        Some(first) => super::next_step(&mut out, &spell(first, None), &r.links, style),
         None if r.verdict == Verdict::Usable => super::next_step(&mut out, usable, &[], style),
         None => {}
     }
@@ -109,7 +110,7 @@ fn details(out: &mut String, r: &StatusReport, style: Style) {
     }
     let _ = writeln!(out, "  - OSS upload storage: {}", r.oss.summary);
     for step in r.next_steps.iter().skip(1) {
-        let _ = writeln!(out, "  - Also: {step}");
+        let _ = writeln!(out, "  - Also: {}", spell(step, None));
     }
 }
 

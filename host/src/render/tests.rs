@@ -2,9 +2,9 @@
 
 use super::*;
 use crate::bindings::exports::qianwen::auth::types::{
-    Attempt, DotenvReport, DotenvState, EndpointReport, Flow, FlowAnswer, FlowChoice, FlowProgress,
-    FlowQuestion, KeyJudgement, KeyKind, KeyName, KeyReport, LinkTopic, OssReport, Outcome, Region,
-    Source, StatusReport, Verdict, VerifyReport, Warning, WarningCode,
+    Advice, Attempt, DotenvReport, DotenvState, EndpointReport, Flow, FlowAnswer, FlowChoice,
+    FlowProgress, FlowQuestion, KeyJudgement, KeyKind, KeyName, KeyReport, LinkTopic, OssReport,
+    Outcome, Region, Source, StatusReport, Verdict, VerifyReport, Warning, WarningCode,
 };
 use crate::io::{ColorChoice, Style};
 
@@ -75,7 +75,10 @@ fn verify_report(outcome: Outcome, flow: Option<Flow>) -> VerifyReport {
         outcome,
         http_status: Some(401),
         cause: "The server rejected the key\u{1b}[2J".into(),
-        next_step: "Check the key.".into(),
+        next_step: Advice {
+            words: "Check the key.".into(),
+            remedy: None,
+        },
         links: vec![crate::bindings::exports::qianwen::auth::types::Link {
             topic: LinkTopic::ApiKeys,
             title: "API keys".into(),
@@ -106,6 +109,7 @@ fn shown<'a>(granted: &'a [String], verbose: bool) -> Shown<'a> {
         refused: &[],
         verbose,
         again: None,
+        timeout: 30,
     }
 }
 
@@ -282,6 +286,7 @@ fn a_check_made_again_says_only_what_changed() {
         refused: &[],
         verbose: false,
         again: Some(Some(&first)),
+        timeout: 30,
     };
     let text = verify(&report, &again, Style::plain());
     assert!(

@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use super::advice::spell;
 use crate::bindings::exports::qianwen::auth::types::{
     Flow, FlowQuestion, KeyReport, Outcome, VerifyReport,
 };
@@ -38,7 +39,12 @@ pub fn verify(r: &VerifyReport, shown: &Shown, style: Style) -> String {
         let _ = writeln!(out, "  {} Refused by the host: {why}", style.warn());
     }
     for hint in &r.hints {
-        let _ = writeln!(out, "  {} {hint}", style.warn());
+        let _ = writeln!(
+            out,
+            "  {} {}",
+            style.warn(),
+            spell(hint, Some(shown.timeout))
+        );
     }
     for w in &r.warnings {
         let _ = writeln!(out, "  {} {}", style.warn(), w.message);
@@ -56,7 +62,8 @@ pub fn verify(r: &VerifyReport, shown: &Shown, style: Style) -> String {
             let _ = writeln!(out, "  When it is in place: qianwen-auth verify");
         }
         None if r.outcome != Outcome::Pass => {
-            super::next_step(&mut out, &r.next_step, &r.links, style);
+            let step = spell(&r.next_step, Some(shown.timeout));
+            super::next_step(&mut out, &step, &r.links, style);
         }
         None => {}
     }
@@ -70,7 +77,7 @@ pub fn verify(r: &VerifyReport, shown: &Shown, style: Style) -> String {
         (None, None) => {}
     }
     if shown.verbose {
-        details(&mut out, r, style);
+        details(&mut out, r, shown.timeout, style);
     }
     out
 }
@@ -92,10 +99,12 @@ pub struct Shown<'a> {
     pub verbose: bool,
     /// For a check made again, the key the first one reported.
     pub again: Option<Option<&'a KeyReport>>,
+    /// The request time limit it ran with, in seconds.
+    pub timeout: u64,
 }
 
 /// With `--verbose`: the endpoint, the requests, and what the server said.
-fn details(out: &mut String, r: &VerifyReport, style: Style) {
+fn details(out: &mut String, r: &VerifyReport, timeout: u64, style: Style) {
     let _ = writeln!(out, "\n{}", style.heading("Details"));
     super::endpoint_line(out, &r.endpoint);
     if let Some(line) = attempts_line(r) {
@@ -111,7 +120,7 @@ fn details(out: &mut String, r: &VerifyReport, style: Style) {
         let _ = writeln!(out, "  - Server said: {}", one_line(excerpt));
     }
     if matches!(r.flow, Some(Flow::Asked(_))) {
-        let _ = writeln!(out, "  - Next: {}", r.next_step);
+        let _ = writeln!(out, "  - Next: {}", spell(&r.next_step, Some(timeout)));
     }
 }
 

@@ -4,6 +4,7 @@ use serde::Serialize;
 use super::{Key, Link, SCHEMA, Warning};
 use crate::bindings::exports::qianwen::auth::types as wit;
 use crate::names::Named;
+use crate::render::advice::spell_all;
 
 /// `init --json`.
 #[derive(Serialize)]
@@ -15,7 +16,7 @@ pub struct Init<'a> {
     pub summary: &'a str,
     pub key: Option<Key<'a>>,
     pub verdict: &'static str,
-    pub next_steps: &'a [String],
+    pub next_steps: Vec<String>,
     pub links: Vec<Link<'a>>,
     pub warnings: Vec<Warning<'a>>,
     pub exit_code: u8,
@@ -32,7 +33,7 @@ impl<'a> Init<'a> {
             summary: &r.summary,
             key: r.key.as_ref().map(Key::from),
             verdict: r.verdict.name(),
-            next_steps: &r.next_steps,
+            next_steps: spell_all(&r.next_steps, None),
             links: r.links.iter().map(Link::from).collect(),
             warnings: r.warnings.iter().map(Warning::from).collect(),
             exit_code,

@@ -4,6 +4,7 @@ use serde::Serialize;
 use super::{Key, Link, SCHEMA, Warning};
 use crate::bindings::exports::qianwen::auth::types as wit;
 use crate::names::Named;
+use crate::render::advice::spell_all;
 
 /// An OSS variable: set or not, and where.
 #[derive(Serialize)]
@@ -68,7 +69,7 @@ pub struct Status<'a> {
     pub endpoint_chosen_by: &'a str,
     pub warnings: Vec<Warning<'a>>,
     pub oss: Oss<'a>,
-    pub next_steps: &'a [String],
+    pub next_steps: Vec<String>,
     pub links: Vec<Link<'a>>,
     pub dotenv_files: Vec<DotenvFile<'a>>,
     /// Key lines that are there but cannot be read, as `FILE:LINE`.
@@ -91,7 +92,7 @@ impl<'a> Status<'a> {
             endpoint_chosen_by: &r.endpoint.chosen_by,
             warnings: r.warnings.iter().map(Warning::from).collect(),
             oss: Oss::from(&r.oss),
-            next_steps: &r.next_steps,
+            next_steps: spell_all(&r.next_steps, None),
             links: r.links.iter().map(Link::from).collect(),
             dotenv_files: r
                 .dotenv_files

@@ -4,6 +4,7 @@ use serde::Serialize;
 use super::{Key, Link, SCHEMA, Warning};
 use crate::bindings::exports::qianwen::auth::types as wit;
 use crate::names::Named;
+use crate::render::advice::{spell, spell_all};
 
 /// One request of a verification.
 #[derive(Serialize)]
@@ -22,9 +23,9 @@ pub struct Verify<'a> {
     pub key_judgement: &'static str,
     pub http_status: Option<u16>,
     pub cause: &'a str,
-    pub next_step: &'a str,
+    pub next_step: String,
     pub links: Vec<Link<'a>>,
-    pub hints: &'a [String],
+    pub hints: Vec<String>,
     pub key: Option<Key<'a>>,
     pub endpoint: &'a str,
     pub probe_url: &'a str,
@@ -122,9 +123,9 @@ impl<'a> Verify<'a> {
             key_judgement: r.key_judgement.name(),
             http_status: r.http_status,
             cause: &r.cause,
-            next_step: &r.next_step,
+            next_step: spell(&r.next_step, Some(timeout_s)),
             links: r.links.iter().map(Link::from).collect(),
-            hints: &r.hints,
+            hints: spell_all(&r.hints, Some(timeout_s)),
             key: r.key.as_ref().map(Key::from),
             endpoint: &r.endpoint.base,
             probe_url: &r.endpoint.probe_url,
