@@ -2,7 +2,7 @@
 //! host, masked key, HTTP status, outcome, latency, scrubbed excerpt) as a timestamped file and as
 //! `latest.json`.
 
-use serde_json::{Value, json};
+use qianwen_auth_facts::evidence::{Attempt, RECORD_SCHEMA, Record, RecordKey};
 
 use crate::names::Named;
 use crate::wit::types::VerifyReport;
@@ -18,35 +18,43 @@ pub fn file_name(compact_time: &str, attempt: u32) -> String {
     }
 }
 
+/// The record of `report`, made at `time`.
+pub fn of(report: &VerifyReport, time: &str) -> Record {
+    Record {
+        schema: RECORD_SCHEMA,
+        time: time.into(),
+        endpoint_host: report.endpoint.authority.clone(),
+        probe_url: report.endpoint.probe_url.clone(),
+        region: report.endpoint.region.name().into(),
+        key: report.key.as_ref().map(|k| RecordKey {
+            name: k.name.name().into(),
+            source: k.source.name().into(),
+            kind: k.kind.name().into(),
+            masked: k.masked.clone(),
+        }),
+        http_status: report.http_status,
+        outcome: report.outcome.name().into(),
+        key_judgement: report.key_judgement.name().into(),
+        cause: report.cause.clone(),
+        latency_ms: report.attempts.last().map(|a| a.latency_ms),
+        attempts: report
+            .attempts
+            .iter()
+            .map(|a| Attempt {
+                http_status: a.http_status,
+                latency_ms: a.latency_ms,
+                outcome: a.outcome.name().into(),
+            })
+            .collect(),
+        server_code: report.server_code.clone(),
+        request_id: report.request_id.clone(),
+        excerpt: report.excerpt.clone(),
+    }
+}
+
 /// The record, as pretty JSON. It holds only what the report holds: masked keys, scrubbed text.
 pub fn record(report: &VerifyReport, time: &str) -> Vec<u8> {
-    let value: Value = json!({
-        "schema": 1,
-        "time": time,
-        "endpoint_host": report.endpoint.authority,
-        "probe_url": report.endpoint.probe_url,
-        "region": report.endpoint.region.name(),
-        "key": report.key.as_ref().map(|k| json!({
-            "name": k.name.name(),
-            "source": k.source.name(),
-            "kind": k.kind.name(),
-            "masked": k.masked,
-        })),
-        "http_status": report.http_status,
-        "outcome": report.outcome.name(),
-        "key_judgement": report.key_judgement.name(),
-        "cause": report.cause,
-        "latency_ms": report.attempts.last().map(|a| a.latency_ms),
-        "attempts": report.attempts.iter().map(|a| json!({
-            "http_status": a.http_status,
-            "latency_ms": a.latency_ms,
-            "outcome": a.outcome.name(),
-        })).collect::<Vec<_>>(),
-        "server_code": report.server_code,
-        "request_id": report.request_id,
-        "excerpt": report.excerpt,
-    });
-    let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    let text = serde_json::to_string_pretty(&of(report, time)).unwrap_or_default();
     // Nothing a terminal acts on, for whoever `cat`s the record.
     let mut bytes = qianwen_auth_facts::text::for_json(&text)
         .into_owned()
@@ -102,7 +110,7 @@ mod tests {
             warnings: Vec::new(),
             flow: None,
         };
-        let v: Value =
+        let v: serde_json::Value =
             serde_json::from_slice(&record(&report, "2026-11-26T19:48:00.123Z")).unwrap();
         assert_eq!(v["time"], "2026-11-26T19:48:00.123Z");
         assert_eq!(v["endpoint_host"], "dashscope.aliyuncs.com");
@@ -114,7 +122,6 @@ mod tests {
         assert_eq!(v["excerpt"], "{\"code\":\"InvalidApiKey\"}");
     }
 
-    /// Records spell every case as the WIT does, as the CLI's JSON does.
     #[test]
     fn file_names_are_plain_and_distinct() {
         assert_eq!(

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use crate::common::*;
 use crate::mock::proxy::{Behaviour, Proxy};
 use crate::mock::{Mock, Reply, TLS_NAME, compat_error, native_error};
+use qianwen_auth_facts::evidence::{Attempt, Record};
 use serde_json::Value;
 
 mod answers;
@@ -309,6 +310,12 @@ fn evidence_files_and_latest() {
     assert_eq!(record["key"]["masked"], "sk-****************a1b2");
     assert!(record["latency_ms"].is_u64());
     assert!(record["time"].as_str().unwrap().ends_with('Z'));
+    // One typed record: the file is exactly the struct the component fills, and its attempts
+    // are the ones `--json` shows.
+    let typed: Record = serde_json::from_value(record.clone()).expect("the record's own type");
+    let shown: Vec<Attempt> = serde_json::from_value(v["attempts"].clone()).unwrap();
+    assert_eq!(typed.attempts, shown);
+    assert_eq!(typed.schema, 1);
     let latest =
         std::fs::read_to_string(dir.path().join("output/qianwen-ops-auth/latest.json")).unwrap();
     assert_eq!(serde_json::from_str::<Value>(&latest).unwrap(), record);

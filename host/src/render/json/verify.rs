@@ -5,14 +5,7 @@ use super::{Key, Link, SCHEMA, Warning};
 use crate::bindings::exports::qianwen::auth::types as wit;
 use crate::names::Named;
 use crate::render::advice::{spell, spell_all};
-
-/// One request of a verification.
-#[derive(Serialize)]
-pub struct Attempt {
-    pub http_status: Option<u16>,
-    pub latency_ms: u64,
-    pub outcome: &'static str,
-}
+use qianwen_auth_facts::evidence::Attempt;
 
 /// `verify --json`.
 #[derive(Serialize)]
@@ -136,7 +129,7 @@ impl<'a> Verify<'a> {
                 .map(|a| Attempt {
                     http_status: a.http_status,
                     latency_ms: a.latency_ms,
-                    outcome: a.outcome.name(),
+                    outcome: a.outcome.name().into(),
                 })
                 .collect(),
             latency_ms: r.attempts.last().map(|a| a.latency_ms),
