@@ -9,26 +9,54 @@ use std::path::{Path, PathBuf};
 
 use crate::platform::{owner, paths};
 
+/// Why a file may not say what runs.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Untrusted {
+    /// It, or a directory above it, cannot be looked at.
+    Unseen(PathBuf, std::io::ErrorKind),
+    /// It, or a directory above it, belongs to someone else or others may change it; `why`
+    /// in the owner check's words.
+    Foreign(PathBuf, String),
+}
+
+impl std::fmt::Display for Untrusted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Untrusted::Unseen(path, kind) => {
+                write!(f, "{} cannot be looked at ({kind})", paths::display(path))
+            }
+            Untrusted::Foreign(path, why) => write!(f, "{} {why}", paths::display(path)),
+        }
+    }
+}
+
+/// Why no program of a name may be run.
+#[derive(Debug, PartialEq, Eq)]
+pub struct NotRunnable {
+    /// Each file of that name that was found, and why it was not trusted.
+    pub untrusted: Vec<Untrusted>,
+}
+
+impl std::fmt::Display for NotRunnable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("it is not in any absolute directory on PATH outside the repository")?;
+        if !self.untrusted.is_empty() {
+            let each: Vec<String> = self.untrusted.iter().map(ToString::to_string).collect();
+            write!(f, " but where it cannot be trusted ({})", each.join("; "))?;
+        }
+        Ok(())
+    }
+}
+
 /// Whether `path` may be trusted to say what runs: it, where its links lead, and every
 /// directory above that belong to the user (or root) and can be changed by no one else.
-pub fn trusted(path: &Path) -> Result<(), String> {
-    let real = std::fs::canonicalize(path).map_err(|e| {
-        format!(
-            "{} cannot be looked at ({})",
-            paths::display(path),
-            e.kind()
-        )
-    })?;
+pub fn trusted(path: &Path) -> Result<(), Untrusted> {
+    let unseen = |place: &Path, e: std::io::Error| Untrusted::Unseen(place.into(), e.kind());
+    let real = std::fs::canonicalize(path).map_err(|e| unseen(path, e))?;
     for place in real.ancestors() {
-        let meta = std::fs::metadata(place).map_err(|e| {
-            format!(
-                "{} cannot be looked at ({})",
-                paths::display(place),
-                e.kind()
-            )
-        })?;
+        let meta = std::fs::metadata(place).map_err(|e| unseen(place, e))?;
         if let Some(why) = owner::foreign(&meta, true).or_else(|| owner::shared(&meta)) {
-            return Err(format!("{} {why}", paths::display(place)));
+            return Err(Untrusted::Foreign(place.into(), why));
         }
     }
     Ok(())
@@ -57,7 +85,7 @@ pub fn joined(dirs: &[PathBuf]) -> OsString {
 
 /// The file `name` runs from: the first in `dirs` that is a file that may be run, judged as
 /// `trusted` accepts; or why there is none.
-pub fn locate(name: &str, dirs: &[PathBuf]) -> Result<PathBuf, String> {
+pub fn locate(name: &str, dirs: &[PathBuf]) -> Result<PathBuf, NotRunnable> {
     let names: Vec<String> = if cfg!(windows) {
         ["exe", "cmd", "bat"]
             .iter()
@@ -67,7 +95,7 @@ pub fn locate(name: &str, dirs: &[PathBuf]) -> Result<PathBuf, String> {
     } else {
         vec![name.to_string()]
     };
-    let mut refused = Vec::new();
+    let mut untrusted = Vec::new();
     for dir in dirs {
         for file in names.iter().map(|n| dir.join(n)) {
             if !std::fs::metadata(&file).is_ok_and(|m| m.is_file() && executable(&m)) {
@@ -75,19 +103,11 @@ pub fn locate(name: &str, dirs: &[PathBuf]) -> Result<PathBuf, String> {
             }
             match trusted(&file) {
                 Ok(()) => return Ok(file),
-                Err(why) => refused.push(why),
+                Err(why) => untrusted.push(why),
             }
         }
     }
-    let mut why =
-        String::from("it is not in any absolute directory on PATH outside the repository");
-    if !refused.is_empty() {
-        why = format!(
-            "{why} but where it cannot be trusted ({})",
-            refused.join("; ")
-        );
-    }
-    Err(why)
+    Err(NotRunnable { untrusted })
 }
 
 fn executable(meta: &std::fs::Metadata) -> bool {
@@ -126,14 +146,14 @@ mod tests {
         program(&file);
         assert_eq!(trusted(&file), Ok(()));
         mode(&file, 0o775);
-        let why = trusted(&file).unwrap_err();
+        let why = trusted(&file).unwrap_err().to_string();
         assert!(
             why.ends_with("check.py can be changed by its group (mode 775)"),
             "{why}"
         );
         mode(&file, 0o755);
         mode(&tmp.path().join("a"), 0o777);
-        let why = trusted(&file).unwrap_err();
+        let why = trusted(&file).unwrap_err().to_string();
         assert!(
             why.contains("/a can be changed by its group and all users"),
             "{why}"
@@ -160,7 +180,7 @@ mod tests {
         let file = tmp.path().join("check.py");
         program(&file);
         rustix::fs::chown(&file, Some(rustix::process::Uid::from_raw(65534)), None).unwrap();
-        let why = trusted(&file).unwrap_err();
+        let why = trusted(&file).unwrap_err().to_string();
         assert!(
             why.ends_with("belongs to another user (uid 65534)"),
             "{why}"
@@ -186,13 +206,11 @@ mod tests {
         let dirs = search_path(&path, std::slice::from_ref(&repo));
         assert_eq!(dirs, std::slice::from_ref(&outside));
         assert_eq!(locate("npx", &dirs), Ok(outside.join("npx")));
-        assert!(
-            locate("python-nowhere", &dirs)
-                .unwrap_err()
-                .starts_with("it is not in any")
-        );
+        let nowhere = locate("python-nowhere", &dirs).unwrap_err();
+        assert!(nowhere.untrusted.is_empty());
+        assert!(nowhere.to_string().starts_with("it is not in any"));
         mode(&outside.join("npx"), 0o777);
-        let why = locate("npx", &dirs).unwrap_err();
+        let why = locate("npx", &dirs).unwrap_err().to_string();
         assert!(
             why.contains("cannot be trusted") && why.contains("all users"),
             "{why}"

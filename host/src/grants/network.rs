@@ -100,22 +100,19 @@ impl Network {
     }
 
     /// Whether a request to `uri` may leave, judged on the host it would connect to.
-    pub fn permit(&self, uri: &http::Uri) -> Result<(), String> {
+    pub fn permit(&self, uri: &http::Uri) -> Result<(), Refused> {
         if !self.open {
-            return Err("this command sends nothing; the request was refused".into());
+            return Err(Refused::SendsNothing);
         }
         let authority = uri.authority().map(|a| a.as_str()).unwrap_or_default();
         if authority.contains('@') {
-            return Err(format!(
-                "a request with credentials in its address ({}) was refused",
-                uri.host().unwrap_or("?")
-            ));
+            return Err(Refused::Credentials(uri.host().unwrap_or("?").into()));
         }
-        let host = uri.host().ok_or("a request without a host was refused")?;
+        let host = uri.host().ok_or(Refused::NoHost)?;
         let scheme = Scheme::named(uri.scheme_str().unwrap_or_default());
         let port = uri.port_u16().unwrap_or(scheme.default_port());
         allowlist::judge(scheme, host, port, &self.granted)
-            .map_err(|why| format!("a request was refused: {}", why.words(host, port)))
+            .map_err(|why| Refused::Allowlist(why.words(host, port)))
     }
 
     /// The client for https: it knows the proxies and the system's roots.
@@ -162,35 +159,87 @@ impl Network {
             .no_proxy()
     }
 
-    fn refuse(&self, why: String) {
+    fn refuse(&self, why: Refused) {
         if let Ok(mut refused) = self.refused.lock() {
             // Bounded like the component: a loop of refused requests cannot grow the host.
             if refused.len() >= limits::REFUSALS_KEPT {
                 refused.remove(0);
             }
-            refused.push(why);
+            refused.push(why.to_string());
+        }
+    }
+}
+
+/// Why the grant refused a request; `verify`'s report tells it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    /// The command is one that sends nothing.
+    SendsNothing,
+    /// The address carries a user or password (`user@host`); the host named.
+    Credentials(String),
+    NoHost,
+    /// The allowlist's judgement, in its words.
+    Allowlist(String),
+    /// Plain http to a name that does not lead only to loopback addresses.
+    NotLoopback {
+        target: String,
+        why: NotLoopback,
+    },
+}
+
+/// Where a name reached by plain http leads, when that is not only to this machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotLoopback {
+    /// The lookup failed, with the system's words.
+    Lookup(String),
+    Elsewhere(std::net::IpAddr),
+    NoAddress,
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refused::SendsNothing => {
+                f.write_str("this command sends nothing; the request was refused")
+            }
+            Refused::Credentials(host) => write!(
+                f,
+                "a request with credentials in its address ({host}) was refused"
+            ),
+            Refused::NoHost => f.write_str("a request without a host was refused"),
+            Refused::Allowlist(words) => write!(f, "a request was refused: {words}"),
+            Refused::NotLoopback { target, why } => {
+                write!(f, "a plain-http request to {target} was refused: ")?;
+                match why {
+                    NotLoopback::Lookup(e) => write!(f, "the name could not be looked up ({e})"),
+                    NotLoopback::Elsewhere(ip) => write!(
+                        f,
+                        "the name leads to {ip}, which is not a loopback address; plain http \
+                         goes only to loopback"
+                    ),
+                    NotLoopback::NoAddress => f.write_str("the name has no address"),
+                }
+            }
         }
     }
 }
 
 /// Where plain http to `host` would connect: its addresses, when every one is a loopback
 /// address; else why not. The allowlist judged the name; this judges where it leads.
-fn loopback_addresses(host: &str, port: u16) -> Result<Vec<std::net::SocketAddr>, String> {
+fn loopback_addresses(host: &str, port: u16) -> Result<Vec<std::net::SocketAddr>, Refused> {
     use std::net::ToSocketAddrs;
+    let refused = |why| Refused::NotLoopback {
+        target: format!("{host}:{port}"),
+        why,
+    };
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     let addresses: Vec<std::net::SocketAddr> = (bare, port)
         .to_socket_addrs()
-        .map_err(|e| format!("a plain-http request to {host}:{port} was refused: the name could not be looked up ({e})"))?
+        .map_err(|e| refused(NotLoopback::Lookup(e.to_string())))?
         .collect();
     match addresses.iter().find(|a| !a.ip().is_loopback()) {
-        Some(elsewhere) => Err(format!(
-            "a plain-http request to {host}:{port} was refused: the name leads to {}, which is \
-             not a loopback address; plain http goes only to loopback",
-            elsewhere.ip()
-        )),
-        None if addresses.is_empty() => Err(format!(
-            "a plain-http request to {host}:{port} was refused: the name has no address"
-        )),
+        Some(elsewhere) => Err(refused(NotLoopback::Elsewhere(elsewhere.ip()))),
+        None if addresses.is_empty() => Err(refused(NotLoopback::NoAddress)),
         None => Ok(addresses),
     }
 }
@@ -226,7 +275,7 @@ impl WasiHttpHooks for Network {
             Err(why) => {
                 return Box::new(std::future::ready(Err(proxy_failed(
                     &self.proxy_failures,
-                    Failure::Unusable(why),
+                    Failure::Unusable(why.to_string()),
                 ))));
             }
         };
@@ -390,11 +439,14 @@ mod tests {
     fn refusals_kept_are_bounded() {
         let n = Network::closed();
         for i in 0..100 {
-            n.refuse(format!("refusal {i}"));
+            n.refuse(Refused::Credentials(format!("host-{i}")));
         }
         let kept = n.refusals();
         assert_eq!(kept.len(), limits::REFUSALS_KEPT);
-        assert_eq!(kept.last().map(String::as_str), Some("refusal 99"));
+        assert_eq!(
+            kept.last().map(String::as_str),
+            Some("a request with credentials in its address (host-99) was refused")
+        );
     }
 
     fn network(grants: &[&str]) -> Network {
@@ -455,26 +507,31 @@ mod tests {
     #[test]
     fn refusals_name_the_host() {
         let n = network(&[]);
-        let why = n
-            .permit(&"https://evil.example:8443/x".parse().unwrap())
-            .unwrap_err();
-        assert!(
-            why.contains("evil.example:8443 is not a DashScope host"),
-            "{why}"
+        let refused = |url: &str| n.permit(&url.parse().unwrap()).unwrap_err();
+        let why = refused("https://evil.example:8443/x");
+        assert_eq!(
+            why.to_string(),
+            "a request was refused: evil.example:8443 is not a DashScope host"
         );
-        let why = n
-            .permit(&"http://127.0.0.1:1/x".parse().unwrap())
-            .unwrap_err();
+        let why = refused("http://127.0.0.1:1/x").to_string();
         assert!(
             why.contains("127.0.0.1:1 is this machine over plain http"),
             "{why}"
         );
-        let why = n
-            .permit(&"http://10.0.0.1:1/x".parse().unwrap())
-            .unwrap_err();
+        let why = refused("http://10.0.0.1:1/x").to_string();
         assert!(
             why.contains("10.0.0.1:1 is reached over plain http"),
             "{why}"
+        );
+        assert_eq!(
+            refused("https://user:pw@dashscope.aliyuncs.com/x"),
+            Refused::Credentials("dashscope.aliyuncs.com".into())
+        );
+        assert_eq!(
+            Network::closed()
+                .permit(&"https://dashscope.aliyuncs.com/x".parse().unwrap())
+                .unwrap_err(),
+            Refused::SendsNothing
         );
     }
 
@@ -511,12 +568,20 @@ mod tests {
         assert!(loopback_addresses("[::1]", 80).is_ok());
         assert!(loopback_addresses("127.0.0.1", 80).is_ok());
         let why = loopback_addresses("10.1.2.3", 80).unwrap_err();
+        assert_eq!(
+            why,
+            Refused::NotLoopback {
+                target: "10.1.2.3:80".into(),
+                why: NotLoopback::Elsewhere([10, 1, 2, 3].into()),
+            }
+        );
         assert!(
-            why.contains("leads to 10.1.2.3, which is not a loopback address"),
+            why.to_string()
+                .contains("leads to 10.1.2.3, which is not a loopback address"),
             "{why}"
         );
         let why = loopback_addresses("no-such-host.invalid", 80).unwrap_err();
-        assert!(why.contains("could not be looked up"), "{why}");
+        assert!(why.to_string().contains("could not be looked up"), "{why}");
     }
 
     #[test]

@@ -46,7 +46,47 @@ pub struct Proxies {
 #[derive(Debug, Clone)]
 struct Setting {
     from: &'static str,
-    parsed: Result<url::Url, String>,
+    parsed: Result<url::Url, Unusable>,
+}
+
+/// Why a proxy setting's value cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unusable {
+    NotAUrl,
+    /// A scheme no proxy of curl's has, e.g. `ftp`.
+    Scheme(String),
+    NoHost,
+}
+
+impl std::fmt::Display for Unusable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unusable::NotAUrl => f.write_str("it is not a URL"),
+            Unusable::Scheme(scheme) => write!(
+                f,
+                "its scheme {scheme}:// is not one of {}",
+                SCHEMES.map(|s| format!("{s}://")).join(", ")
+            ),
+            Unusable::NoHost => f.write_str("it names no host"),
+        }
+    }
+}
+
+/// A proxy setting that would be used and cannot be, and the variable that holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnusableProxy {
+    pub from: &'static str,
+    pub why: Unusable,
+}
+
+impl std::fmt::Display for UnusableProxy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the proxy in {} cannot be used: {}; fix it, or unset it to connect directly",
+            self.from, self.why
+        )
+    }
 }
 
 /// The schemes a proxy may have.
@@ -82,7 +122,7 @@ impl Proxies {
 
     /// The proxy a request to `host` over `https` or not goes through: none for plain http,
     /// loopback, and hosts `no_proxy` names. An error names a proxy setting that cannot be used.
-    pub fn choose(&self, https: bool, host: &str) -> Result<Option<Proxy>, String> {
+    pub fn choose(&self, https: bool, host: &str) -> Result<Option<Proxy>, UnusableProxy> {
         let host = host.trim_start_matches('[').trim_end_matches(']');
         let Some(setting) = &self.https else {
             return Ok(None);
@@ -90,11 +130,9 @@ impl Proxies {
         if !https || is_loopback(host) || self.bypassed(host) {
             return Ok(None);
         }
-        let url = setting.parsed.clone().map_err(|why| {
-            format!(
-                "the proxy in {} cannot be used: {why}; fix it, or unset it to connect directly",
-                setting.from
-            )
+        let url = setting.parsed.clone().map_err(|why| UnusableProxy {
+            from: setting.from,
+            why,
         })?;
         Ok(Some(Proxy {
             url,
@@ -123,23 +161,19 @@ impl Proxies {
 }
 
 /// A proxy URL as curl reads it: no scheme means http.
-fn parse(value: &str) -> Result<url::Url, String> {
+fn parse(value: &str) -> Result<url::Url, Unusable> {
     let value = value.trim();
     let with_scheme = if value.contains("://") {
         value.to_string()
     } else {
         format!("http://{value}")
     };
-    let url = url::Url::parse(&with_scheme).map_err(|_| "it is not a URL".to_string())?;
+    let url = url::Url::parse(&with_scheme).map_err(|_| Unusable::NotAUrl)?;
     if !SCHEMES.contains(&url.scheme()) {
-        return Err(format!(
-            "its scheme {}:// is not one of {}",
-            url.scheme(),
-            SCHEMES.map(|s| format!("{s}://")).join(", ")
-        ));
+        return Err(Unusable::Scheme(url.scheme().into()));
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err("it names no host".into());
+        return Err(Unusable::NoHost);
     }
     Ok(url)
 }
@@ -293,7 +327,8 @@ mod tests {
         for value in ["ftp://proxy:21", "http://", "::::"] {
             let p = proxies(&[("https_proxy", value)]);
             let why = p.choose(true, "dashscope.aliyuncs.com").unwrap_err();
-            assert!(why.contains("https_proxy"), "{why}");
+            assert_eq!(why.from, "https_proxy");
+            assert!(why.to_string().contains("https_proxy"), "{why}");
         }
         // Not used, not a problem.
         let p = proxies(&[("https_proxy", "ftp://proxy:21")]);
