@@ -141,7 +141,8 @@ fn judge_answer(
 }
 
 /// An answer no row of the table takes: a completion, a redirect, an address with nothing
-/// there, or a refusal that names nothing the table knows.
+/// there, or a refusal that names nothing the table knows. One arm per kind of answer, each
+/// with its words: a table, read best whole.
 fn unlisted(
     status: u16,
     json: Option<&Value>,

@@ -169,34 +169,7 @@ fn plan_placeholder(
         );
     }
     let Some(key) = &report.key else {
-        let line = format!("{DEFAULT_NAME}={PLACEHOLDER}");
-        // An empty `NAME=` line in ./.env takes the placeholder in place.
-        let empty = dotenv
-            .keys()
-            .into_iter()
-            .find_map(|e| dotenv.line_of(e).map(|at| (e, at)));
-        let mut changes = vec![match empty {
-            Some((entry, at)) => {
-                let line = format!("{}={PLACEHOLDER}", entry.name);
-                let description = format!(
-                    "put {line} in place of the empty line {} of ./.env",
-                    at.number
-                );
-                (Change::Replace(ProjectFile::Dotenv, at, line), description)
-            }
-            None => (
-                Change::Append(ProjectFile::Dotenv, line.clone()),
-                format!("appended {line} to ./.env"),
-            ),
-        }];
-        changes.extend(gitignore_changes(inputs));
-        return Plan {
-            changes,
-            outcome: InitOutcome::Changed,
-            summary: "No API key was configured: ./.env now holds the placeholder line".into(),
-            next_steps: fill_in_steps("./.env", system),
-            links: vec![links::get(LinkTopic::ApiKeys)],
-        };
+        return add_placeholder(inputs, dotenv, system);
     };
     let place = match &key.path {
         Some(path) => format!("{} in {path}", key.name.name()),
@@ -241,6 +214,39 @@ fn plan_placeholder(
         summary,
         next_steps,
         links: report.links.clone(),
+    }
+}
+
+/// No key value anywhere: the placeholder line goes into `./.env` (in place of an empty key
+/// line there), and `.gitignore` learns what to keep out.
+fn add_placeholder(inputs: &Inputs, dotenv: &CwdDotenv, system: System) -> Plan {
+    let line = format!("{DEFAULT_NAME}={PLACEHOLDER}");
+    // An empty `NAME=` line in ./.env takes the placeholder in place.
+    let empty = dotenv
+        .keys()
+        .into_iter()
+        .find_map(|e| dotenv.line_of(e).map(|at| (e, at)));
+    let mut changes = vec![match empty {
+        Some((entry, at)) => {
+            let line = format!("{}={PLACEHOLDER}", entry.name);
+            let description = format!(
+                "put {line} in place of the empty line {} of ./.env",
+                at.number
+            );
+            (Change::Replace(ProjectFile::Dotenv, at, line), description)
+        }
+        None => (
+            Change::Append(ProjectFile::Dotenv, line.clone()),
+            format!("appended {line} to ./.env"),
+        ),
+    }];
+    changes.extend(gitignore_changes(inputs));
+    Plan {
+        changes,
+        outcome: InitOutcome::Changed,
+        summary: "No API key was configured: ./.env now holds the placeholder line".into(),
+        next_steps: fill_in_steps("./.env", system),
+        links: vec![links::get(LinkTopic::ApiKeys)],
     }
 }
 
@@ -352,46 +358,59 @@ fn plan_given_key(inputs: &Inputs, resolved: &Resolved, dotenv: &CwdDotenv, give
         !value.is_empty() && keys::classify(value).kind != KeyKind::Placeholder
     });
     if let Some(real) = real {
-        return match (given.replace, dotenv.line_of(real)) {
-            (true, Some(at)) => {
-                let description = format!(
-                    "replaced the key on line {} of ./.env ({}) with the key given on standard \
-                     input ({masked})",
-                    at.number, real.name
-                );
-                let change = (Change::WriteKey(real.name.clone(), Some(at)), description);
-                let mut plan = done(inputs, "The key in ./.env was replaced", vec![change]);
-                env_still_wins(&mut plan, resolved);
-                plan
-            }
-            (true, None) => refused_overwrite(
-                format!(
-                    "The key in {} on line {} of ./.env spans several lines, so it cannot be \
-                     replaced in place; nothing was written",
-                    real.name, real.line
-                ),
-                format!(
-                    "Remove that key from ./.env, then run `qianwen-auth init --key-stdin` \
-                     again (line {}).",
-                    real.line
-                ),
-            ),
-            (false, _) => refused_overwrite(
-                format!(
-                    "./.env already holds a key in {} on line {}; init replaces a key only \
-                     when asked, and wrote nothing",
-                    real.name, real.line
-                ),
-                "To replace it, run `qianwen-auth init --key-stdin --replace` and paste the new \
-                 key when asked."
-                    .into(),
-            ),
-        };
+        return replace_key(inputs, resolved, dotenv, real, given.replace, &masked);
     }
     let change = key_change(dotenv, replaceable.copied(), &masked);
     let mut plan = done(inputs, "The key was written to ./.env", vec![change]);
     env_still_wins(&mut plan, resolved);
     plan
+}
+
+/// A key given while `./.env` holds another: replaced in place when asked and the line allows
+/// it; else nothing is written, and the step says how.
+fn replace_key(
+    inputs: &Inputs,
+    resolved: &Resolved,
+    dotenv: &CwdDotenv,
+    real: &dotenv::Entry,
+    replace: bool,
+    masked: &str,
+) -> Plan {
+    match (replace, dotenv.line_of(real)) {
+        (true, Some(at)) => {
+            let description = format!(
+                "replaced the key on line {} of ./.env ({}) with the key given on standard \
+                 input ({masked})",
+                at.number, real.name
+            );
+            let change = (Change::WriteKey(real.name.clone(), Some(at)), description);
+            let mut plan = done(inputs, "The key in ./.env was replaced", vec![change]);
+            env_still_wins(&mut plan, resolved);
+            plan
+        }
+        (true, None) => refused_overwrite(
+            format!(
+                "The key in {} on line {} of ./.env spans several lines, so it cannot be \
+                 replaced in place; nothing was written",
+                real.name, real.line
+            ),
+            format!(
+                "Remove that key from ./.env, then run `qianwen-auth init --key-stdin` \
+                 again (line {}).",
+                real.line
+            ),
+        ),
+        (false, _) => refused_overwrite(
+            format!(
+                "./.env already holds a key in {} on line {}; init replaces a key only \
+                 when asked, and wrote nothing",
+                real.name, real.line
+            ),
+            "To replace it, run `qianwen-auth init --key-stdin --replace` and paste the new \
+             key when asked."
+                .into(),
+        ),
+    }
 }
 
 /// A key in the environment wins over the one just written: say so first.

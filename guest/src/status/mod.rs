@@ -143,28 +143,19 @@ pub fn resolve(inputs: &Inputs, options: &Options) -> Resolved {
     };
     let unreadable_keys = unreadable_key_lines(&dotenvs, &levels);
     let local = dotenv_local(&inputs.dirs);
-    let (steps, links) = next_steps(
-        key.as_ref(),
-        &unreadable_keys,
-        local.as_deref(),
-        options.system,
-    );
-    let mut next_steps: Vec<Advice> = steps.into_iter().map(Advice::from).collect();
-    if let (Verdict::EndpointRefused, Some(refused)) = (verdict, &endpoint.refused) {
-        next_steps.push(refused.fix.clone());
-    }
-    // A secret in the repository's history outranks every other step.
-    if warnings
-        .iter()
-        .any(|w| w.code == WarningCode::DotenvTracked)
-    {
-        next_steps.insert(
-            0,
-            "Rotate the key first: git tracks a .env that holds it, so it is in the repository's \
-             history (the warning says how to stop that)."
-                .into(),
-        );
-    }
+    let (next_steps, links) = advice(Case {
+        key: key.as_ref(),
+        unreadable: &unreadable_keys,
+        local: local.as_deref(),
+        system: options.system,
+        refused: endpoint
+            .refused
+            .as_ref()
+            .filter(|_| verdict == Verdict::EndpointRefused),
+        tracked: warnings
+            .iter()
+            .any(|w| w.code == WarningCode::DotenvTracked),
+    });
 
     let mut report = StatusReport {
         key,
@@ -324,7 +315,40 @@ fn dotenv_local(dirs: &[Directory]) -> Option<String> {
         .map(|(_, depth)| file_path(dirs, depth, ".env.local"))
 }
 
-fn next_steps(
+/// What the next steps depend on.
+struct Case<'a> {
+    key: Option<&'a KeyReport>,
+    /// Key lines that cannot be read, as `FILE:LINE`.
+    unreadable: &'a [String],
+    /// A `.env.local` beside a `.env` the chain reads.
+    local: Option<&'a str>,
+    system: System,
+    /// Why the endpoint is refused, when that is all that stands between a key and a check.
+    refused: Option<&'a endpoint::Refused>,
+    /// Git tracks a `.env` that holds a key.
+    tracked: bool,
+}
+
+/// The next steps, most pressing first: a secret in the repository's history outranks every
+/// other step; the key's own steps; then what opens a refused endpoint.
+fn advice(case: Case) -> (Vec<Advice>, Vec<Link>) {
+    let (steps, links) = key_steps(case.key, case.unreadable, case.local, case.system);
+    let mut advice: Vec<Advice> = Vec::new();
+    if case.tracked {
+        advice.push(
+            "Rotate the key first: git tracks a .env that holds it, so it is in the repository's \
+             history (the warning says how to stop that)."
+                .into(),
+        );
+    }
+    advice.extend(steps.into_iter().map(Advice::from));
+    advice.extend(case.refused.map(|refused| refused.fix.clone()));
+    (advice, links)
+}
+
+/// What to do about the key the chain found, or its absence. One arm per case, each with its
+/// words: a table, read best whole.
+fn key_steps(
     key: Option<&KeyReport>,
     unreadable: &[String],
     local: Option<&str>,

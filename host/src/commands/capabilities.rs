@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::bindings::exports::qianwen::auth::types::Options;
 use crate::cli::CapabilitiesArgs;
 use crate::exit::Exit;
-use crate::grants::{self, EvidenceDir, Grants};
+use crate::grants::{self, AllowedHost, EvidenceDir, Grants};
 use crate::io::{Io, out};
 use crate::platform;
 use crate::render::json;
@@ -114,11 +114,6 @@ pub fn capabilities(cwd: &Path, args: &CapabilitiesArgs, io: &mut Io) -> Result<
         Ok(dir) => (Some(dir), None),
         Err(why) => (None, Some(instance.scrub_one(&why)?)),
     };
-    let mut allowed_hosts: Vec<String> = qianwen_auth_facts::endpoints::REGIONS
-        .iter()
-        .map(|r| format!("{}:443", r.host))
-        .collect();
-    allowed_hosts.extend(args.allow_host.iter().map(ToString::to_string));
     let report = Report {
         schema: json::SCHEMA,
         command: "capabilities",
@@ -127,7 +122,7 @@ pub fn capabilities(cwd: &Path, args: &CapabilitiesArgs, io: &mut Io) -> Result<
         dotenv_files: status.dotenv_files.into_iter().map(|d| d.path).collect(),
         evidence_dir,
         evidence_refused,
-        allowed_hosts,
+        allowed_hosts: allowed_hosts(&args.allow_host),
         memory_limit_mib: MEMORY_LIMIT >> 20,
         call_time_limit_s: POLICY_BUDGET.as_secs(),
         never: &NEVER,
@@ -140,6 +135,15 @@ pub fn capabilities(cwd: &Path, args: &CapabilitiesArgs, io: &mut Io) -> Result<
     Ok(Exit::Ok)
 }
 
+/// The hosts `verify` may reach with these grants: DashScope's on 443, and those granted.
+fn allowed_hosts(granted: &[AllowedHost]) -> Vec<String> {
+    qianwen_auth_facts::endpoints::REGIONS
+        .iter()
+        .map(|r| format!("{}:443", r.host))
+        .chain(granted.iter().map(ToString::to_string))
+        .collect()
+}
+
 fn human(r: &Report) -> String {
     use std::fmt::Write;
     let mut out = String::new();
@@ -147,23 +151,7 @@ fn human(r: &Report) -> String {
         out,
         "The policy component imports (read from the component itself):"
     );
-    let mut shown: Vec<&str> = Vec::new();
-    for i in &r.imports {
-        if shown.contains(&i.grant) {
-            continue;
-        }
-        shown.push(i.grant);
-        let names: Vec<&str> = r
-            .imports
-            .iter()
-            .filter(|j| j.grant == i.grant)
-            .map(|j| j.name.as_str())
-            .collect();
-        let _ = writeln!(out, "  - {}:", names.join(", "));
-        for line in wrap(i.grant, WIDTH) {
-            let _ = writeln!(out, "    {line}");
-        }
-    }
+    imports(&mut out, &r.imports);
     let _ = writeln!(out, "\nWhat this host grants, here and now:");
     let vars: Vec<String> = r
         .environment
@@ -204,6 +192,27 @@ fn human(r: &Report) -> String {
         let _ = writeln!(out, "  - {never}");
     }
     out
+}
+
+/// Each capability's text once, under the names of the imports it covers.
+fn imports(out: &mut String, imports: &[Import]) {
+    use std::fmt::Write;
+    let mut shown: Vec<&str> = Vec::new();
+    for i in imports {
+        if shown.contains(&i.grant) {
+            continue;
+        }
+        shown.push(i.grant);
+        let names: Vec<&str> = imports
+            .iter()
+            .filter(|j| j.grant == i.grant)
+            .map(|j| j.name.as_str())
+            .collect();
+        let _ = writeln!(out, "  - {}:", names.join(", "));
+        for line in wrap(i.grant, WIDTH) {
+            let _ = writeln!(out, "    {line}");
+        }
+    }
 }
 
 /// How wide a grant's text is set.

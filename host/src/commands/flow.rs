@@ -57,36 +57,10 @@ impl Dialogue<'_> {
                     Some(answer) => Step::Answered(answer),
                     None => return Ok((report, None)),
                 },
-                Step::Answered(answer) => {
-                    let applying =
-                        self.instance
-                            .flow_step(Some(answer), None, report.key.as_ref())?;
-                    if answer == FlowAnswer::Invalid && !self.person() {
-                        // The key must be replaced first, and nobody is there to say when it
-                        // has been: the flow stops at step 2, and the next `verify` checks the
-                        // new key.
-                        report.flow = Some(applying);
-                        return Ok((report, None));
-                    }
-                    if !self.json {
-                        if self.given.is_some() {
-                            // The first check, not shown yet: both checks are reported.
-                            show(
-                                self.io,
-                                self.instance,
-                                &report,
-                                self.options,
-                                self.verbose,
-                                None,
-                            )?;
-                        }
-                        outln!(self.io, "\n{}", applying.guidance())?;
-                    }
-                    match answer {
-                        FlowAnswer::Invalid => Step::Replacing,
-                        FlowAnswer::Console => Step::Again(answer),
-                    }
-                }
+                Step::Answered(answer) => match self.answered(&mut report, answer)? {
+                    Some(next) => next,
+                    None => return Ok((report, None)),
+                },
                 Step::Replacing => {
                     errln!(
                         self.io,
@@ -115,6 +89,37 @@ impl Dialogue<'_> {
                 }
             };
         }
+    }
+
+    /// Steps 2 and 3, once answered: said, and what comes next; none when the flow stops at
+    /// step 2 because nobody is at the terminal to say when the new key is in place (the next
+    /// `verify` checks it).
+    fn answered(&mut self, report: &mut VerifyReport, answer: FlowAnswer) -> Result<Option<Step>> {
+        let applying = self
+            .instance
+            .flow_step(Some(answer), None, report.key.as_ref())?;
+        if answer == FlowAnswer::Invalid && !self.person() {
+            report.flow = Some(applying);
+            return Ok(None);
+        }
+        if !self.json {
+            if self.given.is_some() {
+                // The first check, not shown yet: both checks are reported.
+                show(
+                    self.io,
+                    self.instance,
+                    report,
+                    self.options,
+                    self.verbose,
+                    None,
+                )?;
+            }
+            outln!(self.io, "\n{}", applying.guidance())?;
+        }
+        Ok(Some(match answer {
+            FlowAnswer::Invalid => Step::Replacing,
+            FlowAnswer::Console => Step::Again(answer),
+        }))
     }
 
     /// Only a person at a terminal can be asked, or waited for while a key is replaced;

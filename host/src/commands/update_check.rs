@@ -26,7 +26,8 @@ use crate::state::{StateError, StateFile};
 const PROGRAMS: [&str; 2] = ["python3", "npx"];
 
 /// `update-check`: the skill's checker, or the reminder and its answer. The host finds, the
-/// component decides, then the host asks (at a terminal), records, runs and reports.
+/// component decides, then the host asks (at a terminal), records, runs and reports: the
+/// command's steps in their order, each one call, read best whole.
 pub fn update_check(cwd: &Path, args: &UpdateCheckArgs, io: &mut Io) -> Result<Exit> {
     let mut instance = reading_only(cwd)?;
     if let Some(dir) = &args.skills_dir
@@ -176,24 +177,7 @@ fn find(cwd: &Path, args: &UpdateCheckArgs, instance: &mut Instance) -> Result<F
         named.as_deref(),
     )?;
     let (found, skipped) = first_trusted(&search.candidates);
-    // Programs are looked for outside the repository, which a clone chooses; unless the
-    // repository holds the home directory (the user's own files kept in git).
-    let outside: Vec<PathBuf> = search
-        .repository
-        .as_ref()
-        .map(PathBuf::from)
-        .filter(|repo| !home_dir.as_ref().is_some_and(|home| home.starts_with(repo)))
-        .into_iter()
-        .collect();
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    let search_path = runnable::search_path(&path, &outside);
-    let programs: Vec<LocatedProgram> = PROGRAMS
-        .iter()
-        .map(|name| LocatedProgram {
-            name: name.to_string(),
-            found: runnable::locate(name, &search_path).map(|p| text(&p)),
-        })
-        .collect();
+    let (search_path, programs) = programs(search.repository.as_deref(), home_dir.as_deref());
 
     let state = StateFile::locate(search.repository.as_deref().map(Path::new));
     let state_file = match &state {
@@ -224,6 +208,29 @@ fn find(cwd: &Path, args: &UpdateCheckArgs, instance: &mut Instance) -> Result<F
         search_path,
         problems,
     })
+}
+
+/// Where programs may be run from, and where each of `PROGRAMS` is found there. Programs are
+/// looked for outside the repository, which a clone chooses; unless the repository holds the
+/// home directory (the user's own files kept in git).
+fn programs(repository: Option<&str>, home: Option<&Path>) -> (Vec<PathBuf>, Vec<LocatedProgram>) {
+    let outside: Vec<PathBuf> = repository
+        .map(PathBuf::from)
+        .filter(|repo| !home.is_some_and(|home| home.starts_with(repo)))
+        .into_iter()
+        .collect();
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let search_path = runnable::search_path(&path, &outside);
+    let programs = PROGRAMS
+        .iter()
+        .map(|name| LocatedProgram {
+            name: name.to_string(),
+            found: runnable::locate(name, &search_path)
+                .map(|p| p.to_string_lossy().into_owned())
+                .map_err(|why| why.to_string()),
+        })
+        .collect();
+    (search_path, programs)
 }
 
 /// Where the reminder's state is kept, and the warnings: the component's, then the problems
@@ -342,7 +349,7 @@ fn first_trusted(candidates: &[String]) -> (Option<String>, Vec<SkippedSkill>) {
             Ok(()) => return (Some(candidate.clone()), skipped),
             Err(why) => skipped.push(SkippedSkill {
                 path: candidate.clone(),
-                why,
+                why: why.to_string(),
             }),
         }
     }

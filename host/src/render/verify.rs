@@ -49,24 +49,7 @@ pub fn verify(r: &VerifyReport, shown: &Shown, style: Style) -> String {
     for w in &r.warnings {
         let _ = writeln!(out, "  {} {}", style.warn(), w.message);
     }
-    // After a 401 the flow's step is the next step: the report's own would repeat the
-    // question's advice.
-    match &r.flow {
-        Some(Flow::Asked(_)) => {}
-        Some(Flow::Passed(p)) => {
-            let _ = writeln!(out, "  {} {}", style.ok(), p.guidance);
-        }
-        Some(Flow::StillRejected(p)) => super::next_step(&mut out, &p.guidance, &[], style),
-        Some(Flow::Applying(p)) => {
-            super::next_step(&mut out, &p.guidance, &[], style);
-            let _ = writeln!(out, "  When it is in place: qianwen-auth verify");
-        }
-        None if r.outcome != Outcome::Pass => {
-            let step = spell(&r.next_step, Some(shown.timeout));
-            super::next_step(&mut out, &step, &r.links, style);
-        }
-        None => {}
-    }
+    next(&mut out, r, shown.timeout, style);
     match (&r.evidence, &r.evidence_error) {
         (Some(path), _) => {
             let _ = writeln!(out, "  Evidence: {path}");
@@ -80,6 +63,27 @@ pub fn verify(r: &VerifyReport, shown: &Shown, style: Style) -> String {
         details(&mut out, r, shown.timeout, style);
     }
     out
+}
+
+/// The one next step. After a 401 the flow's step is the next step: the report's own would
+/// repeat the question's advice.
+fn next(out: &mut String, r: &VerifyReport, timeout: u64, style: Style) {
+    match &r.flow {
+        Some(Flow::Asked(_)) => {}
+        Some(Flow::Passed(p)) => {
+            let _ = writeln!(out, "  {} {}", style.ok(), p.guidance);
+        }
+        Some(Flow::StillRejected(p)) => super::next_step(out, &p.guidance, &[], style),
+        Some(Flow::Applying(p)) => {
+            super::next_step(out, &p.guidance, &[], style);
+            let _ = writeln!(out, "  When it is in place: qianwen-auth verify");
+        }
+        None if r.outcome != Outcome::Pass => {
+            let step = spell(&r.next_step, Some(timeout));
+            super::next_step(out, &step, &r.links, style);
+        }
+        None => {}
+    }
 }
 
 /// Whether two reports name the same key, where and as what.

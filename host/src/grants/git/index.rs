@@ -21,7 +21,8 @@ pub enum IndexError {
 
 /// Of `paths` (relative to the working tree's top, `/`-separated), which the index holds, at
 /// any stage. `size` is the file's length and `hash_len` the length of an object name (20 for
-/// SHA-1, 32 for SHA-256).
+/// SHA-1, 32 for SHA-256). The index is read as one stream, header, entries, each checked
+/// against its caps as it comes: a parser, read best whole.
 pub fn tracked(
     reader: impl Read,
     size: u64,
