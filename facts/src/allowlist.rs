@@ -183,7 +183,7 @@ impl Refusal {
             ),
             Refusal::LoopbackNotGranted => (String::new(), Some(grant(host, port))),
             Refusal::NotAllowed => (
-                "To use DashScope's own endpoint instead, remove QWEN_BASE_URL.".into(),
+                "Remove QWEN_BASE_URL to use DashScope's own endpoint.".into(),
                 Some(grant(host, port)),
             ),
         };

@@ -1,6 +1,6 @@
-//! Advice in words that name no option of any host. A step that needs one of the host's own
-//! settings (more time, a granted host, a region) carries it as a `Remedy`, which each host
-//! spells its own way.
+//! Advice: words, and for a step that needs one of the host's own settings (more time, a
+//! granted host, a region) a `Remedy` in place of the option's name, which each host spells its
+//! own way.
 
 use crate::wit::types::{Advice, Remedy};
 

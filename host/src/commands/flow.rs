@@ -105,14 +105,7 @@ impl Dialogue<'_> {
         if !self.json {
             if self.given.is_some() {
                 // The first check, not shown yet: both checks are reported.
-                show(
-                    self.io,
-                    self.instance,
-                    report,
-                    self.options,
-                    self.verbose,
-                    None,
-                )?;
+                self.show(report)?;
             }
             outln!(self.io, "\n{}", applying.guidance())?;
         }
@@ -120,6 +113,18 @@ impl Dialogue<'_> {
             FlowAnswer::Invalid => Step::Replacing,
             FlowAnswer::Console => Step::Again(answer),
         }))
+    }
+
+    /// The first check's report, for people.
+    fn show(&mut self, report: &VerifyReport) -> Result<()> {
+        show(
+            self.io,
+            self.instance,
+            report,
+            self.options,
+            self.verbose,
+            None,
+        )
     }
 
     /// Only a person at a terminal can be asked, or waited for while a key is replaced;
@@ -136,14 +141,7 @@ impl Dialogue<'_> {
         if !self.person() {
             return Ok(None);
         }
-        show(
-            self.io,
-            self.instance,
-            report,
-            self.options,
-            self.verbose,
-            None,
-        )?;
+        self.show(report)?;
         let Some(Flow::Asked(question)) = &report.flow else {
             return Ok(None);
         };
