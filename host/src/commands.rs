@@ -100,7 +100,7 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, io: &mut Io) -> Result<Exit> {
     let options = Options {
         system: platform::SYSTEM,
         region: args.endpoint.region.clone(),
-        granted_hosts: granted.clone(),
+        granted_hosts: granted,
         request_time_limit_ms: millis(limits.total),
         verification_time_limit_ms: millis(limits.verification()),
     };
@@ -119,7 +119,8 @@ pub fn verify(cwd: &Path, args: &VerifyArgs, io: &mut Io) -> Result<Exit> {
     let exit = exit::for_outcome(report.outcome);
     if json {
         let refusals = refusals(&mut instance)?;
-        let mut out = json::Verify::new(&report, &granted, &refusals, args.timeout, exit.code());
+        let granted = &options.granted_hosts;
+        let mut out = json::Verify::new(&report, granted, &refusals, args.timeout, exit.code());
         out.previous = previous.as_ref().map(json::Previous::from);
         json::print(io, &out)?;
     } else {
