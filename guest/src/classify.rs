@@ -398,11 +398,12 @@ fn proxy(failure: &Failure, host: &str) -> (Outcome, String, Advice) {
 }
 
 fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+    // The host's reasons start with an English word: ASCII case is enough.
+    let mut text = text.to_string();
+    if let Some(first) = text.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    text
 }
 
 #[cfg(test)]

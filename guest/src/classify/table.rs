@@ -39,7 +39,8 @@ impl Row {
         });
         let by_phrase = code.is_none_or(|c| self.refines.contains(&c))
             && message.is_some_and(|m| {
-                let m = m.to_lowercase();
+                // The phrases are ASCII, lower case.
+                let m = m.to_ascii_lowercase();
                 self.phrases.iter().any(|p| m.contains(p))
             });
         by_code || by_phrase || self.any_code

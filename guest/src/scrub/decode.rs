@@ -270,8 +270,7 @@ fn escape_at(text: &[char], at: usize) -> Option<(char, usize)> {
 /// are written together.
 fn hex(units: &[Unit]) -> Vec<Run> {
     // The digits of each run, with their spans, separators and prefixes dropped.
-    let mut runs: Vec<Vec<Byte>> = Vec::new();
-    let mut run: Vec<Byte> = Vec::new();
+    let mut runs = Runs::with_capacity(units.len());
     let mut at = 0;
     while at < units.len() {
         let c = units[at].c;
@@ -283,15 +282,14 @@ fn hex(units: &[Unit]) -> Vec<Run> {
             continue;
         }
         if let Some(d) = c.to_digit(16) {
-            run.push((d as u8, units[at].from, units[at].to));
+            runs.push((d as u8, units[at].from, units[at].to));
         } else if !matches!(c, ':' | ' ' | ',' | '-' | '.' | '_' | '\n' | '\r' | '\t') {
-            runs.push(std::mem::take(&mut run));
+            runs.end();
         }
         at += 1;
     }
-    runs.push(run);
     let mut out = Vec::new();
-    for run in runs.into_iter().filter(|r| r.len() >= 2 * MIN_DECODED) {
+    for run in runs.at_least(2 * MIN_DECODED) {
         for offset in 0..2 {
             let bytes = run[offset..]
                 .chunks_exact(2)
@@ -301,6 +299,44 @@ fn hex(units: &[Unit]) -> Vec<Run> {
         }
     }
     out
+}
+
+/// Runs of digits with their spans, one after another in one buffer: a text is split into
+/// many runs, most too short to decode, and each needs no allocation of its own.
+struct Runs {
+    digits: Vec<Byte>,
+    /// Where each run ended before the one being pushed.
+    ends: Vec<usize>,
+}
+
+impl Runs {
+    fn with_capacity(len: usize) -> Self {
+        Self {
+            digits: Vec::with_capacity(len),
+            ends: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, digit: Byte) {
+        self.digits.push(digit);
+    }
+
+    /// End the run being pushed; an empty one is not kept.
+    fn end(&mut self) {
+        if self.ends.last().copied().unwrap_or(0) < self.digits.len() {
+            self.ends.push(self.digits.len());
+        }
+    }
+
+    /// The runs at least `min` digits long.
+    fn at_least(mut self, min: usize) -> impl Iterator<Item = Vec<Byte>> {
+        self.end();
+        let starts = std::iter::once(0).chain(self.ends.clone());
+        starts
+            .zip(self.ends)
+            .filter(move |(start, end)| end - start >= min)
+            .map(move |(start, end)| self.digits[start..end].to_vec())
+    }
 }
 
 /// A radix alphabet: how many characters make how many bytes.
@@ -429,17 +465,16 @@ fn radix(units: &[Unit], alphabet: &Alphabet) -> Vec<Run> {
             .then(|| alphabet.values[c as usize])
             .filter(|&v| v != 255)
     };
-    let mut runs: Vec<Vec<Byte>> = vec![Vec::new()];
+    let mut runs = Runs::with_capacity(units.len());
     for u in units {
         match value(u.c) {
-            Some(v) => runs.last_mut().unwrap().push((v, u.from, u.to)),
+            Some(v) => runs.push((v, u.from, u.to)),
             None if alphabet.transparent.contains(u.c) => {}
-            None => runs.push(Vec::new()),
+            None => runs.end(),
         }
     }
-    let min = MIN_DECODED * alphabet.chars / alphabet.bytes;
     let mut out = Vec::new();
-    for run in runs.iter().filter(|r| r.len() >= min) {
+    for run in runs.at_least(MIN_DECODED * alphabet.chars / alphabet.bytes) {
         for offset in 0..alphabet.chars.min(run.len()) {
             let mut decoded = Vec::with_capacity(run.len());
             for group in run[offset..].chunks(alphabet.chars) {

@@ -25,6 +25,7 @@
 //! so they go too (`strip_links`).
 
 mod decode;
+mod forms;
 mod normal;
 mod pieces;
 pub mod reports;
@@ -173,9 +174,9 @@ impl Scrubber {
     /// a binary message): only runs of printable bytes can hold one.
     fn mark_bytes(&self, bytes: &[normal::Byte], hidden: &mut [bool]) {
         for run in bytes.split(|b| !(0x21..0x7f).contains(&b.0)) {
-            for window in run.windows(PIECE) {
-                if self.plain.holds(pieces::number(window.iter().map(|w| w.0))) {
-                    hidden[window[0].1..window[PIECE - 1].2]
+            for (at, piece) in pieces::numbers(run.iter().map(|b| b.0)) {
+                if self.plain.holds(piece) {
+                    hidden[run[at].1..run[at + PIECE - 1].2]
                         .iter_mut()
                         .for_each(|h| *h = true);
                 }
@@ -185,21 +186,22 @@ impl Scrubber {
 
     /// Mark each window of eight characters, as they are and as skeleton, that is a piece.
     fn mark(&self, units: &[Unit], hidden: &mut [bool], source: Source) {
-        let raw: Vec<normal::Byte> = units
-            .iter()
-            .filter(|u| u.c.is_ascii())
-            .map(|u| (u.c as u8, u.from, u.to))
-            .collect();
+        let mut raw: Vec<normal::Byte> = Vec::with_capacity(units.len());
+        raw.extend(
+            units
+                .iter()
+                .filter(|u| u.c.is_ascii())
+                .map(|u| (u.c as u8, u.from, u.to)),
+        );
         let bones = normal::skeleton(units);
         let turned = (source == Source::Foreign).then(|| {
             self.turned
                 .get_or_init(|| Pieces::transformed(self.secrets.iter().map(String::as_str)))
         });
         let mut hide = |sequence: &[normal::Byte], also: Option<&Pieces>| {
-            for window in sequence.windows(PIECE) {
-                let piece = pieces::number(window.iter().map(|w| w.0));
+            for (at, piece) in pieces::numbers(sequence.iter().map(|b| b.0)) {
                 if self.plain.holds(piece) || also.is_some_and(|t| t.holds(piece)) {
-                    let (from, to) = (window[0].1, window[PIECE - 1].2);
+                    let (from, to) = (sequence[at].1, sequence[at + PIECE - 1].2);
                     hidden[from..to].iter_mut().for_each(|h| *h = true);
                 }
             }

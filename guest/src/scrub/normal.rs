@@ -5,7 +5,7 @@
 //! other format characters, punctuation. A key spaced out, dashed, interleaved with invisible
 //! characters, split across lines or written in another width has the skeleton of the key.
 
-use unicode_normalization::char::decompose_compatible;
+use super::forms::ascii_form;
 
 /// One character, and the bytes `from..to` of the scrubbed text it came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,40 +76,23 @@ fn utf8_width(first: u8) -> usize {
 
 /// The skeleton of `units`: one byte for each letter or digit, with the units' span.
 pub fn skeleton(units: &[Unit]) -> Vec<Byte> {
-    units
-        .iter()
-        .filter_map(|u| fold(u.c).map(|b| (b, u.from, u.to)))
-        .collect()
+    let mut bones = Vec::with_capacity(units.len());
+    bones.extend(
+        units
+            .iter()
+            .filter_map(|u| fold(u.c).map(|b| (b, u.from, u.to))),
+    );
+    bones
 }
 
 /// The ASCII letter (lower case) or digit `c` is, or stands for as a compatibility form.
 pub fn fold(c: char) -> Option<u8> {
-    if c.is_ascii_alphanumeric() {
-        return Some(c.to_ascii_lowercase() as u8);
+    if c.is_ascii() {
+        return c
+            .is_ascii_alphanumeric()
+            .then(|| c.to_ascii_lowercase() as u8);
     }
-    // Only these blocks hold compatibility forms of ASCII letters and digits: superscripts,
-    // letterlike, enclosed and mathematical forms, fullwidth forms.
-    let forms = matches!(c,
-        '\u{aa}'..='\u{ba}'
-            | '\u{1d2c}'..='\u{1d6a}'
-            | '\u{2070}'..='\u{24ff}'
-            | '\u{3250}'..='\u{33ff}'
-            | '\u{ff00}'..='\u{ffef}'
-            | '\u{1d400}'..='\u{1d7ff}'
-            | '\u{1f100}'..='\u{1f1ff}');
-    if !forms {
-        return None;
-    }
-    let mut decomposed = None;
-    let mut count = 0;
-    decompose_compatible(c, |d| {
-        count += 1;
-        decomposed = Some(d);
-    });
-    match decomposed {
-        Some(d) if count == 1 && d.is_ascii_alphanumeric() => Some(d.to_ascii_lowercase() as u8),
-        _ => None,
-    }
+    ascii_form(c)
 }
 
 /// Bytes as characters whose skeleton the matcher reads, for the secrets themselves.

@@ -4,7 +4,8 @@
 //! rotated (rot13 and every other shift of the alphabet) and its printable characters rotated
 //! (rot47 and every other shift, which takes in adding or subtracting a number to each
 //! character). Each piece is a number; a set of them is sorted, for a binary search (a hash
-//! set would need the random seed the component is not granted).
+//! set would need the random seed the component is not granted), behind a bitmap of their
+//! hashes that answers "no" for almost every window of ordinary text at the cost of one load.
 
 use super::normal::skeleton_of;
 
@@ -17,9 +18,19 @@ const MAX_SECRET: usize = 4096;
 /// Kind prefixes that every key of the kind shares, so they say nothing about the key.
 const PREFIXES: [&str; 2] = ["sk-sp-", "sk-"];
 
-/// A sorted set of pieces.
+/// A sorted set of pieces, and the bitmap in front of it.
 #[derive(Debug, Default, Clone)]
-pub struct Pieces(Vec<u64>);
+pub struct Pieces {
+    sorted: Vec<u64>,
+    /// Bit `slot(piece)` is set for each piece held; empty when none is.
+    seen: Vec<u64>,
+    /// `slot`'s shift: 64 less the bitmap's size in bits, as a power of two.
+    shift: u32,
+}
+
+/// The bitmap has at least this many bits for each piece, so that at most one window in
+/// sixteen gets past it to the search.
+const BITS_PER_PIECE: usize = 16;
 
 impl Pieces {
     /// The pieces of `secrets` as they are, and their skeletons, forward and reversed.
@@ -64,15 +75,38 @@ impl Pieces {
 
     /// Whether this piece (`number`) is one of these.
     pub fn holds(&self, piece: u64) -> bool {
-        self.0.binary_search(&piece).is_ok()
+        let Some(word) = self.seen.get(self.slot(piece) / 64) else {
+            return false;
+        };
+        word >> (self.slot(piece) % 64) & 1 == 1 && self.sorted.binary_search(&piece).is_ok()
+    }
+
+    /// Where `piece` falls in the bitmap: Fibonacci hashing, the top bits of a multiple by
+    /// 2^64 over the golden ratio, which spreads pieces differing in any byte.
+    fn slot(&self, piece: u64) -> usize {
+        (piece.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
     }
 }
 
 impl From<Vec<u64>> for Pieces {
-    fn from(mut pieces: Vec<u64>) -> Self {
-        pieces.sort_unstable();
-        pieces.dedup();
-        Self(pieces)
+    fn from(mut sorted: Vec<u64>) -> Self {
+        sorted.sort_unstable();
+        sorted.dedup();
+        if sorted.is_empty() {
+            return Self::default();
+        }
+        let bits = (sorted.len() * BITS_PER_PIECE).next_power_of_two().max(64);
+        let mut pieces = Self {
+            seen: vec![0; bits / 64],
+            shift: 64 - bits.trailing_zeros(),
+            sorted: Vec::new(),
+        };
+        for &piece in &sorted {
+            let slot = pieces.slot(piece);
+            pieces.seen[slot / 64] |= 1 << (slot % 64);
+        }
+        pieces.sorted = sorted;
+        pieces
     }
 }
 
@@ -99,14 +133,20 @@ fn core(secret: &str) -> &str {
 }
 
 fn add(pieces: &mut Vec<u64>, bytes: &[u8]) {
-    pieces.extend(bytes.windows(PIECE).map(|w| number(w.iter().copied())));
+    pieces.extend(numbers(bytes.iter().copied()).map(|(_, piece)| piece));
 }
 
-/// Eight bytes, in lower case, as one number.
-pub fn number(bytes: impl Iterator<Item = u8>) -> u64 {
+/// Each window of eight bytes, in lower case, as one number, with where the window starts:
+/// each number is the last shifted by one byte, the oldest falling off the top.
+pub fn numbers(bytes: impl Iterator<Item = u8>) -> impl Iterator<Item = (usize, u64)> {
     bytes
-        .take(PIECE)
-        .fold(0, |acc, b| acc << 8 | u64::from(b.to_ascii_lowercase()))
+        .enumerate()
+        .scan(0u64, |piece, (at, b)| {
+            *piece = *piece << 8 | u64::from(b.to_ascii_lowercase());
+            Some((at, *piece))
+        })
+        .skip(PIECE - 1)
+        .map(|(at, piece)| (at + 1 - PIECE, piece))
 }
 
 fn rotate_letter(c: char, shift: u8) -> char {
