@@ -17,7 +17,7 @@ from wasmtime import Engine, Store, WasiConfig
 from wasmtime.component import Component, Linker, Record
 
 FAKE_KEY = "sk-FAKE_python_Zq8vX3mKw9Tj_a1b2"
-PACKAGE = "qianwen:auth/{}@0.6.0"
+PACKAGE = "qianwen:auth/{}@0.7.0"
 
 
 def record(**fields):

@@ -6,7 +6,7 @@
 use qianwen_auth_facts::allowlist::{self, AllowedHost, Scheme};
 use qianwen_auth_facts::endpoints::{self, COMPATIBLE_PATH, DEFAULT_REGION, REGIONS, Region};
 
-use crate::wit::types::{Advice, Remedy, WarningCode};
+use crate::wit::types::{Advice, EndpointChoice, Remedy, WarningCode};
 
 /// Where the verification request goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,7 +23,7 @@ pub struct Endpoint {
     pub probe_url: String,
     /// A region id, or `custom`.
     pub region: String,
-    pub chosen_by: String,
+    pub chosen_by: EndpointChoice,
     /// Set when the endpoint must not be contacted.
     pub refused: Option<Refused>,
 }
@@ -37,7 +37,7 @@ pub struct Refused {
 
 /// What the chain and the command line say about the endpoint.
 pub struct Choice<'a> {
-    /// `--region` on the command line.
+    /// The region the caller asked for (`options.region`).
     pub option_region: Option<&'a str>,
     /// `QWEN_REGION`, and where it was found.
     pub env_region: Option<(&'a str, String)>,
@@ -54,18 +54,17 @@ pub struct Problem {
     pub message: String,
 }
 
-/// Pick the endpoint: `--region`, else `QWEN_BASE_URL`, else `QWEN_REGION`, else the default.
+/// Pick the endpoint: the region asked for, else `QWEN_BASE_URL`, else `QWEN_REGION`, else the default.
 pub fn choose(choice: &Choice) -> (Endpoint, Vec<Problem>) {
     let mut problems = Vec::new();
     if let Some(region) = choice.option_region {
         match endpoints::region(region) {
-            Some(region) => return (standard(region, "the --region option".into()), problems),
-            None => problems.push(unknown_region("--region")),
+            Some(region) => return (standard(region, EndpointChoice::Asked), problems),
+            None => problems.push(unknown_region("The region asked for")),
         }
     }
     if let Some((url, from)) = &choice.base_url {
-        let chosen_by = format!("QWEN_BASE_URL ({from})");
-        match custom(url, chosen_by, choice.granted) {
+        match custom(url, EndpointChoice::BaseUrl(from.clone()), choice.granted) {
             Ok((endpoint, mut more)) => {
                 problems.append(&mut more);
                 return (endpoint, problems);
@@ -76,13 +75,13 @@ pub fn choose(choice: &Choice) -> (Endpoint, Vec<Problem>) {
     if let Some((region, from)) = &choice.env_region {
         match endpoints::region(region) {
             Some(region) => {
-                let chosen_by = format!("QWEN_REGION ({from})");
+                let chosen_by = EndpointChoice::RegionVariable(from.clone());
                 return (standard(region, chosen_by), problems);
             }
             None => problems.push(unknown_region("QWEN_REGION")),
         }
     }
-    (standard(DEFAULT_REGION, "the default".into()), problems)
+    (standard(DEFAULT_REGION, EndpointChoice::Default), problems)
 }
 
 /// The other region's id, for the hint after a 401.
@@ -99,7 +98,7 @@ pub fn region_words(region: &str) -> &'static str {
     endpoints::region(region).map_or("a custom endpoint", |r| r.words)
 }
 
-fn standard(region: Region, chosen_by: String) -> Endpoint {
+fn standard(region: Region, chosen_by: EndpointChoice) -> Endpoint {
     let base = format!("https://{}", region.host);
     let probe_path = format!("{COMPATIBLE_PATH}/chat/completions");
     Endpoint {
@@ -130,7 +129,7 @@ fn unknown_region(from: &str) -> Problem {
 /// `refused` set can be shown but not contacted.
 fn custom(
     url: &str,
-    chosen_by: String,
+    chosen_by: EndpointChoice,
     granted: &[String],
 ) -> Result<(Endpoint, Vec<Problem>), Problem> {
     let parsed = Url::parse(url.trim()).map_err(|why| Problem {

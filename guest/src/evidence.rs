@@ -67,7 +67,8 @@ pub fn record(report: &VerifyReport, time: &str) -> Vec<u8> {
 mod tests {
     use super::*;
     use crate::wit::types::{
-        Attempt, EndpointReport, KeyJudgement, KeyKind, KeyName, KeyReport, Outcome, Region, Source,
+        Attempt, EndpointChoice, EndpointReport, KeyJudgement, KeyKind, KeyName, KeyReport,
+        Outcome, Region, Source,
     };
 
     #[test]
@@ -94,7 +95,7 @@ mod tests {
                     .into(),
                 authority: "dashscope.aliyuncs.com".into(),
                 region: Region::CnBeijing,
-                chosen_by: "the default".into(),
+                chosen_by: EndpointChoice::Default,
             },
             attempts: vec![Attempt {
                 http_status: Some(401),

@@ -69,8 +69,8 @@ mod bindings {
         inline: "
             package qianwen:pure-build;
             world pure-with-records {
-                include qianwen:auth/pure@0.6.0;
-                import qianwen:auth/project@0.6.0;
+                include qianwen:auth/pure@0.7.0;
+                import qianwen:auth/project@0.7.0;
             }
         ",
         path: "../wit",

@@ -25,8 +25,8 @@ fn default_is_beijing() {
         "https://dashscope.aliyuncs.com/compatible-mode/v1/chat/completions"
     );
     assert_eq!(
-        (e.region.as_str(), e.chosen_by.as_str()),
-        ("cn-beijing", "the default")
+        (e.region.as_str(), &e.chosen_by),
+        ("cn-beijing", &EndpointChoice::Default)
     );
     assert!(p.is_empty() && e.refused.is_none());
 }
@@ -35,15 +35,29 @@ fn default_is_beijing() {
 fn region_variable_and_option() {
     let (e, _) = pick(None, Some("ap-southeast-1"), None, &[]);
     assert_eq!(e.base, "https://dashscope-intl.aliyuncs.com");
-    assert!(e.chosen_by.starts_with("QWEN_REGION"));
+    assert!(matches!(e.chosen_by, EndpointChoice::RegionVariable(_)));
     let (e, _) = pick(Some("cn-beijing"), Some("ap-southeast-1"), None, &[]);
     assert_eq!(e.region, "cn-beijing");
+    assert_eq!(e.chosen_by, EndpointChoice::Asked);
     let (e, p) = pick(None, Some("mars-1"), None, &[]);
     assert_eq!(e.region, "cn-beijing");
     assert_eq!(p[0].code.name(), "unknown-region");
     assert!(
+        p[0].message
+            .starts_with("QWEN_REGION is not a known region")
+    );
+    assert!(
         !p[0].message.contains("mars"),
         "the value must not be echoed"
+    );
+    // The words name no host's option: an embedder has none called --region.
+    let (e, p) = pick(Some("mars-1"), None, None, &[]);
+    assert_eq!(e.chosen_by, EndpointChoice::Default);
+    assert!(
+        p[0].message
+            .starts_with("The region asked for is not a known region (expected cn-beijing"),
+        "{}",
+        p[0].message
     );
 }
 

@@ -5,8 +5,9 @@
 
 use crate::scrub::Scrubber;
 use crate::wit::types::{
-    Advice, DotenvReport, EndpointReport, Flow, FlowChoice, FlowProgress, FlowQuestion, InitReport,
-    KeyReport, OssReport, Remedy, StatusReport, VariableState, VerifyReport, Warning,
+    Advice, DotenvReport, EndpointChoice, EndpointReport, Flow, FlowChoice, FlowProgress,
+    FlowQuestion, InitReport, KeyReport, OssReport, Remedy, StatusReport, VariableState,
+    VerifyReport, Warning,
 };
 #[cfg(feature = "credential")]
 use crate::wit::update_check::{Command, UpdateChoice, UpdateReport, UpdateState};
@@ -65,6 +66,17 @@ impl ScrubText for Remedy {
         match self {
             Remedy::MoreTime => {}
             Remedy::GrantHost(text) | Remedy::ChooseRegion(text) => text.scrub_with(scrubber),
+        }
+    }
+}
+
+impl ScrubText for EndpointChoice {
+    fn scrub_with(&mut self, scrubber: &Scrubber) {
+        match self {
+            EndpointChoice::Asked | EndpointChoice::Default => {}
+            EndpointChoice::BaseUrl(from) | EndpointChoice::RegionVariable(from) => {
+                from.scrub_with(scrubber)
+            }
         }
     }
 }

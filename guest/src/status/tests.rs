@@ -7,7 +7,7 @@ use crate::wit::policy::DirectoryInput;
 use crate::wit::project::{
     Directory, FileContents, GitAnswer, GitRepository, IgnoreFile, ProjectFile, ReadError,
 };
-use crate::wit::types::{Source, System};
+use crate::wit::types::{EndpointChoice, Source, System};
 
 const KEY: &str = "sk-FAKE_SENTINEL_Zq8vX3mKw9Tj_a1b2";
 const OTHER: &str = "sk-FAKE_SENTINEL_Jd6Yu1Qe5Wn8_9f3c";
@@ -277,7 +277,10 @@ fn files_without_secrets_raise_no_file_warnings() {
         .file(0, ".env", "QWEN_REGION=cn-beijing\n", 0o666)
         .status();
     assert!(r.warnings.is_empty(), "{:?}", codes(&r));
-    assert_eq!(r.endpoint.chosen_by, "QWEN_REGION (/r/a/b/.env)");
+    assert_eq!(
+        r.endpoint.chosen_by,
+        EndpointChoice::RegionVariable("/r/a/b/.env".into())
+    );
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! The component's advice spelled for this command line: its words, then the remedy as one of
-//! our options (the component names the setting, never an option of ours).
+//! our options (the component names the setting, never an option of ours); and what chose the
+//! endpoint, where the setting is one of our options.
 
-use crate::bindings::exports::qianwen::auth::types::{Advice, Remedy};
+use crate::bindings::exports::qianwen::auth::types::{Advice, EndpointChoice, Remedy};
 use crate::cli::LONGEST_TIMEOUT;
 
 /// `advice` as one line: the words, then the remedy with the option to add. `timeout` is the
@@ -18,6 +19,16 @@ pub fn spell(advice: &Advice, timeout: Option<u64>) -> String {
 /// Each piece of advice in `steps`, spelled.
 pub fn spell_all(steps: &[Advice], timeout: Option<u64>) -> Vec<String> {
     steps.iter().map(|a| spell(a, timeout)).collect()
+}
+
+/// What chose the endpoint, in words: `options.region` is our `--region`.
+pub fn chosen_by(choice: &EndpointChoice) -> String {
+    match choice {
+        EndpointChoice::Asked => "the --region option".to_string(),
+        EndpointChoice::BaseUrl(from) => format!("QWEN_BASE_URL ({from})"),
+        EndpointChoice::RegionVariable(from) => format!("QWEN_REGION ({from})"),
+        EndpointChoice::Default => "the default".to_string(),
+    }
 }
 
 fn remedy(remedy: &Remedy, timeout: Option<u64>) -> String {
@@ -49,6 +60,19 @@ mod tests {
         Advice {
             words: words.into(),
             remedy,
+        }
+    }
+
+    #[test]
+    fn what_chose_the_endpoint_names_our_option() {
+        let from = || "/p/.env".to_string();
+        for (choice, words) in [
+            (EndpointChoice::Asked, "the --region option"),
+            (EndpointChoice::BaseUrl(from()), "QWEN_BASE_URL (/p/.env)"),
+            (EndpointChoice::RegionVariable(from()), "QWEN_REGION (/p/.env)"),
+            (EndpointChoice::Default, "the default"),
+        ] {
+            assert_eq!(chosen_by(&choice), words);
         }
     }
 

@@ -50,7 +50,7 @@ fn endpoint_line(out: &mut String, endpoint: &EndpointReport) {
         "  - Endpoint: {} ({}), chosen by {}",
         endpoint.base,
         endpoint.region.name(),
-        endpoint.chosen_by
+        advice::chosen_by(&endpoint.chosen_by)
     );
 }
 

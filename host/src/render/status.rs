@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::advice::spell;
+use super::advice::{self, spell};
 use super::capitalize;
 use crate::bindings::exports::qianwen::auth::types::{
     DotenvState, KeyReport, Region, Source, StatusReport, Verdict,
@@ -22,7 +22,8 @@ pub fn status(r: &StatusReport, style: Style, verbose: bool) -> String {
         let _ = writeln!(
             out,
             "  Endpoint: {}, chosen by {}",
-            r.endpoint.base, r.endpoint.chosen_by
+            r.endpoint.base,
+            advice::chosen_by(&r.endpoint.chosen_by)
         );
     }
     for w in &r.warnings {

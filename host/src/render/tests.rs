@@ -2,9 +2,9 @@
 
 use super::*;
 use crate::bindings::exports::qianwen::auth::types::{
-    Advice, Attempt, DotenvReport, DotenvState, EndpointReport, Flow, FlowAnswer, FlowChoice,
-    FlowProgress, FlowQuestion, KeyJudgement, KeyKind, KeyName, KeyReport, LinkTopic, OssReport,
-    Outcome, Region, Source, StatusReport, Verdict, VerifyReport, Warning, WarningCode,
+    Advice, Attempt, DotenvReport, DotenvState, EndpointChoice, EndpointReport, Flow, FlowAnswer,
+    FlowChoice, FlowProgress, FlowQuestion, KeyJudgement, KeyKind, KeyName, KeyReport, LinkTopic,
+    OssReport, Outcome, Region, Source, StatusReport, Verdict, VerifyReport, Warning, WarningCode,
 };
 use crate::io::{ColorChoice, Style};
 
@@ -28,7 +28,7 @@ fn endpoint() -> EndpointReport {
         probe_url: "https://dashscope-intl.aliyuncs.com/compatible-mode/v1/chat/completions".into(),
         authority: "dashscope-intl.aliyuncs.com".into(),
         region: Region::ApSoutheast1,
-        chosen_by: "QWEN_REGION (the environment)".into(),
+        chosen_by: EndpointChoice::RegionVariable("the environment".into()),
     }
 }
 

@@ -4,7 +4,7 @@ use serde::Serialize;
 use super::{Key, Link, SCHEMA, Warning};
 use crate::bindings::exports::qianwen::auth::types as wit;
 use crate::names::Named;
-use crate::render::advice::spell_all;
+use crate::render::advice::{chosen_by, spell_all};
 
 /// An OSS variable: set or not, and where.
 #[derive(Serialize)]
@@ -66,7 +66,7 @@ pub struct Status<'a> {
     pub endpoint: &'a str,
     pub probe_url: &'a str,
     pub region: &'static str,
-    pub endpoint_chosen_by: &'a str,
+    pub endpoint_chosen_by: String,
     pub warnings: Vec<Warning<'a>>,
     pub oss: Oss<'a>,
     pub next_steps: Vec<String>,
@@ -89,7 +89,7 @@ impl<'a> Status<'a> {
             endpoint: &r.endpoint.base,
             probe_url: &r.endpoint.probe_url,
             region: r.endpoint.region.name(),
-            endpoint_chosen_by: &r.endpoint.chosen_by,
+            endpoint_chosen_by: chosen_by(&r.endpoint.chosen_by),
             warnings: r.warnings.iter().map(Warning::from).collect(),
             oss: Oss::from(&r.oss),
             next_steps: spell_all(&r.next_steps, None),
