@@ -15,6 +15,7 @@ use http_body_util::BodyExt;
 use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks};
 
 use super::proxy::{self, Failure, Proxies, Proxy, ProxyStage};
+use crate::platform::roots;
 
 pub use qianwen_auth_facts::allowlist::AllowedHost;
 use qianwen_auth_facts::allowlist::{self, Scheme};
@@ -48,7 +49,7 @@ pub struct Network {
     /// How requests failed at a proxy, for `proxies.failures`; shared with requests in flight.
     proxy_failures: Arc<Mutex<Vec<Failure>>>,
     /// For https: trusts the system's roots (and SSL_CERT_FILE), loaded when first needed.
-    tls: OnceLock<Result<reqwest::Client, String>>,
+    tls: OnceLock<Result<reqwest::Client, ClientStart>>,
 }
 
 impl Network {
@@ -116,7 +117,7 @@ impl Network {
     }
 
     /// The client for https: it knows the proxies and the system's roots.
-    fn tls_client(&self) -> Result<reqwest::Client, String> {
+    fn tls_client(&self) -> Result<reqwest::Client, ClientStart> {
         self.tls
             .get_or_init(|| {
                 // One crypto provider for the process; a second install attempt is harmless.
@@ -124,13 +125,13 @@ impl Network {
                 // The same choice `send_request` made, so that a failure names the right proxy.
                 let proxies = self.proxies.clone();
                 self.builder()
-                    .tls_certs_merge(crate::platform::roots::extra()?)
+                    .tls_certs_merge(roots::extra().map_err(ClientStart::Certificates)?)
                     .proxy(reqwest::Proxy::custom(move |url| {
                         let host = url.host_str().unwrap_or_default();
                         proxies.choose(true, host).ok().flatten().map(|p| p.url)
                     }))
                     .build()
-                    .map_err(|e| format!("the HTTP client could not start: {e}"))
+                    .map_err(ClientStart::from)
             })
             .clone()
     }
@@ -142,13 +143,13 @@ impl Network {
         &self,
         host: &str,
         addresses: &[std::net::SocketAddr],
-    ) -> Result<reqwest::Client, String> {
+    ) -> Result<reqwest::Client, ClientStart> {
         let _ = rustls::crypto::ring::default_provider().install_default();
         self.builder()
             .tls_certs_only(Vec::new())
             .resolve_to_addrs(host, addresses)
             .build()
-            .map_err(|e| format!("the HTTP client could not start: {e}"))
+            .map_err(ClientStart::from)
     }
 
     fn builder(&self) -> reqwest::ClientBuilder {
@@ -166,6 +167,31 @@ impl Network {
                 refused.remove(0);
             }
             refused.push(why.to_string());
+        }
+    }
+}
+
+/// Why the HTTP client could not start; the request fails with these words.
+#[derive(Debug, Clone)]
+enum ClientStart {
+    /// The certificates the user named cannot be used.
+    Certificates(roots::Unusable),
+    /// The HTTP library would not build a client: its words (its error is not `Clone`, and
+    /// the client, or why there is none, is kept for the run).
+    Library(String),
+}
+
+impl From<reqwest::Error> for ClientStart {
+    fn from(error: reqwest::Error) -> Self {
+        Self::Library(error.to_string())
+    }
+}
+
+impl std::fmt::Display for ClientStart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Certificates(why) => why.fmt(f),
+            Self::Library(why) => write!(f, "the HTTP client could not start: {why}"),
         }
     }
 }
@@ -293,7 +319,7 @@ impl WasiHttpHooks for Network {
         };
         let failures = Arc::clone(&self.proxy_failures);
         Box::new(async move {
-            let client = client.map_err(|why| Error::InternalError(Some(why)))?;
+            let client = client.map_err(|why| Error::InternalError(Some(why.to_string())))?;
             send(client, request, proxy, &failures).await
         })
     }

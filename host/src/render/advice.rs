@@ -69,7 +69,10 @@ mod tests {
         for (choice, words) in [
             (EndpointChoice::Asked, "the --region option"),
             (EndpointChoice::BaseUrl(from()), "QWEN_BASE_URL (/p/.env)"),
-            (EndpointChoice::RegionVariable(from()), "QWEN_REGION (/p/.env)"),
+            (
+                EndpointChoice::RegionVariable(from()),
+                "QWEN_REGION (/p/.env)",
+            ),
             (EndpointChoice::Default, "the default"),
         ] {
             assert_eq!(chosen_by(&choice), words);

@@ -15,6 +15,7 @@
 mod config;
 mod index;
 
+use std::fmt;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc;
@@ -113,12 +114,8 @@ pub fn lookup(dirs: &[PathBuf], depths: &[u32], user: &UserConfig) -> GitAnswer 
             info_exclude,
             excludes_file,
         }),
-        Some(Err(why)) => GitAnswer::CannotTell(why),
-        None => GitAnswer::CannotTell(format!(
-            "reading the repository at {} took longer than {} s",
-            paths::display(&worktree),
-            DEADLINE.as_secs()
-        )),
+        Some(Err(why)) => GitAnswer::CannotTell(why.to_string()),
+        None => GitAnswer::CannotTell(CannotTell::TooSlow(worktree).to_string()),
     }
 }
 
@@ -170,7 +167,7 @@ struct GitDirs {
 }
 
 impl Repository {
-    fn read(&self, envs: &[Vec<u8>]) -> Result<Found, String> {
+    fn read(&self, envs: &[Vec<u8>]) -> Result<Found, CannotTell> {
         let user = self.user_settings()?;
         let dirs = self.git_dirs(&user)?;
         let mut repository = settings_of(&dirs.common.join("config"))?;
@@ -191,7 +188,7 @@ impl Repository {
     }
 
     /// The user's global settings, with the files they include, in the order git reads them.
-    fn user_settings(&self) -> Result<Vec<Setting>, String> {
+    fn user_settings(&self) -> Result<Vec<Setting>, CannotTell> {
         let mut out = Vec::new();
         let mut budget = MAX_CONFIG_FILES;
         for file in self.user.files() {
@@ -207,12 +204,9 @@ impl Repository {
         depth: usize,
         budget: &mut usize,
         out: &mut Vec<Setting>,
-    ) -> Result<(), String> {
+    ) -> Result<(), CannotTell> {
         if depth > MAX_INCLUDE_DEPTH || *budget == 0 {
-            return Err(format!(
-                "{} includes more configuration than git itself follows",
-                paths::display(file)
-            ));
+            return Err(CannotTell::TooMuchConfig(file.to_path_buf()));
         }
         *budget -= 1;
         for setting in settings_of(file)? {
@@ -248,16 +242,13 @@ impl Repository {
 
     /// The git directory (`.git`, or where a `.git` file points) and its common directory,
     /// each of them, and the working tree, the user's own or named by their `safe.directory`.
-    fn git_dirs(&self, user: &[Setting]) -> Result<GitDirs, String> {
+    fn git_dirs(&self, user: &[Setting]) -> Result<GitDirs, CannotTell> {
         let dotgit = self.worktree.join(".git");
         let safe = self.is_safe(user);
         let check = |path: &Path, meta: &std::fs::Metadata, root_too: bool| match owner::foreign(
             meta, root_too,
         ) {
-            Some(why) if !safe => Err(format!(
-                "{} {why}, and git itself would not read that repository (safe.directory)",
-                paths::display(path)
-            )),
+            Some(why) if !safe => Err(CannotTell::NotOwned(path.to_path_buf(), why)),
             _ => Ok(()),
         };
         let worktree =
@@ -276,17 +267,12 @@ impl Repository {
                 .and_then(|line| line.strip_prefix("gitdir:"))
                 .map(str::trim)
                 .filter(|named| !named.is_empty())
-                .ok_or_else(|| {
-                    format!(
-                        "{} is neither a directory nor a file naming one (gitdir: …)",
-                        paths::display(&dotgit)
-                    )
-                })?;
+                .ok_or_else(|| CannotTell::NotGitLink(dotgit.clone()))?;
             self.worktree.join(named)
         };
         let meta = std::fs::metadata(&dir).map_err(|e| unreadable(&dir, &e))?;
         if !meta.is_dir() {
-            return Err(format!("{} is not a directory", paths::display(&dir)));
+            return Err(CannotTell::NotADirectory(dir));
         }
         check(&dir, &meta, false)?;
         let common = match read_capped(&dir.join("commondir"), MAX_FILE)? {
@@ -373,14 +359,14 @@ fn is_true(value: &str) -> bool {
 }
 
 /// The settings of a configuration file; none when there is none.
-fn settings_of(path: &Path) -> Result<Vec<Setting>, String> {
+fn settings_of(path: &Path) -> Result<Vec<Setting>, CannotTell> {
     Ok(read_capped(path, MAX_FILE)?
         .map(|bytes| config::settings(&String::from_utf8_lossy(&bytes)))
         .unwrap_or_default())
 }
 
 /// A file of ignore rules, when there is one.
-fn ignore_file(path: &Path) -> Result<Option<IgnoreFile>, String> {
+fn ignore_file(path: &Path) -> Result<Option<IgnoreFile>, CannotTell> {
     Ok(read_capped(path, MAX_FILE)?.map(|bytes| IgnoreFile {
         path: paths::display(path),
         bytes,
@@ -388,33 +374,90 @@ fn ignore_file(path: &Path) -> Result<Option<IgnoreFile>, String> {
 }
 
 /// Whether the index at `path` holds each of `envs`; none tracked when there is no index.
-fn tracked(path: &Path, hash_len: usize, envs: &[Vec<u8>]) -> Result<Vec<bool>, String> {
-    let Some((file, size)) = reading::open(path, MAX_INDEX).map_err(|e| e.about(path))? else {
+fn tracked(path: &Path, hash_len: usize, envs: &[Vec<u8>]) -> Result<Vec<bool>, CannotTell> {
+    let Some((file, size)) = reading::open(path, MAX_INDEX)
+        .map_err(|e| CannotTell::Unreadable(path.to_path_buf(), e))?
+    else {
         return Ok(vec![false; envs.len()]);
     };
-    index::tracked(file.take(size), size, hash_len, envs).map_err(|e| match e {
-        IndexError::Malformed(what) => {
-            format!("{} is not an index git wrote: {what}", paths::display(path))
-        }
-        IndexError::Split => format!(
-            "{} is a split index (core.splitIndex), whose other part is not read",
-            paths::display(path)
-        ),
-        IndexError::Sparse => format!(
-            "{} is a sparse index that does not list the file's directory",
-            paths::display(path)
-        ),
-        IndexError::Io(kind) => format!("{} could not be read ({kind})", paths::display(path)),
-    })
+    index::tracked(file.take(size), size, hash_len, envs)
+        .map_err(|e| CannotTell::Index(path.to_path_buf(), e))
 }
 
 /// The bytes of the file at `path` (see `reading`), at most `max`; none when there is none.
-fn read_capped(path: &Path, max: u64) -> Result<Option<Vec<u8>>, String> {
-    reading::read(path, max).map_err(|e| e.about(path))
+fn read_capped(path: &Path, max: u64) -> Result<Option<Vec<u8>>, CannotTell> {
+    reading::read(path, max).map_err(|e| CannotTell::Unreadable(path.to_path_buf(), e))
 }
 
-fn unreadable(path: &Path, error: &std::io::Error) -> String {
-    Unreadable::Io(error.kind()).about(path)
+fn unreadable(path: &Path, error: &std::io::Error) -> CannotTell {
+    CannotTell::Unreadable(path.to_path_buf(), Unreadable::Io(error.kind()))
+}
+
+/// Why what git makes of the `.env` files cannot be told; the component words its answer
+/// with this text.
+#[derive(Debug)]
+enum CannotTell {
+    /// A file git would read could not be (see `reading`).
+    Unreadable(PathBuf, Unreadable),
+    /// Includes deeper, or more of them, than git follows.
+    TooMuchConfig(PathBuf),
+    /// Another user's, and not named by the user's `safe.directory`: why, in words.
+    NotOwned(PathBuf, String),
+    /// A `.git` that is neither a directory nor a `gitdir:` file.
+    NotGitLink(PathBuf),
+    /// A git directory that is not a directory.
+    NotADirectory(PathBuf),
+    /// An index this lookup does not read.
+    Index(PathBuf, IndexError),
+    /// Reading took longer than `DEADLINE`, at the working tree named.
+    TooSlow(PathBuf),
+}
+
+impl fmt::Display for CannotTell {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = |path: &Path| paths::display(path);
+        match self {
+            Self::Unreadable(path, why) => f.write_str(&why.about(path)),
+            Self::TooMuchConfig(path) => write!(
+                f,
+                "{} includes more configuration than git itself follows",
+                shown(path)
+            ),
+            Self::NotOwned(path, why) => write!(
+                f,
+                "{} {why}, and git itself would not read that repository (safe.directory)",
+                shown(path)
+            ),
+            Self::NotGitLink(path) => write!(
+                f,
+                "{} is neither a directory nor a file naming one (gitdir: …)",
+                shown(path)
+            ),
+            Self::NotADirectory(path) => write!(f, "{} is not a directory", shown(path)),
+            Self::Index(path, IndexError::Malformed(what)) => {
+                write!(f, "{} is not an index git wrote: {what}", shown(path))
+            }
+            Self::Index(path, IndexError::Split) => write!(
+                f,
+                "{} is a split index (core.splitIndex), whose other part is not read",
+                shown(path)
+            ),
+            Self::Index(path, IndexError::Sparse) => write!(
+                f,
+                "{} is a sparse index that does not list the file's directory",
+                shown(path)
+            ),
+            Self::Index(path, IndexError::Io(kind)) => {
+                write!(f, "{} could not be read ({kind})", shown(path))
+            }
+            Self::TooSlow(worktree) => write!(
+                f,
+                "reading the repository at {} took longer than {} s",
+                shown(worktree),
+                DEADLINE.as_secs()
+            ),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -218,6 +218,32 @@ fn includes_that_never_end_are_cut() {
         why.contains("includes more configuration than git"),
         "{why}"
     );
+    let job = Repository {
+        worktree: world.path("r"),
+        user: world.user(),
+    };
+    match job.read(&[]) {
+        Err(CannotTell::TooMuchConfig(file)) => assert_eq!(file, world.path("home/.gitconfig")),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_dot_git_naming_nothing_is_told_as_such() {
+    let world = World::new();
+    world.write("r/.git", "not a pointer\n");
+    let job = Repository {
+        worktree: world.path("r"),
+        user: world.user(),
+    };
+    match job.read(&[]) {
+        Err(why @ CannotTell::NotGitLink(_)) => assert!(
+            why.to_string()
+                .ends_with("is neither a directory nor a file naming one (gitdir: …)"),
+            "{why}"
+        ),
+        other => panic!("{other:?}"),
+    }
 }
 
 // FIFOs, devices, sparse files, links and owners: Unix only.
