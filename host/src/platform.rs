@@ -14,6 +14,7 @@ pub const SYSTEM: System = if cfg!(windows) {
 pub mod children;
 pub mod crash;
 pub mod echo;
+pub mod heap;
 pub mod modes;
 pub mod open;
 pub mod owner;
