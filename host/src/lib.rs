@@ -34,7 +34,7 @@ use io::Io;
 /// The command line, from arguments to exit code.
 pub fn main() -> ExitCode {
     timings::mark("main");
-    platform::heap::one_arena();
+    platform::startup::one_arena();
     platform::crash::guard_secrets();
     std::panic::set_hook(Box::new(report_panic));
     let mut io = Io::system();

@@ -14,10 +14,10 @@ pub const SYSTEM: System = if cfg!(windows) {
 pub mod children;
 pub mod crash;
 pub mod echo;
-pub mod heap;
 pub mod modes;
 pub mod open;
 pub mod owner;
 pub mod paths;
 pub mod roots;
+pub mod startup;
 pub mod ticker;

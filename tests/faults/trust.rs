@@ -99,6 +99,24 @@ fn no_native_code_is_loaded_from_any_file() {
     );
 }
 
+/// The binary defines the one function of libm it calls (`pow`), so that no run loads libm:
+/// the dynamic loader's own account of a run names libc and no libm.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn a_run_loads_no_libm() {
+    let dir = tempdir();
+    let out = started(
+        qianwen_auth()
+            .current_dir(dir.path())
+            .args(["status"])
+            .env("LD_DEBUG", "libs"),
+        Command::output,
+    );
+    let loader = String::from_utf8_lossy(&out.stderr);
+    assert!(loader.contains("libc.so"), "no account from the loader: {loader}");
+    assert!(!loader.contains("libm.so"), "libm was loaded: {loader}");
+}
+
 /// While many `verify` runs write their records, another process keeps swapping `output` and
 /// `output/qianwen-ops-auth` for symbolic links into a `skills/` tree. Each run either writes
 /// where it opened its directory or refuses; nothing, not even a temporary file, lands in the
