@@ -113,7 +113,10 @@ fn a_run_loads_no_libm() {
         Command::output,
     );
     let loader = String::from_utf8_lossy(&out.stderr);
-    assert!(loader.contains("libc.so"), "no account from the loader: {loader}");
+    assert!(
+        loader.contains("libc.so"),
+        "no account from the loader: {loader}"
+    );
     assert!(!loader.contains("libm.so"), "libm was loaded: {loader}");
 }
 
