@@ -174,11 +174,9 @@ impl Scrubber {
     /// a binary message): only runs of printable bytes can hold one.
     fn mark_bytes(&self, bytes: &[normal::Byte], hidden: &mut [bool]) {
         for run in bytes.split(|b| !(0x21..0x7f).contains(&b.0)) {
-            for (at, piece) in pieces::numbers(run.iter().map(|b| b.0)) {
+            for (piece, span) in pieces::windows(run.iter().copied()) {
                 if self.plain.holds(piece) {
-                    hidden[run[at].1..run[at + PIECE - 1].2]
-                        .iter_mut()
-                        .for_each(|h| *h = true);
+                    hidden[span].fill(true);
                 }
             }
         }
@@ -186,28 +184,24 @@ impl Scrubber {
 
     /// Mark each window of eight characters, as they are and as skeleton, that is a piece.
     fn mark(&self, units: &[Unit], hidden: &mut [bool], source: Source) {
-        let mut raw: Vec<normal::Byte> = Vec::with_capacity(units.len());
-        raw.extend(
-            units
-                .iter()
-                .filter(|u| u.c.is_ascii())
-                .map(|u| (u.c as u8, u.from, u.to)),
-        );
-        let bones = normal::skeleton(units);
+        let raw = units
+            .iter()
+            .filter(|u| u.c.is_ascii())
+            .map(|u| (u.c as u8, u.from, u.to));
+        for (piece, span) in pieces::windows(raw) {
+            if self.plain.holds(piece) {
+                hidden[span].fill(true);
+            }
+        }
         let turned = (source == Source::Foreign).then(|| {
             self.turned
                 .get_or_init(|| Pieces::transformed(self.secrets.iter().map(String::as_str)))
         });
-        let mut hide = |sequence: &[normal::Byte], also: Option<&Pieces>| {
-            for (at, piece) in pieces::numbers(sequence.iter().map(|b| b.0)) {
-                if self.plain.holds(piece) || also.is_some_and(|t| t.holds(piece)) {
-                    let (from, to) = (sequence[at].1, sequence[at + PIECE - 1].2);
-                    hidden[from..to].iter_mut().for_each(|h| *h = true);
-                }
+        for (piece, span) in pieces::windows(normal::skeleton(units)) {
+            if self.plain.holds(piece) || turned.is_some_and(|t| t.holds(piece)) {
+                hidden[span].fill(true);
             }
-        };
-        hide(&raw, None);
-        hide(&bones, turned);
+        }
     }
 }
 

@@ -74,15 +74,11 @@ fn utf8_width(first: u8) -> usize {
     }
 }
 
-/// The skeleton of `units`: one byte for each letter or digit, with the units' span.
-pub fn skeleton(units: &[Unit]) -> Vec<Byte> {
-    let mut bones = Vec::with_capacity(units.len());
-    bones.extend(
-        units
-            .iter()
-            .filter_map(|u| fold(u.c).map(|b| (b, u.from, u.to))),
-    );
-    bones
+/// The skeleton of `units`: one byte for each letter or digit, with the unit's span.
+pub fn skeleton(units: &[Unit]) -> impl Iterator<Item = Byte> + '_ {
+    units
+        .iter()
+        .filter_map(|u| fold(u.c).map(|b| (b, u.from, u.to)))
 }
 
 /// The ASCII letter (lower case) or digit `c` is, or stands for as a compatibility form.
@@ -105,7 +101,7 @@ mod tests {
     use super::*;
 
     fn bones(text: &str) -> String {
-        skeleton(&units(text)).iter().map(|b| b.0 as char).collect()
+        skeleton(&units(text)).map(|b| b.0 as char).collect()
     }
 
     #[test]

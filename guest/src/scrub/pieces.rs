@@ -7,7 +7,9 @@
 //! set would need the random seed the component is not granted), behind a bitmap of their
 //! hashes that answers "no" for almost every window of ordinary text at the cost of one load.
 
-use super::normal::skeleton_of;
+use std::ops::Range;
+
+use super::normal::{Byte, skeleton_of};
 
 /// Runs shorter than this are too common to be a secret's.
 pub const PIECE: usize = 8;
@@ -133,20 +135,26 @@ fn core(secret: &str) -> &str {
 }
 
 fn add(pieces: &mut Vec<u64>, bytes: &[u8]) {
-    pieces.extend(numbers(bytes.iter().copied()).map(|(_, piece)| piece));
+    pieces.extend(windows(bytes.iter().map(|&b| (b, 0, 0))).map(|(piece, _)| piece));
 }
 
-/// Each window of eight bytes, in lower case, as one number, with where the window starts:
-/// each number is the last shifted by one byte, the oldest falling off the top.
-pub fn numbers(bytes: impl Iterator<Item = u8>) -> impl Iterator<Item = (usize, u64)> {
+/// Each window of eight bytes, in lower case, as one number, with the span of the text it
+/// covers (from where its first byte came from to where its last byte ends): each number is
+/// the last shifted by one byte, the oldest falling off the top. Read as the bytes come, so
+/// that looking through a text builds nothing.
+pub fn windows(bytes: impl Iterator<Item = Byte>) -> impl Iterator<Item = (u64, Range<usize>)> {
+    let mut starts = [0usize; PIECE];
     bytes
         .enumerate()
-        .scan(0u64, |piece, (at, b)| {
+        .scan(0u64, move |piece, (at, (b, from, to))| {
             *piece = *piece << 8 | u64::from(b.to_ascii_lowercase());
-            Some((at, *piece))
+            starts[at % PIECE] = from;
+            // The window's first byte is the one written PIECE - 1 bytes ago.
+            let first = starts[(at + 1) % PIECE];
+            Some((at, *piece, first..to))
         })
         .skip(PIECE - 1)
-        .map(|(at, piece)| (at + 1 - PIECE, piece))
+        .map(|(_, piece, span)| (piece, span))
 }
 
 fn rotate_letter(c: char, shift: u8) -> char {
