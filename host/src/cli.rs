@@ -34,6 +34,10 @@ pub struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
+// Each command's options are built only when that command runs: building the others costs
+// every run time and memory for nothing. (So an `Args` struct carries no doc comment: built
+// after the command, it would replace the command's own help.)
+#[command(defer = true)]
 pub enum Command {
     /// Show which API key is in use, where it came from, what kind it is, and what is wrong.
     ///
@@ -134,7 +138,6 @@ pub enum Command {
     Component(ComponentArgs),
 }
 
-/// `capabilities`.
 #[derive(Args, Debug)]
 pub struct CapabilitiesArgs {
     /// Count HOST (port 443) or HOST:PORT as granted too, as `verify --allow-host` would.
@@ -149,7 +152,6 @@ pub struct CapabilitiesArgs {
     pub format: FormatArgs,
 }
 
-/// `component`.
 #[derive(Args, Debug)]
 pub struct ComponentArgs {
     /// Where to write it. An existing file is never overwritten.
@@ -157,7 +159,6 @@ pub struct ComponentArgs {
     pub out: PathBuf,
 }
 
-/// `init`.
 #[derive(Args, Debug)]
 pub struct InitArgs {
     /// Write a key into ./.env: one line read from standard input, never echoed or shown,
@@ -174,7 +175,6 @@ pub struct InitArgs {
     pub format: FormatArgs,
 }
 
-/// `links`.
 #[derive(Args, Debug)]
 pub struct LinksArgs {
     /// Only this topic's URL.
@@ -185,7 +185,6 @@ pub struct LinksArgs {
     pub format: FormatArgs,
 }
 
-/// `agent-snippet`.
 #[derive(Args, Debug)]
 pub struct SnippetArgs {
     /// Put the block into FILE (replacing the block between the markers, or appending it).
@@ -193,7 +192,6 @@ pub struct SnippetArgs {
     pub write: Option<PathBuf>,
 }
 
-/// `completions`.
 #[derive(Args, Debug)]
 pub struct CompletionsArgs {
     #[arg(value_enum)]
@@ -235,7 +233,6 @@ pub enum UpdateChoice {
     Never,
 }
 
-/// `update-check`.
 #[derive(Args, Debug)]
 pub struct UpdateCheckArgs {
     /// Answer the reminder without being asked: 1 (install), 2 (skip) or 3 (never).
@@ -267,7 +264,7 @@ pub struct UpdateCheckArgs {
 /// The longest `verify --timeout`, in seconds.
 pub const LONGEST_TIMEOUT: u64 = 600;
 
-/// `--region`, for `status` and `verify`.
+// `--region`, for `status` and `verify`.
 #[derive(Args, Debug)]
 pub struct RegionArg {
     /// The region whose endpoint to use (beats QWEN_REGION and QWEN_BASE_URL).
@@ -275,7 +272,6 @@ pub struct RegionArg {
     pub region: Option<String>,
 }
 
-/// `status`.
 #[derive(Args, Debug)]
 pub struct StatusArgs {
     #[command(flatten)]
@@ -295,7 +291,6 @@ pub struct StatusArgs {
     pub format: FormatArgs,
 }
 
-/// `verify`.
 #[derive(Args, Debug)]
 pub struct VerifyArgs {
     #[command(flatten)]
@@ -327,7 +322,7 @@ pub struct VerifyArgs {
     pub format: FormatArgs,
 }
 
-/// `--json`, for every command that reports.
+// `--json`, for every command that reports.
 #[derive(Args, Debug)]
 pub struct FormatArgs {
     /// Print one JSON object (schema 1) instead of text.
@@ -474,5 +469,25 @@ mod tests {
     fn the_cli_is_well_formed() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
+    }
+
+    /// A command's options are built when it runs: nothing built then may replace the help
+    /// its variant's doc comment gives (an `Args` struct's doc comment would).
+    #[test]
+    fn building_a_command_keeps_its_own_help() {
+        use clap::CommandFactory;
+        let unbuilt = Cli::command();
+        let mut built = Cli::command();
+        built.build();
+        for sub in unbuilt.get_subcommands() {
+            let after = built.find_subcommand(sub.get_name()).unwrap();
+            let text = |c: &clap::Command| {
+                (
+                    c.get_about().map(ToString::to_string),
+                    c.get_long_about().map(ToString::to_string),
+                )
+            };
+            assert_eq!(text(after), text(sub), "{}", sub.get_name());
+        }
     }
 }

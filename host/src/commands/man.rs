@@ -18,7 +18,9 @@ pub fn man(io: &mut Io) -> Result<Exit> {
 
 /// The whole page.
 fn page() -> Result<String> {
-    let command = crate::cli::Cli::command();
+    let mut command = crate::cli::Cli::command();
+    // Each command's options are built when it runs (`cli::Command`); the page lists them all.
+    command.build();
     let man = clap_mangen::Man::new(command.clone());
     let mut page = Vec::new();
     man.render_title(&mut page)?;
@@ -40,7 +42,11 @@ fn page() -> Result<String> {
 /// COMMANDS: each subcommand's synopsis, description and options.
 fn commands(roff: &mut Roff, command: &clap::Command) {
     roff.control("SH", ["COMMANDS"]);
-    for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
+    // `help` is clap's own, added when the command is built: `--help` covers it.
+    for sub in command
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+    {
         roff.control("SS", [format!("qianwen-auth {}", sub.get_name()).as_str()]);
         if let Some(about) = sub.get_long_about().or(sub.get_about()) {
             for paragraph in about.to_string().split("\n\n") {
@@ -191,5 +197,31 @@ mod tests {
             );
         }
         assert!(page.contains("\\-\\-key\\-stdin"));
+        assert!(!page.contains(".SS \"qianwen-auth help\""));
+    }
+
+    /// Each command's section lists every option of its own, though the options are built
+    /// only when a command runs.
+    #[test]
+    fn each_command_lists_its_own_options() {
+        use clap::CommandFactory;
+        let page = super::page().unwrap();
+        let mut command = crate::cli::Cli::command();
+        command.build();
+        for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+            let heading = format!(".SS \"qianwen-auth {}\"", sub.get_name());
+            let section = page
+                .split(&heading)
+                .nth(1)
+                .unwrap_or_else(|| panic!("{heading}"));
+            let section = section.split(".SS ").next().unwrap_or(section);
+            for arg in sub.get_arguments().filter(|a| !a.is_global_set()) {
+                let Some(long) = arg.get_long().filter(|&l| l != "help") else {
+                    continue;
+                };
+                let roff = format!("\\-\\-{}", long.replace('-', "\\-"));
+                assert!(section.contains(&roff), "{heading} lacks --{long}");
+            }
+        }
     }
 }
