@@ -172,3 +172,35 @@ fn rotate_printable(c: char, shift: u8) -> char {
         c => c,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each window is the eight bytes before it, folded to lower case, and spans the text from
+    /// its first byte's start to its last byte's end, however wide each byte's text was.
+    #[test]
+    fn a_window_spans_the_text_its_bytes_came_from() {
+        // Ten bytes, each from a piece of text three wide but the fifth, which is one wide.
+        let bytes: Vec<Byte> = b"ABCDEFGHIJ"
+            .iter()
+            .enumerate()
+            .map(|(i, &b)| {
+                let from = if i <= 4 { 3 * i } else { 3 * i - 2 };
+                let to = if i == 4 { from + 1 } else { from + 3 };
+                (b, from, to)
+            })
+            .collect();
+        let found: Vec<(u64, Range<usize>)> = windows(bytes.iter().copied()).collect();
+        let number = |s: &[u8]| s.iter().fold(0u64, |n, &b| n << 8 | u64::from(b));
+        assert_eq!(
+            found,
+            [
+                (number(b"abcdefgh"), 0..bytes[7].2),
+                (number(b"bcdefghi"), 3..bytes[8].2),
+                (number(b"cdefghij"), 6..bytes[9].2),
+            ]
+        );
+        assert_eq!(windows(bytes[..7].iter().copied()).count(), 0);
+    }
+}
