@@ -2,8 +2,8 @@
 //! that lives a few milliseconds (bench/results.md has the figures).
 //!
 //! - glibc gives each thread that allocates an arena of its own: a fresh 64 MiB mapping whose
-//!   first pages fault in one by one. Besides `main`, one thread at a time allocates here (the
-//!   git lookup, a request), so every thread shares the main heap.
+//!   first pages fault in one by one. Besides `main`, one thread at a time allocates here (a
+//!   request, for one), so every thread shares the main heap.
 //! - The one function of libm this binary calls is `pow`, from the HTTP stack's scheduler
 //!   statistics. Defining it here (the `libm` crate: musl's implementation, in Rust) means the
 //!   dynamic loader no longer opens, maps and relocates libm at every start.

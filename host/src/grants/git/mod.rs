@@ -16,10 +16,9 @@ mod config;
 mod index;
 
 use std::fmt;
-use std::io::Read;
+use std::io::{ErrorKind, Read};
 use std::path::{Component, Path, PathBuf};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::bindings::qianwen::auth::project::{GitAnswer, GitRepository, IgnoreFile};
 use crate::platform::{owner, paths};
@@ -27,7 +26,12 @@ use crate::reading::{self, Unreadable};
 use config::Setting;
 use index::IndexError;
 
-/// How long reading a repository may take before its answer is "cannot tell".
+/// How long reading a repository may take before its answer is "cannot tell". It is kept on
+/// the calling thread, checked before each file is opened and at each read of the index: every
+/// file is opened without waiting on what it turns out to be and read only if regular, so each
+/// read returns. A thread of its own, to bound a file system that never answers at all, cost a
+/// `status` run a tenth of its time (bench/results.md); such a file system would hold up
+/// the project's `.env` files, read the same way, before git's.
 pub const DEADLINE: Duration = Duration::from_secs(3);
 
 /// The index is read as a stream, up to this size.
@@ -82,6 +86,11 @@ impl UserConfig {
 /// What git makes of the `.env` files in `dirs[depth]` for each of `depths`, where `dirs` are
 /// the current directory and its ancestors: from the nearest holding a `.git` entry.
 pub fn lookup(dirs: &[PathBuf], depths: &[u32], user: &UserConfig) -> GitAnswer {
+    lookup_until(dirs, depths, user, Instant::now() + DEADLINE)
+}
+
+/// `lookup`, with reading stopped at `until`.
+fn lookup_until(dirs: &[PathBuf], depths: &[u32], user: &UserConfig, until: Instant) -> GitAnswer {
     let Some(top) = dirs
         .iter()
         .position(|d| std::fs::symlink_metadata(d.join(".git")).is_ok())
@@ -100,12 +109,13 @@ pub fn lookup(dirs: &[PathBuf], depths: &[u32], user: &UserConfig) -> GitAnswer 
             ))
         })
         .unzip();
-    let job = Repository {
-        worktree: worktree.clone(),
+    let repository = Repository {
+        worktree,
         user: user.clone(),
+        until,
     };
-    match within(DEADLINE, move || job.read(&envs)) {
-        Some(Ok((tracked, info_exclude, excludes_file))) => GitAnswer::Repository(GitRepository {
+    match repository.read(&envs) {
+        Ok((tracked, info_exclude, excludes_file)) => GitAnswer::Repository(GitRepository {
             tracked: asked
                 .into_iter()
                 .zip(tracked)
@@ -114,26 +124,8 @@ pub fn lookup(dirs: &[PathBuf], depths: &[u32], user: &UserConfig) -> GitAnswer 
             info_exclude,
             excludes_file,
         }),
-        Some(Err(why)) => GitAnswer::CannotTell(why.to_string()),
-        None => GitAnswer::CannotTell(CannotTell::TooSlow(worktree).to_string()),
+        Err(why) => GitAnswer::CannotTell(why.to_string()),
     }
-}
-
-/// `job`'s result, or none when it takes longer than `limit`. It runs apart, so that a file
-/// system that never answers costs the limit and no more; a thread still waiting then ends
-/// with the process.
-fn within<T: Send + 'static>(
-    limit: Duration,
-    job: impl FnOnce() -> T + Send + 'static,
-) -> Option<T> {
-    let (send, receive) = mpsc::channel();
-    std::thread::Builder::new()
-        .name("git lookup".into())
-        .spawn(move || {
-            let _ = send.send(job());
-        })
-        .ok()?;
-    receive.recv_timeout(limit).ok()
 }
 
 /// `dir` relative to `top`, as git names it: `/`-separated, with a trailing `/`, empty for the
@@ -153,10 +145,12 @@ fn relative(dir: &Path, top: &Path) -> Option<Vec<u8>> {
 /// What `read` found: whether the index holds each path, `info/exclude`, the excludes file.
 type Found = (Vec<bool>, Option<IgnoreFile>, Option<IgnoreFile>);
 
-/// A repository's working tree, and where the user's configuration is.
+/// A repository's working tree, where the user's configuration is, and when reading them
+/// must stop.
 struct Repository {
     worktree: PathBuf,
     user: UserConfig,
+    until: Instant,
 }
 
 /// The git directory of a working tree, and its common directory (the same, but in a linked
@@ -170,18 +164,18 @@ impl Repository {
     fn read(&self, envs: &[Vec<u8>]) -> Result<Found, CannotTell> {
         let user = self.user_settings()?;
         let dirs = self.git_dirs(&user)?;
-        let mut repository = settings_of(&dirs.common.join("config"))?;
+        let mut repository = self.settings_of(&dirs.common.join("config"))?;
         if last(&repository, "extensions", "worktreeconfig").is_some_and(is_true) {
-            repository.extend(settings_of(&dirs.dir.join("config.worktree"))?);
+            repository.extend(self.settings_of(&dirs.dir.join("config.worktree"))?);
         }
         let hash_len = match last(&repository, "extensions", "objectformat") {
             Some(format) if format.eq_ignore_ascii_case("sha256") => 32,
             _ => 20,
         };
-        let tracked = tracked(&dirs.dir.join("index"), hash_len, envs)?;
-        let info_exclude = ignore_file(&dirs.common.join("info/exclude"))?;
+        let tracked = self.tracked(&dirs.dir.join("index"), hash_len, envs)?;
+        let info_exclude = self.ignore_file(&dirs.common.join("info/exclude"))?;
         let excludes_file = match self.excludes_file(&user, &repository, &dirs) {
-            Some(path) => ignore_file(&path)?,
+            Some(path) => self.ignore_file(&path)?,
             None => None,
         };
         Ok((tracked, info_exclude, excludes_file))
@@ -209,7 +203,7 @@ impl Repository {
             return Err(CannotTell::TooMuchConfig(file.to_path_buf()));
         }
         *budget -= 1;
-        for setting in settings_of(file)? {
+        for setting in self.settings_of(file)? {
             let included = setting
                 .is("include", "path")
                 .then_some(setting.value.as_deref())
@@ -259,7 +253,7 @@ impl Repository {
         let dir = if std::fs::metadata(&dotgit).is_ok_and(|m| m.is_dir()) {
             dotgit
         } else {
-            let text = read_capped(&dotgit, MAX_FILE)?.unwrap_or_default();
+            let text = self.read_capped(&dotgit, MAX_FILE)?.unwrap_or_default();
             let text = String::from_utf8_lossy(&text);
             let named = text
                 .lines()
@@ -275,7 +269,7 @@ impl Repository {
             return Err(CannotTell::NotADirectory(dir));
         }
         check(&dir, &meta, false)?;
-        let common = match read_capped(&dir.join("commondir"), MAX_FILE)? {
+        let common = match self.read_capped(&dir.join("commondir"), MAX_FILE)? {
             Some(text) => {
                 let named = String::from_utf8_lossy(&text).trim().to_string();
                 let common = dir.join(named);
@@ -358,35 +352,78 @@ fn is_true(value: &str) -> bool {
         .any(|t| value.eq_ignore_ascii_case(t))
 }
 
-/// The settings of a configuration file; none when there is none.
-fn settings_of(path: &Path) -> Result<Vec<Setting>, CannotTell> {
-    Ok(read_capped(path, MAX_FILE)?
-        .map(|bytes| config::settings(&String::from_utf8_lossy(&bytes)))
-        .unwrap_or_default())
+impl Repository {
+    /// The settings of a configuration file; none when there is none.
+    fn settings_of(&self, path: &Path) -> Result<Vec<Setting>, CannotTell> {
+        Ok(self
+            .read_capped(path, MAX_FILE)?
+            .map(|bytes| config::settings(&String::from_utf8_lossy(&bytes)))
+            .unwrap_or_default())
+    }
+
+    /// A file of ignore rules, when there is one.
+    fn ignore_file(&self, path: &Path) -> Result<Option<IgnoreFile>, CannotTell> {
+        Ok(self.read_capped(path, MAX_FILE)?.map(|bytes| IgnoreFile {
+            path: paths::display(path),
+            bytes,
+        }))
+    }
+
+    /// Whether the index at `path` holds each of `envs`; none tracked when there is no index.
+    fn tracked(
+        &self,
+        path: &Path,
+        hash_len: usize,
+        envs: &[Vec<u8>],
+    ) -> Result<Vec<bool>, CannotTell> {
+        self.in_time()?;
+        let Some((file, size)) = reading::open(path, MAX_INDEX)
+            .map_err(|e| CannotTell::Unreadable(path.to_path_buf(), e))?
+        else {
+            return Ok(vec![false; envs.len()]);
+        };
+        let stream = Until {
+            inner: file.take(size),
+            until: self.until,
+        };
+        match index::tracked(stream, size, hash_len, envs) {
+            Err(IndexError::Io(ErrorKind::TimedOut)) => Err(self.too_slow()),
+            found => found.map_err(|e| CannotTell::Index(path.to_path_buf(), e)),
+        }
+    }
+
+    /// The bytes of the file at `path` (see `reading`), at most `max`; none when there is none.
+    fn read_capped(&self, path: &Path, max: u64) -> Result<Option<Vec<u8>>, CannotTell> {
+        self.in_time()?;
+        reading::read(path, max).map_err(|e| CannotTell::Unreadable(path.to_path_buf(), e))
+    }
+
+    fn in_time(&self) -> Result<(), CannotTell> {
+        if Instant::now() < self.until {
+            Ok(())
+        } else {
+            Err(self.too_slow())
+        }
+    }
+
+    fn too_slow(&self) -> CannotTell {
+        CannotTell::TooSlow(self.worktree.clone())
+    }
 }
 
-/// A file of ignore rules, when there is one.
-fn ignore_file(path: &Path) -> Result<Option<IgnoreFile>, CannotTell> {
-    Ok(read_capped(path, MAX_FILE)?.map(|bytes| IgnoreFile {
-        path: paths::display(path),
-        bytes,
-    }))
+/// A stream that ends in an error (`TimedOut`) once its deadline has passed.
+struct Until<R> {
+    inner: R,
+    until: Instant,
 }
 
-/// Whether the index at `path` holds each of `envs`; none tracked when there is no index.
-fn tracked(path: &Path, hash_len: usize, envs: &[Vec<u8>]) -> Result<Vec<bool>, CannotTell> {
-    let Some((file, size)) = reading::open(path, MAX_INDEX)
-        .map_err(|e| CannotTell::Unreadable(path.to_path_buf(), e))?
-    else {
-        return Ok(vec![false; envs.len()]);
-    };
-    index::tracked(file.take(size), size, hash_len, envs)
-        .map_err(|e| CannotTell::Index(path.to_path_buf(), e))
-}
-
-/// The bytes of the file at `path` (see `reading`), at most `max`; none when there is none.
-fn read_capped(path: &Path, max: u64) -> Result<Option<Vec<u8>>, CannotTell> {
-    reading::read(path, max).map_err(|e| CannotTell::Unreadable(path.to_path_buf(), e))
+impl<R: Read> Read for Until<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if Instant::now() >= self.until {
+            return Err(ErrorKind::TimedOut.into());
+        }
+        self.inner.read(buf)
+    }
 }
 
 fn unreadable(path: &Path, error: &std::io::Error) -> CannotTell {

@@ -221,6 +221,7 @@ fn includes_that_never_end_are_cut() {
     let job = Repository {
         worktree: world.path("r"),
         user: world.user(),
+        until: Instant::now() + DEADLINE,
     };
     match job.read(&[]) {
         Err(CannotTell::TooMuchConfig(file)) => assert_eq!(file, world.path("home/.gitconfig")),
@@ -235,6 +236,7 @@ fn a_dot_git_naming_nothing_is_told_as_such() {
     let job = Repository {
         worktree: world.path("r"),
         user: world.user(),
+        until: Instant::now() + DEADLINE,
     };
     match job.read(&[]) {
         Err(why @ CannotTell::NotGitLink(_)) => assert!(
@@ -360,14 +362,38 @@ mod hostile {
     }
 }
 
-/// A reading that does not end (a file system that never answers) costs the limit, no more.
+/// A repository still being read when the deadline passes is "cannot tell", naming it: the
+/// deadline is checked before each file is opened.
 #[test]
-fn the_deadline_is_kept_whatever_the_reading_does() {
-    let started = std::time::Instant::now();
-    let answer = within(Duration::from_millis(100), || {
-        std::thread::sleep(Duration::from_secs(30));
-    });
-    assert!(answer.is_none());
+fn a_lookup_past_its_deadline_cannot_tell() {
+    let world = World::new();
+    fs::create_dir_all(world.path("r/.git")).unwrap();
+    let dirs = vec![world.path("r").canonicalize().unwrap()];
+    let why = cannot_tell(lookup_until(&dirs, &[0], &world.user(), Instant::now()));
+    assert!(
+        why.starts_with("reading the repository at ") && why.ends_with("took longer than 3 s"),
+        "{why}"
+    );
+    assert!(matches!(
+        lookup_until(&dirs, &[0], &world.user(), Instant::now() + DEADLINE),
+        GitAnswer::Repository(_)
+    ));
+}
+
+/// An index that never ends costs the deadline, no more: it is read as a stream that stops
+/// when the deadline passes.
+#[test]
+fn an_index_that_never_ends_stops_at_the_deadline() {
+    let mut header = b"DIRC".to_vec();
+    header.extend(2u32.to_be_bytes());
+    header.extend(u32::MAX.to_be_bytes());
+    let endless = header.as_slice().chain(std::io::repeat(0));
+    let started = Instant::now();
+    let stream = Until {
+        inner: endless,
+        until: started + Duration::from_millis(100),
+    };
+    let answer = index::tracked(stream, u64::MAX, 20, &[b".env".to_vec()]);
+    assert_eq!(answer, Err(IndexError::Io(ErrorKind::TimedOut)));
     assert!(started.elapsed() < Duration::from_secs(5));
-    assert_eq!(within(Duration::from_secs(5), || 7), Some(7));
 }
