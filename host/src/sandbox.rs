@@ -7,8 +7,9 @@ use std::time::Duration;
 use wasmtime::component::{Component, Linker, ResourceTable};
 
 use wasmtime::{Engine, ResourceLimiter, Store, Trap};
-use wasmtime_wasi::p2::pipe::{ClosedInputStream, MemoryOutputPipe, SinkOutputStream};
-use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+use wasmtime_wasi::cli::{WasiCliCtx, WasiCliCtxView, WasiCliView};
+use wasmtime_wasi::clocks::{WasiClocksCtx, WasiClocksCtxView, WasiClocksView};
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 
 #[cfg(feature = "hostile-guests")]
 pub use crate::bindings::adversary::exports::qianwen::adversary::attacks::Attack;
@@ -40,7 +41,11 @@ const STDERR_CAPACITY: usize = 64 * 1024;
 
 /// The per-run state: the grants, and WASI's bookkeeping.
 pub struct State {
-    wasi: WasiCtx,
+    /// `wasi:cli` as wasmtime-wasi serves it by default, beside the two parts served here.
+    cli: WasiCliCtx,
+    clocks: WasiClocksCtx,
+    environment: Vec<(String, String)>,
+    stderr: MemoryOutputPipe,
     http: WasiHttpCtx,
     table: ResourceTable,
     project: ProjectFiles,
@@ -117,10 +122,29 @@ impl bindings::qianwen::auth::evidence::Host for State {
     }
 }
 
-impl WasiView for State {
-    fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView {
-            ctx: &mut self.wasi,
+impl WasiCliView for State {
+    fn cli(&mut self) -> WasiCliCtxView<'_> {
+        WasiCliCtxView {
+            ctx: &mut self.cli,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl WasiClocksView for State {
+    fn clocks(&mut self) -> WasiClocksCtxView<'_> {
+        WasiClocksCtxView {
+            ctx: &mut self.clocks,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl State {
+    fn granted(&mut self) -> cli::GrantedCli<'_> {
+        cli::GrantedCli {
+            environment: &self.environment,
+            stderr: &self.stderr,
             table: &mut self.table,
         }
     }
@@ -224,14 +248,12 @@ impl Sandbox {
         ) -> wasmtime::Result<World>,
     ) -> Result<Instance<World>> {
         let stderr = MemoryOutputPipe::new(STDERR_CAPACITY);
-        let mut wasi = WasiCtx::builder();
-        wasi.stdin(ClosedInputStream)
-            .stdout(SinkOutputStream)
-            .stderr(stderr.clone())
-            .envs(&grants.environment);
         let network_budget = grants.network.budget();
         let state = State {
-            wasi: wasi.build(),
+            cli: WasiCliCtx::default(),
+            clocks: WasiClocksCtx::default(),
+            environment: grants.environment,
+            stderr: stderr.clone(),
             http: WasiHttpCtx::new(),
             table: ResourceTable::new(),
             project: grants.project,
@@ -523,6 +545,7 @@ fn panic_location(stderr: &str) -> Option<String> {
     (numeric(column) && numeric(line) && file.ends_with(".rs")).then(|| candidate.to_string())
 }
 
+mod cli;
 mod linker;
 #[cfg(test)]
 mod tests;

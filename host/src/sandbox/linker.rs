@@ -7,6 +7,7 @@ use wasmtime::component::{HasData, HasSelf, Linker, ResourceTable};
 use wasmtime_wasi::cli::{WasiCli, WasiCliView};
 
 use super::State;
+use super::cli::Granted;
 use crate::bindings;
 
 struct HasTable;
@@ -25,7 +26,7 @@ pub fn linker(engine: &Engine) -> Result<Linker<State>> {
     bindings::qianwen::auth::evidence::add_to_linker::<State, HasSelf<State>>(&mut l, |s| s)?;
     bindings::qianwen::auth::setup::add_to_linker::<State, HasSelf<State>>(&mut l, |s| s)?;
     bindings::qianwen::auth::proxies::add_to_linker::<State, HasSelf<State>>(&mut l, |s| s)?;
-    cli::environment::add_to_linker::<State, WasiCli>(&mut l, State::cli)?;
+    cli::environment::add_to_linker::<State, Granted>(&mut l, State::granted)?;
     // Outgoing HTTP, judged by the network grant's hook; and the clocks.
     wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut l)?;
     clocks::wall_clock::add_to_linker::<State, WasiClocks>(&mut l, State::clocks)?;
@@ -34,7 +35,7 @@ pub fn linker(engine: &Engine) -> Result<Linker<State>> {
     cli::exit::add_to_linker::<State, WasiCli>(&mut l, State::cli)?;
     cli::stdin::add_to_linker::<State, WasiCli>(&mut l, State::cli)?;
     cli::stdout::add_to_linker::<State, WasiCli>(&mut l, State::cli)?;
-    cli::stderr::add_to_linker::<State, WasiCli>(&mut l, State::cli)?;
+    cli::stderr::add_to_linker::<State, Granted>(&mut l, State::granted)?;
     cli::terminal_input::add_to_linker::<State, WasiCli>(&mut l, State::cli)?;
     cli::terminal_output::add_to_linker::<State, WasiCli>(&mut l, State::cli)?;
     cli::terminal_stdin::add_to_linker::<State, WasiCli>(&mut l, State::cli)?;
