@@ -61,6 +61,7 @@ fn main() {
         capabilities_source(workspace).as_bytes(),
     );
     let target = env::var("TARGET").expect("set by cargo");
+    static_unwinder(&out_dir, &target);
     write(
         &out_dir.join("qianwen_auth.cwasm"),
         &precompile("the policy component", &wasm, &target),
@@ -144,6 +145,38 @@ fn wit_package(workspace: &Path) -> String {
         .and_then(|rest| rest.strip_suffix(';'))
         .unwrap_or_else(|| panic!("{} has no `package NAME;` line", path.display()))
         .to_string()
+}
+
+/// On Linux with glibc, the unwinder is linked in from the C compiler's static `libgcc_eh.a`
+/// rather than loaded from `libgcc_s.so.1` at every start (as `gcc -static-libgcc` links it):
+/// Rust's standard library asks the linker for `-lgcc_s`, and a `libgcc_s.a` found first on
+/// the search path answers it. The binary then loads libc alone, and a run no longer pays for
+/// loading that library and for its start-up probing of the processor (bench/results.md).
+/// Where the compiler has no such archive, the shared library is linked as before.
+fn static_unwinder(out_dir: &Path, target: &str) {
+    if !target.ends_with("-linux-gnu") {
+        return;
+    }
+    // The linker cargo links this target with (`.cargo/config.toml`), else the system's.
+    let linker = env::var("RUSTC_LINKER").unwrap_or_else(|_| "cc".into());
+    let archive = std::process::Command::new(&linker)
+        .arg("-print-file-name=libgcc_eh.a")
+        .output()
+        .ok()
+        .map(|out| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
+        .filter(|path| path.is_absolute() && path.is_file());
+    let Some(archive) = archive else {
+        println!("cargo:warning={linker} has no libgcc_eh.a; linking the shared libgcc_s");
+        return;
+    };
+    let dir = out_dir.join("static-unwinder");
+    std::fs::create_dir_all(&dir)
+        .unwrap_or_else(|e| panic!("could not create {}: {e}", dir.display()));
+    let bytes = std::fs::read(&archive)
+        .unwrap_or_else(|e| panic!("could not read {}: {e}", archive.display()));
+    write(&dir.join("libgcc_s.a"), &bytes);
+    println!("cargo:rerun-if-changed={}", archive.display());
+    println!("cargo:rustc-link-search=native={}", dir.display());
 }
 
 fn write(path: &Path, bytes: &[u8]) {

@@ -99,11 +99,12 @@ fn no_native_code_is_loaded_from_any_file() {
     );
 }
 
-/// The binary defines the one function of libm it calls (`pow`), so that no run loads libm:
-/// the dynamic loader's own account of a run names libc and no libm.
+/// The binary defines the one function of libm it calls (`pow`) and links the unwinder in
+/// (build.rs), so that a run loads libc alone: the dynamic loader's own account of a run names
+/// libc, and neither libm nor libgcc_s.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[test]
-fn a_run_loads_no_libm() {
+fn a_run_loads_libc_alone() {
     let dir = tempdir();
     let out = started(
         qianwen_auth()
@@ -118,6 +119,10 @@ fn a_run_loads_no_libm() {
         "no account from the loader: {loader}"
     );
     assert!(!loader.contains("libm.so"), "libm was loaded: {loader}");
+    assert!(
+        !loader.contains("libgcc_s.so"),
+        "libgcc_s was loaded: {loader}"
+    );
 }
 
 /// While many `verify` runs write their records, another process keeps swapping `output` and
