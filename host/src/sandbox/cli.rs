@@ -2,7 +2,7 @@
 //! granted variables, and stderr, kept to find a panic's location in. The rest of `wasi:cli`
 //! is wasmtime-wasi's with its defaults: stdin closed, stdout a sink, no terminal. Built this
 //! way rather than through `WasiCtx`, a run does not seed the generators of `wasi:random`,
-//! which the component does not import; seeding them cost a `status` run a thirtieth of its
+//! which the component does not import; seeding them cost a `status` run about 2% of its
 //! time (bench/results.md).
 
 use wasmtime::component::{HasData, Resource, ResourceTable};

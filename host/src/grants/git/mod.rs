@@ -30,7 +30,7 @@ use index::IndexError;
 /// the calling thread, checked before each file is opened and at each read of the index: every
 /// file is opened without waiting on what it turns out to be and read only if regular, so each
 /// read returns. A thread of its own, to bound a file system that never answers at all, cost a
-/// `status` run a tenth of its time (bench/results.md); such a file system would hold up
+/// `status` run about 5% of its time (bench/results.md); such a file system would hold up
 /// the project's `.env` files, read the same way, before git's.
 pub const DEADLINE: Duration = Duration::from_secs(3);
 
