@@ -247,13 +247,12 @@ impl Sandbox {
             &Linker<State>,
         ) -> wasmtime::Result<World>,
     ) -> Result<Instance<World>> {
-        let stderr = MemoryOutputPipe::new(STDERR_CAPACITY);
         let network_budget = grants.network.budget();
         let state = State {
             cli: WasiCliCtx::default(),
             clocks: WasiClocksCtx::default(),
             environment: grants.environment,
-            stderr: stderr.clone(),
+            stderr: MemoryOutputPipe::new(STDERR_CAPACITY),
             http: WasiHttpCtx::new(),
             table: ResourceTable::new(),
             project: grants.project,
@@ -272,7 +271,6 @@ impl Sandbox {
         Ok(Instance {
             store,
             component,
-            stderr,
             network_budget,
         })
     }
@@ -347,7 +345,6 @@ impl ResourceLimiter for MemoryCap {
 pub struct Instance<World = bindings::CredentialPolicy> {
     store: Store<State>,
     component: World,
-    stderr: MemoryOutputPipe,
     /// How long a call that sends requests may run, all retries included.
     network_budget: Duration,
 }
@@ -510,7 +507,9 @@ impl<World> Instance<World> {
                     budget.as_secs()
                 );
             }
-            match panic_location(&String::from_utf8_lossy(&self.stderr.contents())) {
+            match panic_location(&String::from_utf8_lossy(
+                &self.store.data().stderr.contents(),
+            )) {
                 Some(location) => anyhow!("the policy component panicked at {location}"),
                 None => anyhow::Error::from(error).context("the policy component failed"),
             }

@@ -334,25 +334,7 @@ impl Repository {
             })
             .or_else(|| self.user.xdg.as_ref().map(|x| x.join("git/ignore")))
     }
-}
 
-/// The last value of `section.name`.
-fn last<'a>(settings: &'a [Setting], section: &str, name: &str) -> Option<&'a str> {
-    settings
-        .iter()
-        .rev()
-        .find(|s| s.is(section, name))
-        .map(|s| s.value.as_deref().unwrap_or("true"))
-}
-
-/// A value git reads as true.
-fn is_true(value: &str) -> bool {
-    ["true", "yes", "on", "1"]
-        .iter()
-        .any(|t| value.eq_ignore_ascii_case(t))
-}
-
-impl Repository {
     /// The settings of a configuration file; none when there is none.
     fn settings_of(&self, path: &Path) -> Result<Vec<Setting>, CannotTell> {
         Ok(self
@@ -409,6 +391,22 @@ impl Repository {
     fn too_slow(&self) -> CannotTell {
         CannotTell::TooSlow(self.worktree.clone())
     }
+}
+
+/// The last value of `section.name`.
+fn last<'a>(settings: &'a [Setting], section: &str, name: &str) -> Option<&'a str> {
+    settings
+        .iter()
+        .rev()
+        .find(|s| s.is(section, name))
+        .map(|s| s.value.as_deref().unwrap_or("true"))
+}
+
+/// A value git reads as true.
+fn is_true(value: &str) -> bool {
+    ["true", "yes", "on", "1"]
+        .iter()
+        .any(|t| value.eq_ignore_ascii_case(t))
 }
 
 /// A stream that ends in an error (`TimedOut`) once its deadline has passed.
